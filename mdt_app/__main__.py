@@ -1,0 +1,5 @@
+import sys
+
+from mdt_app.cli import main
+
+sys.exit(main())

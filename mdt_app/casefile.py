@@ -1,0 +1,395 @@
+"""The `mdt-case/1` JSON case file: strict reading into a Case, and writing one back.
+
+Every field is checked; the first problem raises CaseFileError naming the file, the
+case and the field. Absent or null means "not known" and stays so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mdt_app import domain as d
+from mdt_app.errors import ValidationError
+
+FORMAT = "mdt-case/1"
+
+
+class CaseFileError(ValidationError):
+    """A case file that breaks the mdt-case/1 rules. The message names where."""
+
+
+class _Reader:
+    """Reads one case object, keeping the path to each field for error messages."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def fail(self, path: str, problem: str) -> CaseFileError:
+        return CaseFileError(f"{self.where}: field '{path}': {problem}")
+
+    def obj(self, parent: dict, key: str, path: str) -> dict:
+        value = parent.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected an object, got {_kind(value)}")
+        return value
+
+    def text(self, parent: dict, key: str, path: str, *, required: bool = False) -> str | None:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                raise self.fail(path, "is required")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected text, got {_kind(value)}")
+        value = value.strip()
+        if required and not value:
+            raise self.fail(path, "must not be empty")
+        if len(value) > 10_000:
+            raise self.fail(path, "is longer than 10000 characters")
+        return value or None
+
+    def enum(self, parent: dict, key: str, path: str, allowed: tuple[str, ...]) -> str | None:
+        value = parent.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in allowed:
+            raise self.fail(path, f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    def day(self, parent: dict, key: str, path: str) -> date | None:
+        value = parent.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected a date YYYY-MM-DD, got {_kind(value)}")
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            raise self.fail(path, f"{value!r} is not a valid date (YYYY-MM-DD)") from None
+        if parsed.year < 1900 or parsed > date(2200, 1, 1):
+            raise self.fail(path, f"{value} is not a plausible date")
+        return parsed
+
+    def boolean(self, parent: dict, key: str, path: str) -> bool | None:
+        value = parent.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, got {_kind(value)}")
+        return value
+
+    def number(
+        self, parent: dict, key: str, path: str, *, low: float, high: float, required=False
+    ) -> float | None:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                raise self.fail(path, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(path, f"expected a number, got {_kind(value)}")
+        if not math.isfinite(value) or not low <= value <= high:
+            raise self.fail(path, f"{value} is outside the possible range {low:g} to {high:g}")
+        return float(value)
+
+    def items(self, parent: dict, key: str, path: str) -> list:
+        value = parent.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list, got {_kind(value)}")
+        return value
+
+    def enum_list(self, parent: dict, key: str, path: str, allowed: tuple[str, ...]) -> list[str]:
+        out: list[str] = []
+        for i, value in enumerate(self.items(parent, key, path)):
+            if not isinstance(value, str) or value not in allowed:
+                raise self.fail(f"{path}[{i}]", f"{value!r} is not one of {', '.join(allowed)}")
+            if value not in out:
+                out.append(value)
+        return out
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _case_label(raw: Any, index: int | None) -> str:
+    label = f"case {index + 1}" if index is not None else "case"
+    if isinstance(raw, dict) and isinstance(raw.get("patient"), dict):
+        mrn = raw["patient"].get("mrn")
+        if isinstance(mrn, str) and mrn.strip():
+            label += f" (MRN {mrn.strip()})"
+    return label
+
+
+def parse_case(raw: Any, where: str = "case") -> d.Case:
+    """Validate one mdt-case/1 object and return the Case it describes."""
+    r = _Reader(where)
+    if not isinstance(raw, dict):
+        raise CaseFileError(f"{where}: expected a JSON object, got {_kind(raw)}")
+    fmt = raw.get("format")
+    if fmt != FORMAT:
+        raise r.fail("format", f"expected {FORMAT!r}, got {fmt!r}")
+
+    p = r.obj(raw, "patient", "patient")
+    mrn = r.text(p, "mrn", "patient.mrn", required=True)
+    birth = r.day(p, "birth_date", "patient.birth_date")
+    if birth and birth > date.today():
+        raise r.fail("patient.birth_date", f"{birth} is in the future")
+    patient = d.Patient(
+        mrn=mrn or "",
+        given_name=r.text(p, "given_name", "patient.given_name") or "",
+        family_name=r.text(p, "family_name", "patient.family_name") or "",
+        birth_date=birth,
+        sex=r.enum(p, "sex", "patient.sex", d.SEXES) or "unknown",
+        preferred_language=r.text(p, "preferred_language", "patient.preferred_language") or "en",
+    )
+    if not (patient.given_name or patient.family_name):
+        raise r.fail("patient.family_name", "the patient needs a given or family name")
+
+    ref = r.obj(raw, "referral", "referral")
+    referral = d.Referral(
+        referred_on=r.day(ref, "referred_on", "referral.referred_on"),
+        referring_clinician=r.text(ref, "referring_clinician", "referral.referring_clinician"),
+        question=r.text(ref, "question", "referral.question"),
+        urgent=r.boolean(ref, "urgent", "referral.urgent"),
+    )
+    dx = r.obj(raw, "diagnosis", "diagnosis")
+    diagnosis = d.Diagnosis(
+        histology=r.text(dx, "histology", "diagnosis.histology"),
+        confirmed_by=r.enum(dx, "confirmed_by", "diagnosis.confirmed_by", d.CONFIRMED_BY),
+        diagnosed_on=r.day(dx, "diagnosed_on", "diagnosis.diagnosed_on"),
+    )
+    for label, when in (("diagnosis.diagnosed_on", diagnosis.diagnosed_on),):
+        if when and birth and when < birth:
+            raise r.fail(label, f"{when} is before the birth date {birth}")
+    t = r.obj(raw, "tnm", "tnm")
+    tnm = d.TNM(
+        t=r.enum(t, "t", "tnm.t", d.T_VALUES),
+        n=r.enum(t, "n", "tnm.n", d.N_VALUES),
+        m=r.enum(t, "m", "tnm.m", d.M_VALUES),
+    )
+    b = r.obj(raw, "biomarkers", "biomarkers")
+    biomarkers = d.Biomarkers(
+        **{
+            name: r.enum(b, name, f"biomarkers.{name}", d.BIOMARKER_RESULTS) or "unknown"
+            for name in d.BIOMARKER_FIELDS
+        },
+        tmb_mut_per_mb=r.number(b, "tmb_mut_per_mb", "biomarkers.tmb_mut_per_mb", low=0, high=1000),
+        pdl1_tps_percent=r.number(
+            b, "pdl1_tps_percent", "biomarkers.pdl1_tps_percent", low=0, high=100
+        ),
+    )
+    ecog = r.number(raw, "ecog", "ecog", low=0, high=5)
+    if ecog is not None and ecog != int(ecog):
+        raise r.fail("ecog", f"{ecog:g} is not a whole number 0-5")
+    m = r.obj(raw, "metastases", "metastases")
+    metastases = d.Metastases(
+        sites=r.enum_list(m, "sites", "metastases.sites", d.METASTATIC_SITES),
+        burden=r.enum(m, "burden", "metastases.burden", d.BURDEN),
+        brain_symptomatic=r.boolean(m, "brain_symptomatic", "metastases.brain_symptomatic"),
+    )
+    if tnm.m == "M0" and metastases.sites:
+        raise r.fail("metastases.sites", "distant sites are listed but tnm.m is M0")
+    ct = r.obj(raw, "care_team", "care_team")
+    care_team = d.CareTeam(
+        key_contact_name=r.text(ct, "key_contact_name", "care_team.key_contact_name"),
+        key_contact_phone=r.text(ct, "key_contact_phone", "care_team.key_contact_phone"),
+        centre=r.text(ct, "centre", "care_team.centre"),
+    )
+    return d.Case(
+        patient=patient,
+        referral=referral,
+        diagnosis=diagnosis,
+        tnm=tnm,
+        resectability=r.enum(raw, "resectability", "resectability", d.RESECTABILITY) or "unknown",
+        phase=r.enum(raw, "phase", "phase", d.PHASES) or "new",
+        biomarkers=biomarkers,
+        ecog=int(ecog) if ecog is not None else None,
+        airway=r.enum(raw, "airway", "airway", d.AIRWAY) or "unknown",
+        metastases=metastases,
+        brain_imaging_done=r.boolean(raw, "brain_imaging_done", "brain_imaging_done"),
+        goals_of_care=r.enum(raw, "goals_of_care", "goals_of_care", d.GOALS_OF_CARE),
+        decision_capacity=r.enum(raw, "decision_capacity", "decision_capacity", d.CAPACITY)
+        or "unknown",
+        declines=r.enum_list(raw, "declines", "declines", d.DECLINABLE),
+        imaging=_imaging(r, raw),
+        labs=_labs(r, raw),
+        care_team=care_team,
+    )
+
+
+def _imaging(r: _Reader, raw: dict) -> list[d.ImagingStudy]:
+    out = []
+    for i, item in enumerate(r.items(raw, "imaging", "imaging")):
+        path = f"imaging[{i}]"
+        if not isinstance(item, dict):
+            raise r.fail(path, f"expected an object, got {_kind(item)}")
+        when = r.day(item, "date", f"{path}.date")
+        if when is None:
+            raise r.fail(f"{path}.date", "is required")
+        out.append(
+            d.ImagingStudy(
+                date=when,
+                modality=r.enum(item, "modality", f"{path}.modality", d.IMAGING_MODALITIES)
+                or _required(r, f"{path}.modality"),
+                region=r.text(item, "region", f"{path}.region") or "",
+                summary=r.text(item, "summary", f"{path}.summary", required=True) or "",
+            )
+        )
+    return out
+
+
+def _labs(r: _Reader, raw: dict) -> list[d.LabResult]:
+    out = []
+    for i, item in enumerate(r.items(raw, "labs", "labs")):
+        path = f"labs[{i}]"
+        if not isinstance(item, dict):
+            raise r.fail(path, f"expected an object, got {_kind(item)}")
+        when = r.day(item, "date", f"{path}.date")
+        if when is None:
+            raise r.fail(f"{path}.date", "is required")
+        value = r.number(item, "value", f"{path}.value", low=-1e9, high=1e9, required=True)
+        low = r.number(item, "low", f"{path}.low", low=-1e9, high=1e9)
+        high = r.number(item, "high", f"{path}.high", low=-1e9, high=1e9)
+        if low is not None and high is not None and low > high:
+            raise r.fail(f"{path}.low", f"reference low {low:g} is above high {high:g}")
+        out.append(
+            d.LabResult(
+                date=when,
+                test=r.text(item, "test", f"{path}.test", required=True) or "",
+                value=value if value is not None else 0.0,
+                unit=r.text(item, "unit", f"{path}.unit"),
+                low=low,
+                high=high,
+            )
+        )
+    return out
+
+
+def _required(r: _Reader, path: str) -> str:
+    raise r.fail(path, "is required")
+
+
+def parse_document(data: Any, where: str) -> list[d.Case]:
+    """A file holds one case object or a JSON list of them."""
+    if isinstance(data, list):
+        if not data:
+            raise CaseFileError(f"{where}: the list holds no cases")
+        return [parse_case(item, f"{where}: {_case_label(item, i)}") for i, item in enumerate(data)]
+    return [parse_case(data, f"{where}: {_case_label(data, None)}")]
+
+
+def read_case_file(path: str | Path) -> list[d.Case]:
+    """Read and validate a case file; CaseFileError names the problem and the file."""
+    path = Path(path)
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CaseFileError(f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise CaseFileError(f"{where}: is a directory, not a case file") from None
+    except UnicodeDecodeError:
+        raise CaseFileError(f"{where}: is not UTF-8 text") from None
+    except OSError as exc:
+        raise CaseFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseFileError(
+            f"{where}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    return parse_document(data, where)
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def case_to_dict(case: d.Case) -> dict:
+    """The mdt-case/1 object for a Case (round-trips through parse_case)."""
+    p, b = case.patient, case.biomarkers
+    out: dict = {
+        "format": FORMAT,
+        "patient": {
+            "mrn": p.mrn,
+            "given_name": p.given_name,
+            "family_name": p.family_name,
+            "birth_date": _iso(p.birth_date),
+            "sex": p.sex,
+            "preferred_language": p.preferred_language,
+        },
+        "referral": {
+            "referred_on": _iso(case.referral.referred_on),
+            "referring_clinician": case.referral.referring_clinician,
+            "question": case.referral.question,
+            "urgent": case.referral.urgent,
+        },
+        "diagnosis": {
+            "histology": case.diagnosis.histology,
+            "confirmed_by": case.diagnosis.confirmed_by,
+            "diagnosed_on": _iso(case.diagnosis.diagnosed_on),
+        },
+        "tnm": {"t": case.tnm.t, "n": case.tnm.n, "m": case.tnm.m},
+        "resectability": case.resectability,
+        "phase": case.phase,
+        "biomarkers": {
+            **{name: getattr(b, name) for name in d.BIOMARKER_FIELDS},
+            "tmb_mut_per_mb": b.tmb_mut_per_mb,
+            "pdl1_tps_percent": b.pdl1_tps_percent,
+        },
+        "ecog": case.ecog,
+        "airway": case.airway,
+        "metastases": {
+            "sites": list(case.metastases.sites),
+            "burden": case.metastases.burden,
+            "brain_symptomatic": case.metastases.brain_symptomatic,
+        },
+        "brain_imaging_done": case.brain_imaging_done,
+        "goals_of_care": case.goals_of_care,
+        "decision_capacity": case.decision_capacity,
+        "declines": list(case.declines),
+        "imaging": [
+            {"date": _iso(i.date), "modality": i.modality, "region": i.region, "summary": i.summary}
+            for i in case.imaging
+        ],
+        "labs": [
+            {
+                "date": _iso(x.date),
+                "test": x.test,
+                "value": x.value,
+                "unit": x.unit,
+                "low": x.low,
+                "high": x.high,
+            }
+            for x in case.labs
+        ],
+    }
+    ct = case.care_team
+    if ct.key_contact_name or ct.key_contact_phone or ct.centre:
+        out["care_team"] = {
+            "key_contact_name": ct.key_contact_name,
+            "key_contact_phone": ct.key_contact_phone,
+            "centre": ct.centre,
+        }
+    return out
+
+

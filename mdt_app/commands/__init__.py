@@ -1,0 +1,1 @@
+"""One module per `mdt-app` command; each has `register(subparsers, common)`."""

@@ -1,0 +1,344 @@
+"""The clinic's things as plain data: patients, cases, meetings, agenda items, decisions.
+
+Nothing here touches a database, a file or Qt. "Not known" is always ``None`` (or the
+enum value ``"unknown"`` where the case format has one); it is never turned into a
+negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# Enumerations of the mdt-case/1 format (../shared/contracts.md section 2).
+SEXES = ("female", "male", "other", "unknown")
+CONFIRMED_BY = ("core_biopsy", "surgical_specimen", "fna_only", "none")
+T_VALUES = ("T1a", "T1b", "T1", "T2", "T3a", "T3b", "T4a", "T4b", "T4", "TX", "T0")
+N_VALUES = ("N0", "N0a", "N0b", "N1", "N1a", "N1b", "NX")
+M_VALUES = ("M0", "M1")
+RESECTABILITY = ("r0_r1_expected", "unresectable", "unknown")
+PHASES = (
+    "new",
+    "post_resection_r0r1",
+    "post_resection_r2",
+    "neoadjuvant_response",
+    "progression",
+)
+BIOMARKER_RESULTS = ("positive", "negative", "pending", "unknown")
+BIOMARKER_FIELDS = ("braf_v600e", "ntrk_fusion", "ret_fusion", "alk_fusion", "msi_high")
+AIRWAY = ("compromised", "symptomatic", "stable", "unknown")
+METASTATIC_SITES = ("lung", "bone", "brain", "liver", "other")
+BURDEN = ("low", "high")
+GOALS_OF_CARE = ("active_treatment", "comfort_only", "undecided")
+CAPACITY = ("intact", "doubtful", "unknown")
+DECLINABLE = ("radiotherapy", "surgery", "systemic_therapy")
+IMAGING_MODALITIES = ("CT", "FDG-PET/CT", "MRI", "US", "bone_scintigraphy", "laryngoscopy")
+
+AGENDA_STATUSES = ("queued", "discussed", "deferred", "not_discussed")
+DECISION_STATUSES = ("draft", "signed")
+CASE_DECISION_STATUSES = ("none", "draft", "signed", "amended")
+MEETING_STATUSES = ("planned", "in_progress", "closed")
+OPTION_LISTS = ("recommended", "consider", "not_recommended", "missing")
+DEFAULT_FOLLOW_UP_MONTHS = 3
+FOLLOW_UP_ITEMS = ("clinical_examination", "tsh", "calcium", "fdg_pet_ct", "ct", "brain_mri")
+
+
+@dataclass
+class Patient:
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_date: date | None = None
+    sex: str = "unknown"
+    preferred_language: str = "en"
+    id: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on ``day``; None when the birth date is not known."""
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+@dataclass
+class Referral:
+    referred_on: date | None = None
+    referring_clinician: str | None = None
+    question: str | None = None
+    urgent: bool | None = None
+
+
+@dataclass
+class Diagnosis:
+    histology: str | None = "anaplastic_thyroid_carcinoma"
+    confirmed_by: str | None = None
+    diagnosed_on: date | None = None
+
+
+@dataclass
+class TNM:
+    t: str | None = None
+    n: str | None = None
+    m: str | None = None
+
+    def __str__(self) -> str:
+        return " ".join(v if v else "?" for v in (self.t, self.n, self.m))
+
+
+@dataclass
+class Biomarkers:
+    braf_v600e: str = "unknown"
+    ntrk_fusion: str = "unknown"
+    ret_fusion: str = "unknown"
+    alk_fusion: str = "unknown"
+    msi_high: str = "unknown"
+    tmb_mut_per_mb: float | None = None
+    pdl1_tps_percent: float | None = None
+
+
+@dataclass
+class Metastases:
+    sites: list[str] = field(default_factory=list)
+    burden: str | None = None
+    brain_symptomatic: bool | None = None
+
+
+@dataclass
+class CareTeam:
+    """Who the patient calls. An addition to mdt-case/1 (optional ``care_team`` object)."""
+
+    key_contact_name: str | None = None
+    key_contact_phone: str | None = None
+    centre: str | None = None
+
+
+@dataclass
+class ImagingStudy:
+    date: date
+    modality: str
+    region: str
+    summary: str
+    id: int | None = None
+
+
+@dataclass
+class LabResult:
+    date: date
+    test: str
+    value: float
+    unit: str | None = None
+    low: float | None = None
+    high: float | None = None
+    id: int | None = None
+
+    @property
+    def flag(self) -> str:
+        """'low', 'high' or '' against the result's own reference range."""
+        if self.low is not None and self.value < self.low:
+            return "low"
+        if self.high is not None and self.value > self.high:
+            return "high"
+        return ""
+
+
+@dataclass
+class Case:
+    patient: Patient
+    referral: Referral = field(default_factory=Referral)
+    diagnosis: Diagnosis = field(default_factory=Diagnosis)
+    tnm: TNM = field(default_factory=TNM)
+    resectability: str = "unknown"
+    phase: str = "new"
+    biomarkers: Biomarkers = field(default_factory=Biomarkers)
+    ecog: int | None = None
+    airway: str = "unknown"
+    metastases: Metastases = field(default_factory=Metastases)
+    brain_imaging_done: bool | None = None
+    goals_of_care: str | None = None
+    decision_capacity: str = "unknown"
+    declines: list[str] = field(default_factory=list)
+    imaging: list[ImagingStudy] = field(default_factory=list)
+    labs: list[LabResult] = field(default_factory=list)
+    care_team: CareTeam = field(default_factory=CareTeam)
+    id: int | None = None
+
+
+# --- guideline output -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One guideline option as shown to the MDT: what, why (case facts) and who says so."""
+
+    code: str
+    title: str
+    rationale: str
+    sources: tuple[str, ...] = ()
+    rule_ids: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "rationale": self.rationale,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The engine's answer for one case against one pathway version."""
+
+    stage: str
+    stage_basis: str
+    guideline_id: str
+    guideline_title: str
+    guideline_version: str
+    recommended: tuple[Option, ...] = ()
+    consider: tuple[Option, ...] = ()
+    not_recommended: tuple[Option, ...] = ()
+    missing: tuple[Option, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def lists(self) -> dict[str, tuple[Option, ...]]:
+        return {name: getattr(self, name) for name in OPTION_LISTS}
+
+    def list_of(self, code: str) -> str | None:
+        """Which of the four lists holds ``code`` (None if none does)."""
+        for name, options in self.lists().items():
+            if any(o.code == code for o in options):
+                return name
+        return None
+
+    def option(self, code: str) -> Option | None:
+        for options in self.lists().values():
+            for o in options:
+                if o.code == code:
+                    return o
+        return None
+
+    def as_dict(self) -> dict:
+        """The contract's `recommend --json` shape (contracts.md section 3)."""
+        out: dict = {
+            "stage": self.stage,
+            "stage_basis": self.stage_basis,
+            "guideline": {
+                "id": self.guideline_id,
+                "title": self.guideline_title,
+                "version": self.guideline_version,
+            },
+        }
+        for name, options in self.lists().items():
+            out[name] = [o.as_dict() for o in options]
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+# --- meetings and decisions -------------------------------------------------------------
+
+
+@dataclass
+class Meeting:
+    date: date
+    title: str
+    status: str = "planned"
+    chair: str | None = None
+    location: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Attendee:
+    name: str
+    specialty: str
+    present: bool = True
+    id: int | None = None
+
+
+@dataclass
+class AgendaItem:
+    meeting_id: int
+    case_id: int
+    position: int
+    status: str = "queued"
+    status_reason: str | None = None
+    deferred_to_meeting_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class Action:
+    description: str
+    owner: str | None = None
+    due_date: date | None = None
+    id: int | None = None
+
+
+@dataclass
+class Decision:
+    """What the MDT decided for one agenda item. Signed decisions are never edited:
+    a change after sign-off is a new Decision with ``amends_decision_id`` set."""
+
+    case_id: int
+    agenda_item_id: int
+    status: str = "draft"
+    chosen_options: list[str] = field(default_factory=list)
+    plan_text: str = ""
+    deviation_reason: str | None = None
+    clinical_trial: str | None = None
+    follow_up_months: int = DEFAULT_FOLLOW_UP_MONTHS
+    follow_up_items: list[str] = field(
+        default_factory=lambda: ["clinical_examination", "tsh", "fdg_pet_ct", "ct"]
+    )
+    actions: list[Action] = field(default_factory=list)
+    guideline_id: str | None = None
+    guideline_version: str | None = None
+    # The engine's answer when the decision was last saved (Recommendation.as_dict()).
+    options_snapshot: dict | None = None
+    created_by: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    signed_by: str | None = None
+    signed_at: datetime | None = None
+    amends_decision_id: int | None = None
+    amendment_reason: str | None = None
+    id: int | None = None
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == "signed"
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of `mdt-app cases`: a case as it stands on one agenda (or on none)."""
+
+    id: int
+    mrn: str
+    patient: str
+    birth_date: date | None
+    stage: str
+    meeting_id: int | None
+    agenda_item_id: int | None
+    position: int | None
+    agenda_status: str | None
+    decision_status: str
+    referred_on: date | None
+    diagnosed_on: date | None
+    urgent: bool | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    details: dict
+    id: int | None = None
