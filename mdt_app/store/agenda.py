@@ -1,0 +1,211 @@
+"""Meetings, their agendas and attendance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mdt_app import domain as d
+from mdt_app.errors import NotFound, ValidationError
+from mdt_app.store import rows
+
+if TYPE_CHECKING:
+    from mdt_app.store import Store
+
+    _Base = Store
+else:
+    _Base = object
+
+
+def _now() -> str:
+    from mdt_app.store import now
+
+    return now().isoformat()
+
+
+class AgendaMixin(_Base):
+    # --- meetings ---------------------------------------------------------------------
+
+    def create_meeting(self, meeting: d.Meeting) -> int:
+        if not meeting.title.strip():
+            raise ValidationError("a meeting needs a title")
+        with self.atomic():
+            meeting_id = self.db["meetings"].insert(
+                {
+                    "date": meeting.date.isoformat(),
+                    "title": meeting.title.strip(),
+                    "status": meeting.status,
+                    "chair": meeting.chair,
+                    "location": meeting.location,
+                    "created_at": _now(),
+                }
+            ).last_pk
+            self.audit("create_meeting", "meeting", meeting_id, {"title": meeting.title})
+        return int(meeting_id)
+
+    def update_meeting(self, meeting: d.Meeting) -> None:
+        self.get_meeting(meeting.id or 0)
+        with self.atomic():
+            self.db["meetings"].update(
+                meeting.id,
+                {
+                    "date": meeting.date.isoformat(),
+                    "title": meeting.title,
+                    "status": meeting.status,
+                    "chair": meeting.chair,
+                    "location": meeting.location,
+                },
+            )
+            self.audit("update_meeting", "meeting", meeting.id, {"status": meeting.status})
+
+    def get_meeting(self, meeting_id: int) -> d.Meeting:
+        found = self.query("SELECT * FROM meetings WHERE id = ?", [meeting_id])
+        if not found:
+            raise NotFound(f"no meeting with id {meeting_id}")
+        return rows.meeting_from(found[0])
+
+    def list_meetings(self) -> list[d.Meeting]:
+        """Newest first."""
+        return [
+            rows.meeting_from(r)
+            for r in self.query("SELECT * FROM meetings ORDER BY date DESC, id DESC")
+        ]
+
+    # --- agenda -----------------------------------------------------------------------
+
+    def agenda(self, meeting_id: int) -> list[d.AgendaItem]:
+        self.get_meeting(meeting_id)
+        return [
+            rows.agenda_item_from(r)
+            for r in self.query(
+                "SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY position, id",
+                [meeting_id],
+            )
+        ]
+
+    def get_agenda_item(self, item_id: int) -> d.AgendaItem:
+        found = self.query("SELECT * FROM agenda_items WHERE id = ?", [item_id])
+        if not found:
+            raise NotFound(f"no agenda item with id {item_id}")
+        return rows.agenda_item_from(found[0])
+
+    def add_to_agenda(self, meeting_id: int, case_id: int) -> d.AgendaItem:
+        """Queue a case at the end of a meeting's agenda (no-op if already on it)."""
+        self.get_meeting(meeting_id)
+        self.get_case(case_id)
+        with self.atomic():
+            item = self._add_to_agenda(meeting_id, case_id)
+        return item
+
+    def _add_to_agenda(self, meeting_id: int, case_id: int) -> d.AgendaItem:
+        found = self.query(
+            "SELECT * FROM agenda_items WHERE meeting_id = ? AND case_id = ?",
+            [meeting_id, case_id],
+        )
+        if found:
+            return rows.agenda_item_from(found[0])
+        last = self.query(
+            "SELECT coalesce(max(position), 0) AS p FROM agenda_items WHERE meeting_id = ?",
+            [meeting_id],
+        )[0]["p"]
+        item_id = self.db["agenda_items"].insert(
+            {
+                "meeting_id": meeting_id,
+                "case_id": case_id,
+                "position": last + 1,
+                "status": "queued",
+                "added_at": _now(),
+            }
+        ).last_pk
+        self.audit("add_to_agenda", "agenda_item", item_id, {"meeting_id": meeting_id})
+        return self.get_agenda_item(int(item_id))
+
+    def move_agenda_item(self, item_id: int, new_position: int) -> None:
+        """Move an item to a 1-based position; the others close up around it."""
+        item = self.get_agenda_item(item_id)
+        ids = [i.id for i in self.agenda(item.meeting_id)]
+        ids.remove(item_id)
+        new_position = max(1, min(new_position, len(ids) + 1))
+        ids.insert(new_position - 1, item_id)
+        with self.atomic():
+            for position, other in enumerate(ids, start=1):
+                self.db.execute(
+                    "UPDATE agenda_items SET position = ? WHERE id = ?", [position, other]
+                )
+            self.audit(
+                "move_agenda_item",
+                "agenda_item",
+                item_id,
+                {"from": item.position, "to": new_position},
+            )
+
+    def set_agenda_status(self, item_id: int, status: str, reason: str | None = None) -> None:
+        if status not in d.AGENDA_STATUSES:
+            raise ValidationError(f"agenda status {status!r} is not one of {d.AGENDA_STATUSES}")
+        item = self.get_agenda_item(item_id)
+        with self.atomic():
+            self.db["agenda_items"].update(item_id, {"status": status, "status_reason": reason})
+            self.audit(
+                "set_agenda_status",
+                "agenda_item",
+                item_id,
+                {"from": item.status, "to": status, "reason": reason},
+            )
+
+    def defer(self, item_id: int, to_meeting_id: int, reason: str) -> d.AgendaItem:
+        """Defer an item to another meeting; returns the new item there."""
+        if not reason.strip():
+            raise ValidationError("deferring a case needs a reason")
+        item = self.get_agenda_item(item_id)
+        if to_meeting_id == item.meeting_id:
+            raise ValidationError("a case cannot be deferred to the same meeting")
+        self.get_meeting(to_meeting_id)
+        with self.atomic():
+            self.db["agenda_items"].update(
+                item_id,
+                {
+                    "status": "deferred",
+                    "status_reason": reason.strip(),
+                    "deferred_to_meeting_id": to_meeting_id,
+                },
+            )
+            self.audit(
+                "defer", "agenda_item", item_id, {"to_meeting_id": to_meeting_id, "reason": reason}
+            )
+            new_item = self._add_to_agenda(to_meeting_id, item.case_id)
+        return new_item
+
+    # --- attendance ---------------------------------------------------------------------
+
+    def attendance(self, meeting_id: int) -> list[d.Attendee]:
+        return [
+            d.Attendee(name=r["name"], specialty=r["specialty"], present=bool(r["present"]), id=r["id"])
+            for r in self.query(
+                "SELECT * FROM attendance WHERE meeting_id = ? ORDER BY id", [meeting_id]
+            )
+        ]
+
+    def set_attendance(self, meeting_id: int, attendees: list[d.Attendee]) -> None:
+        """Replace the meeting's attendance list with ``attendees``."""
+        self.get_meeting(meeting_id)
+        names = [a.name.strip() for a in attendees]
+        if any(not n for n in names):
+            raise ValidationError("every attendee needs a name")
+        if len(set(names)) != len(names):
+            raise ValidationError("an attendee is listed twice")
+        with self.atomic():
+            self.db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
+            for a in attendees:
+                self.db["attendance"].insert(
+                    {
+                        "meeting_id": meeting_id,
+                        "name": a.name.strip(),
+                        "specialty": a.specialty,
+                        "present": int(a.present),
+                    }
+                )
+            self.audit(
+                "set_attendance",
+                "meeting",
+                meeting_id,
+                {"attendees": [[a.name, a.specialty, a.present] for a in attendees]},
+            )

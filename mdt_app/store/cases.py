@@ -1,0 +1,207 @@
+"""Patients and cases: import (upsert by MRN), reading, editing, listing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mdt_app import domain as d
+from mdt_app.errors import NotFound
+from mdt_app.store import rows
+
+if TYPE_CHECKING:
+    from mdt_app.store import Store
+
+    _Base = Store
+else:
+    _Base = object
+
+
+def _now() -> str:
+    from mdt_app.store import now
+
+    return now().isoformat()
+
+
+class CasesMixin(_Base):
+    def import_case(self, case: d.Case) -> tuple[int, bool]:
+        """Add or update a case from a case file: (case id, whether anything changed).
+
+        A patient is found by MRN and updated, never duplicated. Imaging and labs
+        already stored are kept; entries from the file not yet stored are added, so
+        importing the same file twice changes nothing. Call inside `atomic()`.
+        """
+        found = self.query("SELECT * FROM patients WHERE mrn = ?", [case.patient.mrn.strip()])
+        stamp = _now()
+        changed = False
+        if found:
+            patient_id = found[0]["id"]
+            new = rows.patient_row(case.patient)
+            if any(found[0][k] != v for k, v in new.items()):
+                self.db["patients"].update(patient_id, {**new, "updated_at": stamp})
+                changed = True
+        else:
+            patient_id = self.db["patients"].insert(
+                {**rows.patient_row(case.patient), "created_at": stamp, "updated_at": stamp}
+            ).last_pk
+            changed = True
+        existing = self.query(
+            "SELECT * FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
+        )
+        values = rows.case_row(case)
+        if existing:
+            case_id = existing[0]["id"]
+            if any(existing[0][k] != v for k, v in values.items()):
+                self.db["cases"].update(case_id, {**values, "updated_at": stamp})
+                changed = True
+        else:
+            case_id = self.db["cases"].insert(
+                {**values, "patient_id": patient_id, "created_at": stamp, "updated_at": stamp}
+            ).last_pk
+            changed = True
+        added = self._merge_entries(case_id, case)
+        if changed or added:
+            self.audit(
+                "import_case",
+                "case",
+                case_id,
+                {"mrn": case.patient.mrn, "new_imaging_or_labs": added, "updated": changed},
+            )
+        return case_id, changed or added > 0
+
+    def _merge_entries(self, case_id: int, case: d.Case) -> int:
+        added = 0
+        for table, items, to_row in (
+            ("imaging", case.imaging, rows.imaging_row),
+            ("labs", case.labs, rows.lab_row),
+        ):
+            have = {
+                tuple((k, r[k]) for k in sorted(r) if k not in ("id", "case_id"))
+                for r in self.query(f"SELECT * FROM {table} WHERE case_id = ?", [case_id])
+            }
+            for item in items:
+                row = to_row(item)
+                if tuple(sorted(row.items())) not in have:
+                    self.db[table].insert({**row, "case_id": case_id})
+                    have.add(tuple(sorted(row.items())))
+                    added += 1
+        return added
+
+    def get_case(self, case_id: int) -> d.Case:
+        found = self.query("SELECT * FROM cases WHERE id = ?", [case_id])
+        if not found:
+            raise NotFound(f"no case with id {case_id}")
+        row = found[0]
+        patient = rows.patient_from(
+            self.query("SELECT * FROM patients WHERE id = ?", [row["patient_id"]])[0]
+        )
+        imaging = [
+            rows.imaging_from(r)
+            for r in self.query(
+                "SELECT * FROM imaging WHERE case_id = ? ORDER BY date DESC, id DESC", [case_id]
+            )
+        ]
+        labs = [
+            rows.lab_from(r)
+            for r in self.query(
+                "SELECT * FROM labs WHERE case_id = ? ORDER BY test, date, id", [case_id]
+            )
+        ]
+        return rows.case_from(row, patient, imaging, labs)
+
+    def update_case(self, case: d.Case, *, reason: str | None = None) -> None:
+        """Save a case edited in the app: its fields, patient, imaging and labs as given."""
+        if case.id is None:
+            raise NotFound("the case has no id; import it first")
+        before = self.get_case(case.id)
+        stamp = _now()
+        with self.atomic():
+            self.db["patients"].update(
+                before.patient.id, {**rows.patient_row(case.patient), "updated_at": stamp}
+            )
+            self.db["cases"].update(case.id, {**rows.case_row(case), "updated_at": stamp})
+            self._replace_entries(case)
+            self.audit(
+                "edit_case",
+                "case",
+                case.id,
+                {"changes": _differences(before, case), "reason": reason},
+            )
+
+    def _replace_entries(self, case: d.Case) -> None:
+        for table, items, to_row in (
+            ("imaging", case.imaging, rows.imaging_row),
+            ("labs", case.labs, rows.lab_row),
+        ):
+            self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case.id])
+            for item in items:
+                self.db[table].insert({**to_row(item), "case_id": case.id})
+
+    def case_ids(self) -> list[int]:
+        return [r["id"] for r in self.query("SELECT id FROM cases ORDER BY id")]
+
+    def find_case_by_mrn(self, mrn: str) -> int | None:
+        found = self.query(
+            "SELECT cases.id FROM cases JOIN patients ON patients.id = cases.patient_id"
+            " WHERE patients.mrn = ? ORDER BY cases.id DESC LIMIT 1",
+            [mrn.strip()],
+        )
+        return found[0]["id"] if found else None
+
+    def list_cases(self, meeting_id: int | None = None) -> list[d.CaseRow]:
+        """Cases with their agenda place: on one meeting, or each on its latest meeting."""
+        from mdt_app.staging import stage_for
+
+        if meeting_id is not None:
+            self.get_meeting(meeting_id)
+            join = "JOIN agenda_items a ON a.case_id = c.id AND a.meeting_id = ?"
+            params: list[Any] = [meeting_id]
+            order = "a.position"
+        else:
+            join = (
+                "LEFT JOIN agenda_items a ON a.id = (SELECT a2.id FROM agenda_items a2"
+                " JOIN meetings m2 ON m2.id = a2.meeting_id WHERE a2.case_id = c.id"
+                " ORDER BY m2.date DESC, a2.id DESC LIMIT 1)"
+            )
+            params = []
+            order = "c.id"
+        sql = (
+            "SELECT c.id, c.t, c.n, c.m, c.referred_on, c.diagnosed_on, c.urgent,"
+            " p.mrn, p.given_name, p.family_name, p.birth_date,"
+            " a.id AS item_id, a.meeting_id, a.position, a.status AS agenda_status"
+            f" FROM cases c JOIN patients p ON p.id = c.patient_id {join} ORDER BY {order}"
+        )
+        out = []
+        for r in self.query(sql, params):
+            stage = stage_for(d.TNM(r["t"], r["n"], r["m"])).stage
+            out.append(
+                d.CaseRow(
+                    id=r["id"],
+                    mrn=r["mrn"],
+                    patient=f"{r['given_name']} {r['family_name']}".strip(),
+                    birth_date=rows.day(r["birth_date"]),
+                    stage=stage,
+                    meeting_id=r["meeting_id"],
+                    agenda_item_id=r["item_id"],
+                    position=r["position"],
+                    agenda_status=r["agenda_status"],
+                    decision_status=(
+                        self.decision_status(r["item_id"]) if r["item_id"] else "none"
+                    ),
+                    referred_on=rows.day(r["referred_on"]),
+                    diagnosed_on=rows.day(r["diagnosed_on"]),
+                    urgent=rows.unflag(r["urgent"]),
+                )
+            )
+        return out
+
+
+def _differences(before: d.Case, after: d.Case) -> dict:
+    """Field-level changes of an edit, for the audit log."""
+    from mdt_app.casefile import case_to_dict
+
+    old, new = case_to_dict(before), case_to_dict(after)
+    changes: dict = {}
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            changes[key] = {"from": old.get(key), "to": new.get(key)}
+    return changes

@@ -1,0 +1,201 @@
+"""Decisions: drafts saved as typed, sign-off, and amendments kept beside the original."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from mdt_app import domain as d
+from mdt_app.decision_rules import sign_off_problems
+from mdt_app.errors import NotFound, SignedDecisionError, ValidationError
+from mdt_app.store import rows
+
+if TYPE_CHECKING:
+    from mdt_app.store import Store
+
+    _Base = Store
+else:
+    _Base = object
+
+
+def _now() -> str:
+    from mdt_app.store import now
+
+    return now().isoformat()
+
+
+class DecisionsMixin(_Base):
+    def get_decision(self, decision_id: int) -> d.Decision:
+        found = self.query("SELECT * FROM decisions WHERE id = ?", [decision_id])
+        if not found:
+            raise NotFound(f"no decision with id {decision_id}")
+        return self._decision(found[0])
+
+    def _decision(self, row: dict) -> d.Decision:
+        actions = [
+            rows.action_from(r)
+            for r in self.query(
+                "SELECT * FROM actions WHERE decision_id = ? ORDER BY position", [row["id"]]
+            )
+        ]
+        return rows.decision_from(row, actions)
+
+    def decisions_for_item(self, agenda_item_id: int) -> list[d.Decision]:
+        """Every decision record of an agenda item, oldest first (amendments after)."""
+        return [
+            self._decision(r)
+            for r in self.query(
+                "SELECT * FROM decisions WHERE agenda_item_id = ? ORDER BY id", [agenda_item_id]
+            )
+        ]
+
+    def decisions_for_case(self, case_id: int) -> list[d.Decision]:
+        return [
+            self._decision(r)
+            for r in self.query("SELECT * FROM decisions WHERE case_id = ? ORDER BY id", [case_id])
+        ]
+
+    def current_draft(self, agenda_item_id: int) -> d.Decision | None:
+        found = self.query(
+            "SELECT * FROM decisions WHERE agenda_item_id = ? AND status = 'draft'",
+            [agenda_item_id],
+        )
+        return self._decision(found[0]) if found else None
+
+    def effective_decision(self, agenda_item_id: int) -> d.Decision | None:
+        """The latest signed decision of an agenda item (an amendment if there is one)."""
+        found = self.query(
+            "SELECT * FROM decisions WHERE agenda_item_id = ? AND status = 'signed'"
+            " ORDER BY signed_at DESC, id DESC LIMIT 1",
+            [agenda_item_id],
+        )
+        return self._decision(found[0]) if found else None
+
+    def latest_signed_decision_for_case(self, case_id: int) -> d.Decision | None:
+        found = self.query(
+            "SELECT * FROM decisions WHERE case_id = ? AND status = 'signed'"
+            " ORDER BY signed_at DESC, id DESC LIMIT 1",
+            [case_id],
+        )
+        return self._decision(found[0]) if found else None
+
+    def decision_status(self, agenda_item_id: int) -> str:
+        """none / draft / signed / amended, as `mdt-app cases` shows it."""
+        effective = self.effective_decision(agenda_item_id)
+        if effective is not None:
+            return "amended" if effective.amends_decision_id else "signed"
+        return "draft" if self.current_draft(agenda_item_id) else "none"
+
+    def save_draft(self, decision: d.Decision) -> d.Decision:
+        """Insert or update a draft decision with its actions; returns it as stored."""
+        if decision.status != "draft":
+            raise SignedDecisionError("only a draft decision can be saved; amend a signed one")
+        item = self.get_agenda_item(decision.agenda_item_id)
+        if item.case_id != decision.case_id:
+            raise ValidationError("the decision's case is not the agenda item's case")
+        stamp = _now()
+        with self.atomic():
+            values = {**rows.decision_row(decision), "updated_at": stamp}
+            if decision.id is None:
+                existing = self.current_draft(decision.agenda_item_id)
+                if existing is not None:
+                    decision = replace(decision, id=existing.id)
+            if decision.id is None:
+                new_id = self.db["decisions"].insert(
+                    {**values, "status": "draft", "created_at": stamp, "created_by": self.actor}
+                ).last_pk
+                decision = replace(decision, id=int(new_id))
+                self.audit("create_draft", "decision", decision.id, {"item": item.id})
+            else:
+                self._require_draft(decision.id)
+                self.db["decisions"].update(decision.id, values)
+            self._replace_actions(decision)
+        return self.get_decision(decision.id or 0)
+
+    def _require_draft(self, decision_id: int) -> None:
+        if self.get_decision(decision_id).is_signed:
+            raise SignedDecisionError(
+                f"decision {decision_id} is signed and cannot be changed; record an amendment"
+            )
+
+    def _replace_actions(self, decision: d.Decision) -> None:
+        self.db.execute("DELETE FROM actions WHERE decision_id = ?", [decision.id])
+        for position, action in enumerate(decision.actions, start=1):
+            if not action.description.strip():
+                continue
+            self.db["actions"].insert(
+                {
+                    "decision_id": decision.id,
+                    "position": position,
+                    "description": action.description.strip(),
+                    "owner": action.owner,
+                    "due_date": rows.iso(action.due_date),
+                }
+            )
+
+    def sign_decision(self, decision_id: int, chair: str) -> d.Decision:
+        """Sign a draft off: name and time recorded, read-only from then on."""
+        if not chair.strip():
+            raise ValidationError("the chair's name is required to sign off")
+        decision = self.get_decision(decision_id)
+        if decision.is_signed:
+            raise SignedDecisionError(f"decision {decision_id} is already signed")
+        problems = sign_off_problems(decision)
+        if problems:
+            raise ValidationError("cannot sign off: " + "; ".join(problems))
+        with self.atomic():
+            self.db.execute(
+                "UPDATE decisions SET status = 'signed', signed_by = ?, signed_at = ?"
+                " WHERE id = ? AND status = 'draft'",
+                [chair.strip(), _now(), decision_id],
+            )
+            self.db.execute(
+                "UPDATE agenda_items SET status = 'discussed', status_reason = NULL WHERE id = ?",
+                [decision.agenda_item_id],
+            )
+            self.audit(
+                "sign_decision",
+                "decision",
+                decision_id,
+                {
+                    "chair": chair.strip(),
+                    "options": decision.chosen_options,
+                    "guideline": [decision.guideline_id, decision.guideline_version],
+                    "amends": decision.amends_decision_id,
+                },
+            )
+        return self.get_decision(decision_id)
+
+    def start_amendment(self, decision_id: int, reason: str) -> d.Decision:
+        """Open a new draft that amends a signed decision; the original stays unchanged."""
+        original = self.get_decision(decision_id)
+        if not original.is_signed:
+            raise ValidationError("only a signed decision can be amended; edit the draft")
+        if not reason.strip():
+            raise ValidationError("an amendment needs a reason")
+        if self.current_draft(original.agenda_item_id) is not None:
+            raise ValidationError("an amendment of this decision is already in progress")
+        draft = replace(
+            original,
+            id=None,
+            status="draft",
+            signed_by=None,
+            signed_at=None,
+            created_at=None,
+            updated_at=None,
+            amends_decision_id=original.id,
+            amendment_reason=reason.strip(),
+            actions=[replace(a, id=None) for a in original.actions],
+        )
+        saved = self.save_draft(draft)
+        with self.atomic():
+            self.audit(
+                "start_amendment", "decision", saved.id, {"amends": original.id, "reason": reason}
+            )
+        return saved
+
+    def discard_draft(self, decision_id: int) -> None:
+        self._require_draft(decision_id)
+        with self.atomic():
+            self.db.execute("DELETE FROM decisions WHERE id = ? AND status = 'draft'", [decision_id])
+            self.audit("discard_draft", "decision", decision_id, {})

@@ -1,0 +1,247 @@
+"""Converting between database rows and domain objects."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from mdt_app import domain as d
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def flag(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def unflag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def patient_row(p: d.Patient) -> dict:
+    return {
+        "mrn": p.mrn.strip(),
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "birth_date": iso(p.birth_date),
+        "sex": p.sex,
+        "preferred_language": p.preferred_language,
+    }
+
+
+def patient_from(row: dict) -> d.Patient:
+    return d.Patient(
+        mrn=row["mrn"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        birth_date=day(row["birth_date"]),
+        sex=row["sex"],
+        preferred_language=row["preferred_language"],
+        id=row["id"],
+    )
+
+
+def case_row(c: d.Case) -> dict:
+    """The `cases` columns for a Case (not its patient, imaging or labs)."""
+    b = c.biomarkers
+    return {
+        "referred_on": iso(c.referral.referred_on),
+        "referring_clinician": c.referral.referring_clinician,
+        "referral_question": c.referral.question,
+        "urgent": flag(c.referral.urgent),
+        "histology": c.diagnosis.histology,
+        "confirmed_by": c.diagnosis.confirmed_by,
+        "diagnosed_on": iso(c.diagnosis.diagnosed_on),
+        "t": c.tnm.t,
+        "n": c.tnm.n,
+        "m": c.tnm.m,
+        "resectability": c.resectability,
+        "phase": c.phase,
+        **{name: getattr(b, name) for name in d.BIOMARKER_FIELDS},
+        "tmb_mut_per_mb": b.tmb_mut_per_mb,
+        "pdl1_tps_percent": b.pdl1_tps_percent,
+        "ecog": c.ecog,
+        "airway": c.airway,
+        "metastatic_sites": json.dumps(list(c.metastases.sites)),
+        "metastatic_burden": c.metastases.burden,
+        "brain_symptomatic": flag(c.metastases.brain_symptomatic),
+        "brain_imaging_done": flag(c.brain_imaging_done),
+        "goals_of_care": c.goals_of_care,
+        "decision_capacity": c.decision_capacity,
+        "declines": json.dumps(list(c.declines)),
+        "key_contact_name": c.care_team.key_contact_name,
+        "key_contact_phone": c.care_team.key_contact_phone,
+        "centre": c.care_team.centre,
+    }
+
+
+def case_from(
+    row: dict, patient: d.Patient, imaging: list[d.ImagingStudy], labs: list[d.LabResult]
+) -> d.Case:
+    return d.Case(
+        patient=patient,
+        referral=d.Referral(
+            referred_on=day(row["referred_on"]),
+            referring_clinician=row["referring_clinician"],
+            question=row["referral_question"],
+            urgent=unflag(row["urgent"]),
+        ),
+        diagnosis=d.Diagnosis(
+            histology=row["histology"],
+            confirmed_by=row["confirmed_by"],
+            diagnosed_on=day(row["diagnosed_on"]),
+        ),
+        tnm=d.TNM(t=row["t"], n=row["n"], m=row["m"]),
+        resectability=row["resectability"],
+        phase=row["phase"],
+        biomarkers=d.Biomarkers(
+            **{name: row[name] for name in d.BIOMARKER_FIELDS},
+            tmb_mut_per_mb=row["tmb_mut_per_mb"],
+            pdl1_tps_percent=row["pdl1_tps_percent"],
+        ),
+        ecog=row["ecog"],
+        airway=row["airway"],
+        metastases=d.Metastases(
+            sites=json.loads(row["metastatic_sites"]),
+            burden=row["metastatic_burden"],
+            brain_symptomatic=unflag(row["brain_symptomatic"]),
+        ),
+        brain_imaging_done=unflag(row["brain_imaging_done"]),
+        goals_of_care=row["goals_of_care"],
+        decision_capacity=row["decision_capacity"],
+        declines=json.loads(row["declines"]),
+        imaging=imaging,
+        labs=labs,
+        care_team=d.CareTeam(
+            key_contact_name=row["key_contact_name"],
+            key_contact_phone=row["key_contact_phone"],
+            centre=row["centre"],
+        ),
+        id=row["id"],
+    )
+
+
+def imaging_row(i: d.ImagingStudy) -> dict:
+    return {"date": iso(i.date), "modality": i.modality, "region": i.region, "summary": i.summary}
+
+
+def imaging_from(row: dict) -> d.ImagingStudy:
+    return d.ImagingStudy(
+        date=date.fromisoformat(row["date"]),
+        modality=row["modality"],
+        region=row["region"],
+        summary=row["summary"],
+        id=row["id"],
+    )
+
+
+def lab_row(x: d.LabResult) -> dict:
+    return {
+        "date": iso(x.date),
+        "test": x.test,
+        "value": x.value,
+        "unit": x.unit,
+        "low": x.low,
+        "high": x.high,
+    }
+
+
+def lab_from(row: dict) -> d.LabResult:
+    return d.LabResult(
+        date=date.fromisoformat(row["date"]),
+        test=row["test"],
+        value=row["value"],
+        unit=row["unit"],
+        low=row["low"],
+        high=row["high"],
+        id=row["id"],
+    )
+
+
+def meeting_from(row: dict) -> d.Meeting:
+    return d.Meeting(
+        date=date.fromisoformat(row["date"]),
+        title=row["title"],
+        status=row["status"],
+        chair=row["chair"],
+        location=row["location"],
+        id=row["id"],
+    )
+
+
+def agenda_item_from(row: dict) -> d.AgendaItem:
+    return d.AgendaItem(
+        meeting_id=row["meeting_id"],
+        case_id=row["case_id"],
+        position=row["position"],
+        status=row["status"],
+        status_reason=row["status_reason"],
+        deferred_to_meeting_id=row["deferred_to_meeting_id"],
+        id=row["id"],
+    )
+
+
+def decision_row(x: d.Decision) -> dict:
+    return {
+        "case_id": x.case_id,
+        "agenda_item_id": x.agenda_item_id,
+        "chosen_options": json.dumps(list(x.chosen_options)),
+        "plan_text": x.plan_text,
+        "deviation_reason": x.deviation_reason or None,
+        "clinical_trial": x.clinical_trial or None,
+        "follow_up_months": x.follow_up_months,
+        "follow_up_items": json.dumps(list(x.follow_up_items)),
+        "guideline_id": x.guideline_id,
+        "guideline_version": x.guideline_version,
+        "options_snapshot": (
+            json.dumps(x.options_snapshot, ensure_ascii=False) if x.options_snapshot else None
+        ),
+        "amends_decision_id": x.amends_decision_id,
+        "amendment_reason": x.amendment_reason,
+    }
+
+
+def decision_from(row: dict, actions: list[d.Action]) -> d.Decision:
+    return d.Decision(
+        case_id=row["case_id"],
+        agenda_item_id=row["agenda_item_id"],
+        status=row["status"],
+        chosen_options=json.loads(row["chosen_options"]),
+        plan_text=row["plan_text"],
+        deviation_reason=row["deviation_reason"],
+        clinical_trial=row["clinical_trial"],
+        follow_up_months=row["follow_up_months"],
+        follow_up_items=json.loads(row["follow_up_items"]),
+        actions=actions,
+        guideline_id=row["guideline_id"],
+        guideline_version=row["guideline_version"],
+        options_snapshot=json.loads(row["options_snapshot"]) if row["options_snapshot"] else None,
+        created_by=row["created_by"],
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
+        signed_by=row["signed_by"],
+        signed_at=moment(row["signed_at"]),
+        amends_decision_id=row["amends_decision_id"],
+        amendment_reason=row["amendment_reason"],
+        id=row["id"],
+    )
+
+
+def action_from(row: dict) -> d.Action:
+    return d.Action(
+        description=row["description"],
+        owner=row["owner"],
+        due_date=day(row["due_date"]),
+        id=row["id"],
+    )

@@ -1,0 +1,57 @@
+"""Shared fixtures. Qt runs offscreen; every data directory goes to tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path, monkeypatch):
+    """No test touches the real user data directory or a real MDT_APP_DB."""
+    monkeypatch.setenv("MDT_APP_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    from mdt_app.store import open_store
+
+    s = open_store(tmp_path / "test.db", actor="tester")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    from mdt_app.demo import build_demo_database
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    build_demo_database(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template, tmp_path) -> Path:
+    """A fresh copy of the demo database for one test."""
+    target = tmp_path / "demo.db"
+    shutil.copy(_demo_template, target)
+    return target
+
+
+@pytest.fixture
+def demo_store(demo_db):
+    from mdt_app.store import open_store
+
+    s = open_store(demo_db, actor="tester")
+    yield s
+    s.close()
