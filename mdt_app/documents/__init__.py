@@ -1,0 +1,1 @@
+"""Documents the app writes: the patient's care programme and the meeting minutes."""
