@@ -20,6 +20,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
+_running: set[Worker] = set()
+
 
 class WorkerSignals(QObject):
     """Signals of a Worker (a QRunnable is not a QObject and cannot carry them)."""
@@ -38,8 +40,11 @@ class Worker(QRunnable):
         self.args = args
         self.kwargs = kwargs
         self.signals = WorkerSignals()
-        # Keep the QObject alive until the queued signals have been delivered.
-        self.setAutoDelete(True)
+        # Python keeps the worker (and so its signals) alive until ``finished`` has been
+        # delivered on the GUI thread; callers need not hold a reference.
+        self.setAutoDelete(False)
+        _running.add(self)
+        self.signals.finished.connect(lambda: _running.discard(self))
 
     def run(self) -> None:
         try:
