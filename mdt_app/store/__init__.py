@@ -188,7 +188,9 @@ def open_store(path: str | Path, *, actor: str | None = None, create: bool = Tru
     existed = _check_file(path)
     if not existed:
         if not create:
-            raise StoreError(f"{path}: no such database")
+            raise StoreError(
+                f"{path}: no such database (create one with 'mdt-app import' or 'mdt-app demo')"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

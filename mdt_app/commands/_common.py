@@ -1,0 +1,45 @@
+"""Helpers shared by the commands: opening the store, printing tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from mdt_app import paths
+from mdt_app.store import Store, open_store
+
+
+def store_for(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The store named by --db / $MDT_APP_DB / the default; reading commands never create."""
+    return open_store(paths.database_path(args.db), create=create)
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON list of objects")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    # Tabs and newlines would break the one-row-per-line, tab-separated form.
+    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], as_json: bool) -> None:
+    """Header line then one tab-separated row per line, or the same as a JSON list."""
+    if as_json:
+        json.dump(
+            [{c: r.get(c) for c in columns} for r in rows],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+        sys.stdout.write("\n")
+        return
+    print("\t".join(columns))
+    for r in rows:
+        print("\t".join(_cell(r.get(c)) for c in columns))
