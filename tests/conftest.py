@@ -55,3 +55,24 @@ def demo_store(demo_db):
     s = open_store(demo_db, actor="tester")
     yield s
     s.close()
+
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def benchmark_report():
+    """Benchmarks report figures through this; they are printed at the end of every run."""
+
+    def report(line: str) -> None:
+        _FIGURES.append(line)
+        print(line)
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("benchmark figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

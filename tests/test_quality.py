@@ -1,0 +1,38 @@
+"""ruff (lint and format) over the project and mypy over mdt_app run with the tests."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed: install the test extras (pip install -e '.[test]')")
+    return found
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_lint():
+    done = _run(_tool("ruff"), "check", "mdt_app", "ui", "tests")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format():
+    done = _run(_tool("ruff"), "format", "--check", "mdt_app", "ui", "tests")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_on_mdt_app():
+    done = _run(_tool("mypy"), "mdt_app")
+    assert done.returncode == 0, done.stdout + done.stderr
