@@ -1,0 +1,216 @@
+"""The meeting agenda as a table: position, patient, stage, days waiting, status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QT_TR_NOOP, QByteArray, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from mdt_app import domain as d
+from ui.models.base import OBJECT_ROLE, SORT_ROLE, Index, RowTableModel
+
+MIME_TYPE = "application/x-mdt-agenda-item"
+
+# Agenda statuses as the chair sees them; "under discussion" is the case open now.
+QUEUED, UNDER_DISCUSSION, DRAFT, DECIDED, AMENDED, DEFERRED, NOT_DISCUSSED = (
+    "queued",
+    "under_discussion",
+    "draft",
+    "decided",
+    "amended",
+    "deferred",
+    "not_discussed",
+)
+STATUS_TEXT = {
+    QUEUED: ("○", QT_TR_NOOP("queued")),
+    UNDER_DISCUSSION: ("▶", QT_TR_NOOP("under discussion")),
+    DRAFT: ("✎", QT_TR_NOOP("queued, draft")),
+    DECIDED: ("✔", QT_TR_NOOP("decided")),
+    AMENDED: ("✔", QT_TR_NOOP("decided (amended)")),
+    DEFERRED: ("⇥", QT_TR_NOOP("deferred")),
+    NOT_DISCUSSED: ("–", QT_TR_NOOP("not discussed")),
+}
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    """One agenda item with what the queue shows about its case."""
+
+    item: d.AgendaItem
+    patient: str
+    mrn: str
+    stage: str
+    decision_status: str  # none / draft / signed / amended
+    diagnosed_on: date | None = None
+    referred_on: date | None = None
+    urgent: bool | None = None
+    deferred_to: str | None = None  # the meeting it went to, in words
+
+    @property
+    def item_id(self) -> int:
+        return self.item.id or 0
+
+    def days_waiting(self, today: date) -> int | None:
+        """Days since diagnosis (or, failing that, referral): ATC does not wait."""
+        since = self.diagnosed_on or self.referred_on
+        return (today - since).days if since else None
+
+    def status(self, current_item_id: int | None = None) -> str:
+        if self.item.status == "deferred":
+            return DEFERRED
+        if self.decision_status == "signed":
+            return DECIDED
+        if self.decision_status == "amended":
+            return AMENDED
+        if self.item_id == current_item_id:
+            return UNDER_DISCUSSION
+        if self.item.status == "not_discussed":
+            return NOT_DISCUSSED
+        return DRAFT if self.decision_status == "draft" else QUEUED
+
+
+def agenda_lines(rows: list[d.CaseRow], items: list[d.AgendaItem], meetings: dict) -> list:
+    """Join `list_cases(meeting_id)` rows with the meeting's agenda items, in agenda order.
+
+    ``meetings`` maps meeting id -> Meeting, for naming where a deferred case went.
+    """
+    by_item = {r.agenda_item_id: r for r in rows}
+    lines = []
+    for item in items:
+        row = by_item.get(item.id)
+        if row is None:
+            continue
+        target = meetings.get(item.deferred_to_meeting_id)
+        lines.append(
+            AgendaLine(
+                item=item,
+                patient=row.patient,
+                mrn=row.mrn,
+                stage=row.stage,
+                decision_status=row.decision_status,
+                diagnosed_on=row.diagnosed_on,
+                referred_on=row.referred_on,
+                urgent=row.urgent,
+                deferred_to=f"{target.date.isoformat()} {target.title}" if target else None,
+            )
+        )
+    return lines
+
+
+class AgendaTableModel(RowTableModel[AgendaLine]):
+    POSITION, PATIENT, STAGE, DAYS, STATUS = range(5)
+    HEADERS = (QT_TR_NOOP("#"), QT_TR_NOOP("Patient"), QT_TR_NOOP("Stage"),
+               QT_TR_NOOP("Days"), QT_TR_NOOP("Status"))  # fmt: skip
+
+    # Drag and drop asks for a move; the owner moves it in the store and reloads.
+    moveRequested = Signal(int, int)  # agenda item id, new 1-based position
+
+    def __init__(self, parent=None, today: date | None = None):
+        super().__init__(parent)
+        self.today = today or date.today()
+        self.current_item_id: int | None = None
+
+    def set_current(self, item_id: int | None) -> None:
+        """Mark the case under discussion (only the status column changes)."""
+        self.current_item_id = item_id
+        if self._rows:
+            top, bottom = self.index(0, self.STATUS), self.index(len(self._rows) - 1, self.STATUS)
+            self.dataChanged.emit(top, bottom)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+
+    def row_of_item(self, item_id: int | None) -> int:
+        for row, line in enumerate(self._rows):
+            if line.item_id == item_id:
+                return row
+        return -1
+
+    def status_text(self, line: AgendaLine) -> str:
+        symbol, words = STATUS_TEXT[line.status(self.current_item_id)]
+        return f"{symbol} {self.tr(words)}"
+
+    def display(self, line: AgendaLine, column: int) -> str:
+        if column == self.POSITION:
+            return str(line.item.position)
+        if column == self.PATIENT:
+            return ("⚑ " if line.urgent else "") + line.patient
+        if column == self.STAGE:
+            return line.stage
+        if column == self.DAYS:
+            days = line.days_waiting(self.today)
+            return "—" if days is None else str(days)
+        return self.status_text(line)
+
+    def extra(self, line: AgendaLine, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(line)
+        if role == SORT_ROLE and column == self.DAYS:
+            return line.days_waiting(self.today)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.POSITION, self.DAYS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and line.item_id == self.current_item_id:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _tooltip(self, line: AgendaLine) -> str:
+        parts = [f"{line.patient} · MRN {line.mrn}"]
+        if line.diagnosed_on:
+            parts.append(self.tr("Diagnosed {day}").format(day=line.diagnosed_on.isoformat()))
+        if line.referred_on:
+            parts.append(self.tr("Referred {day}").format(day=line.referred_on.isoformat()))
+        if line.urgent:
+            parts.append(self.tr("⚑ Urgent referral"))
+        if line.deferred_to:
+            parts.append(self.tr("Deferred to {meeting}").format(meeting=line.deferred_to))
+        if line.item.status_reason:
+            parts.append(self.tr("Reason: {reason}").format(reason=line.item.status_reason))
+        return "\n".join(parts)
+
+    # --- drag and drop reordering ----------------------------------------------------------
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes) -> QMimeData:
+        mime = QMimeData()
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        if rows:
+            mime.setData(MIME_TYPE, QByteArray(str(self._rows[rows[0]].item_id).encode()))
+        return mime
+
+    def dropMimeData(self, data: QMimeData, action, row: int, column: int, parent: Index) -> bool:
+        if action != Qt.DropAction.MoveAction or not data.hasFormat(MIME_TYPE):
+            return False
+        item_id = int(bytes(data.data(MIME_TYPE).data()).decode())
+        source = self.row_of_item(item_id)
+        if source < 0:
+            return False
+        position = self.drop_position(source, row, parent)
+        if position != source + 1:
+            self.moveRequested.emit(item_id, position)
+        # False: the view must not remove the dragged row; the owner reloads the agenda.
+        return False
+
+    def drop_position(self, source: int, row: int, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """The 1-based agenda position a row dragged from ``source`` lands on."""
+        if row < 0 and parent.isValid():
+            return parent.row() + 1  # dropped onto a case: take its place
+        if row < 0:
+            row = len(self._rows)
+        return (row - 1 if row > source else row) + 1
+
+
+__all__ = ["OBJECT_ROLE", "AgendaLine", "AgendaTableModel", "agenda_lines"]
