@@ -1,0 +1,145 @@
+"""Read one meeting from the store into a MeetingMinutes (the store is only read)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mdt_app import domain as d
+from mdt_app.decision_rules import deviation, quorum
+from mdt_app.documents.minutes import content as c
+from mdt_app.documents.minutes.facts import coded_facts, key_facts
+
+if TYPE_CHECKING:
+    from mdt_app.store import Store
+
+
+def build_minutes(store: Store, meeting_id: int) -> c.MeetingMinutes:
+    """The minutes of one meeting; NotFound (a UserError) for an unknown id."""
+    from mdt_app.store import now
+
+    meeting = store.get_meeting(meeting_id)
+    attendees = tuple(store.attendance(meeting_id))
+    meetings: dict[int, c.MeetingRef] = {}
+    items = tuple(_entry(store, meeting, item, meetings) for item in store.agenda(meeting_id))
+    return c.MeetingMinutes(
+        meeting=meeting,
+        centre=store.get_setting("centre", {}) or {},
+        attendees=attendees,
+        quorum=quorum(list(attendees), store.get_setting("quorum_rule")),
+        items=items,
+        generated_at=now(),
+        generated_by=store.actor,
+    )
+
+
+def _entry(
+    store: Store, meeting: d.Meeting, item: d.AgendaItem, meetings: dict[int, c.MeetingRef]
+) -> c.AgendaEntry:
+    assert item.id is not None
+    case = store.get_case(item.case_id)
+    records = store.decisions_for_item(item.id)
+    effective = store.effective_decision(item.id)
+    draft = next((r for r in records if not r.is_signed), None)
+    superseded = [r for r in records if r.is_signed and effective and r.id != effective.id]
+    shown = effective or draft
+    snapshot = shown.options_snapshot if shown else None
+    options: c.GuidelineOptions | None
+    if snapshot:
+        options = _options(snapshot, at_decision=True)
+        stage, basis = snapshot.get("stage", "?"), snapshot.get("stage_basis", "")
+    else:
+        options, stage, basis = _live(case, meeting)
+    return c.AgendaEntry(
+        item_id=item.id,
+        position=item.position,
+        status=item.status,
+        status_reason=item.status_reason,
+        deferred_to=_meeting_ref(store, item.deferred_to_meeting_id, meetings),
+        case_id=item.case_id,
+        patient=_patient(case.patient, meeting),
+        referral_question=case.referral.question,
+        referring_clinician=case.referral.referring_clinician,
+        urgent=case.referral.urgent,
+        stage=stage,
+        stage_basis=basis,
+        facts=key_facts(case),
+        coded=coded_facts(case),
+        options=options,
+        decision=_record(effective, options) if effective else None,
+        superseded=tuple(_record(r, options) for r in superseded),
+        draft=_record(draft, options) if draft else None,
+    )
+
+
+def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions | None, str, str]:
+    """Stage and options as the engine gives them today (no decision recorded them)."""
+    from mdt_app.guideline.engine import recommend
+    from mdt_app.staging import stage_for
+
+    staged = stage_for(case.tnm)
+    return (
+        _options(recommend(case, today=meeting.date).as_dict(), at_decision=False),
+        staged.stage,
+        staged.basis,
+    )
+
+
+def _options(snapshot: dict, *, at_decision: bool) -> c.GuidelineOptions:
+    guideline = snapshot.get("guideline") or {}
+    return c.GuidelineOptions(
+        guideline_id=str(guideline.get("id", "")),
+        title=str(guideline.get("title", "")),
+        version=str(guideline.get("version", "")),
+        lists={
+            name: tuple(
+                c.OptionRef(o["code"], o.get("title") or o["code"]) for o in snapshot.get(name, [])
+            )
+            for name in d.OPTION_LISTS
+        },
+        at_decision=at_decision,
+    )
+
+
+def _record(x: d.Decision, options: c.GuidelineOptions | None) -> c.DecisionRecord:
+    assert x.id is not None
+    why = deviation(x, x.options_snapshot)
+    concordance = c.NOT_ASSESSED
+    if x.options_snapshot:  # concordance and titles as they stood when it was saved
+        options = _options(x.options_snapshot, at_decision=True)
+        concordance = c.DEVIATES if why else c.FOLLOWS
+    return c.DecisionRecord(
+        id=x.id,
+        signed=x.is_signed,
+        chosen=tuple(
+            c.OptionRef(code, options.title_of(code) if options else code)
+            for code in x.chosen_options
+        ),
+        plan_text=x.plan_text,
+        clinical_trial=x.clinical_trial,
+        concordance=concordance,
+        deviation=why,
+        deviation_reason=x.deviation_reason,
+        actions=tuple(c.ActionRef(a.description, a.owner, a.due_date) for a in x.actions),
+        follow_up_months=x.follow_up_months,
+        follow_up_items=tuple(x.follow_up_items),
+        guideline_version=x.guideline_version,
+        signed_by=x.signed_by,
+        signed_at=x.signed_at,
+        amends_decision_id=x.amends_decision_id,
+        amendment_reason=x.amendment_reason,
+    )
+
+
+def _patient(p: d.Patient, meeting: d.Meeting) -> c.PatientRef:
+    return c.PatientRef(p.mrn, p.display_name, p.birth_date, p.age_on(meeting.date), p.sex)
+
+
+def _meeting_ref(
+    store: Store, meeting_id: int | None, seen: dict[int, c.MeetingRef]
+) -> c.MeetingRef | None:
+    if meeting_id is None:
+        return None
+    if meeting_id not in seen:
+        m = store.get_meeting(meeting_id)
+        seen[meeting_id] = c.MeetingRef(meeting_id, m.date, m.title)
+    return seen[meeting_id]

@@ -1,0 +1,103 @@
+"""The case facts a decision rests on, in words. "Not known" stays "not known"."""
+
+from __future__ import annotations
+
+from mdt_app import domain as d
+
+NOT_KNOWN = "not known"
+BIOMARKER_LABELS = {
+    "braf_v600e": "BRAF V600E",
+    "ntrk_fusion": "NTRK fusion",
+    "ret_fusion": "RET fusion",
+    "alk_fusion": "ALK fusion",
+    "msi_high": "MSI-high",
+}
+# Enumeration values whose words alone would read badly.
+LABELS = {
+    "r0_r1_expected": "R0/R1 resection expected",
+    "post_resection_r0r1": "after R0/R1 resection",
+    "post_resection_r2": "after R2 resection",
+    "new": "new diagnosis",
+    "fna_only": "FNA only",
+}
+
+
+def words(value: str | None) -> str:
+    """An enumeration value as words: 'core_biopsy' -> 'core biopsy'."""
+    if value is None or value == "unknown":
+        return NOT_KNOWN
+    return LABELS.get(value, value.replace("_", " "))
+
+
+def biomarkers(b: d.Biomarkers) -> str:
+    parts = [f"{label} {words(getattr(b, name))}" for name, label in BIOMARKER_LABELS.items()]
+    parts.append(f"PD-L1 TPS {_number(b.pdl1_tps_percent, '%')}")
+    parts.append(f"TMB {_number(b.tmb_mut_per_mb, ' mut/Mb')}")
+    return "; ".join(parts)
+
+
+def metastases(case: d.Case) -> str:
+    m = case.metastases
+    if m.sites:
+        text = ", ".join(m.sites)
+        if m.burden:
+            text += f" ({m.burden} burden)"
+        if "brain" in m.sites and m.brain_symptomatic is not None:
+            text += "; brain " + ("symptomatic" if m.brain_symptomatic else "asymptomatic")
+        return text
+    if case.tnm.m == "M1":
+        return "present (M1), sites not recorded"
+    if case.tnm.m == "M0":
+        return "none (M0)"
+    return "not assessed"
+
+
+def performance_status(ecog: int | None) -> str:
+    return f"ECOG {ecog}" if ecog is not None else "not recorded"
+
+
+def histology(dx: d.Diagnosis) -> str:
+    text = words(dx.histology)
+    if dx.confirmed_by is None:
+        return text
+    if dx.confirmed_by == "none":
+        return f"{text}, not confirmed"
+    return f"{text}, confirmed by {words(dx.confirmed_by)}"
+
+
+def goals(case: d.Case) -> str:
+    text = words(case.goals_of_care)
+    if case.decision_capacity != "unknown":
+        text += f"; decision capacity {case.decision_capacity}"
+    return text
+
+
+def key_facts(case: d.Case) -> tuple[tuple[str, str], ...]:
+    """(label, text) pairs in the order the minutes list them."""
+    facts = [
+        ("TNM", str(case.tnm)),
+        ("Histology", histology(case.diagnosis)),
+        ("Biomarkers", biomarkers(case.biomarkers)),
+        ("Performance status", performance_status(case.ecog)),
+        ("Airway", words(case.airway)),
+        ("Metastases", metastases(case)),
+        ("Resectability", words(case.resectability)),
+        ("Phase", words(case.phase)),
+        ("Goals of care", goals(case)),
+    ]
+    if case.declines:
+        facts.append(("Declines", ", ".join(words(x) for x in case.declines)))
+    return tuple(facts)
+
+
+def coded_facts(case: d.Case) -> dict[str, str]:
+    """ECOG, airway and biomarker results as the case format codes them ('' = not recorded)."""
+    coded = {"ecog": "" if case.ecog is None else str(case.ecog), "airway": case.airway}
+    coded.update({name: getattr(case.biomarkers, name) for name in BIOMARKER_LABELS})
+    return coded
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return NOT_KNOWN
+    return f"{value:g}{unit}"

@@ -1,0 +1,185 @@
+"""The minutes as a FHIR document Bundle (JSON), built and validated with fhir.resources.
+
+FHIR R4B models (``fhir.resources.R4B``): R4B is R4 with small, compatible additions,
+and the resources used here (Bundle, Composition, Patient, Practitioner, CarePlan)
+serialise as valid R4. The Bundle is a ``document``: the Composition first (LOINC
+85232-7 "Tumor board Consult note", one section per agenda item, each with readable
+narrative), then a Patient per case, a Practitioner per attendee or signer, and a
+CarePlan per signed decision (activities = chosen options, actions and follow-up;
+the deviation and amendment reasons as notes; a superseded decision as a revoked
+CarePlan that the amendment ``replaces``). Ids are urn:uuid, stable per meeting/patient.
+"""
+
+from __future__ import annotations
+
+import uuid
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+
+from mdt_app.documents.minutes import content as c
+from mdt_app.documents.minutes import text
+
+LOINC = "http://loinc.org"
+TUMOR_BOARD = {"system": LOINC, "code": "85232-7", "display": "Tumor board Consult note"}
+MRN_SYSTEM = "urn:mdt-assistant:mrn"
+PSEUDONYM_SYSTEM = "urn:mdt-assistant:pseudonym"
+OPTION_SYSTEM = "urn:mdt-assistant:atc-option"
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:mdt-assistant")
+
+
+def write_fhir(minutes: c.MeetingMinutes, path: Path) -> None:
+    path.write_text(minutes_bundle(minutes).model_dump_json(indent=2), encoding="utf-8")
+
+
+def urn(*parts: object) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, '/'.join(str(p) for p in parts))}"
+
+
+def narrative(rows: text.Rows) -> dict:
+    cells = "".join(
+        f"<tr><th>{escape(label)}</th><td>{'<br/>'.join(escape(x) for x in lines)}</td></tr>"
+        for label, lines in rows
+    )
+    div = f'<div xmlns="http://www.w3.org/1999/xhtml"><table>{cells}</table></div>'
+    return {"status": "generated", "div": div}
+
+
+class _BundleBuilder:
+    def __init__(self, minutes: c.MeetingMinutes):
+        self.m = minutes
+        self.resources: dict[str, dict] = {}  # fullUrl -> resource, in insertion order
+
+    def add(self, full_url: str, resource: dict) -> dict:
+        self.resources.setdefault(full_url, resource)
+        return {"reference": full_url}
+
+    def practitioner(self, name: str, specialty: str | None = None) -> dict:
+        resource: dict[str, Any] = {"resourceType": "Practitioner", "name": [{"text": name}]}
+        if specialty:
+            resource["qualification"] = [{"code": {"text": specialty}}]
+        return {**self.add(urn("practitioner", name), resource), "display": name}
+
+    def patient(self, e: c.AgendaEntry) -> dict:
+        p, pseudonymised = e.patient, self.m.pseudonymised
+        system = PSEUDONYM_SYSTEM if pseudonymised else MRN_SYSTEM
+        resource: dict[str, Any] = {
+            "resourceType": "Patient",
+            "identifier": [{"system": system, "value": p.mrn}],
+            "gender": p.sex,
+        }
+        if not pseudonymised:
+            resource["name"] = [{"text": p.name}]
+        if p.birth_date:
+            resource["birthDate"] = p.birth_date.isoformat()
+        return self.add(urn("patient", system, p.mrn), resource)
+
+    def care_plan(self, e: c.AgendaEntry, x: c.DecisionRecord, subject: dict, active: bool) -> dict:
+        activities = [_activity(code=o) for o in x.chosen]
+        activities += [_activity(action=a) for a in x.actions]
+        activities.append(_activity(follow_up=x))
+        notes = [] if x.concordance != c.DEVIATES else [text.concordance_line(x)]
+        if x.amends_decision_id:
+            notes.append(f"Amendment of decision {x.amends_decision_id}: {x.amendment_reason}")
+        resource: dict[str, Any] = {
+            "resourceType": "CarePlan",
+            "status": "active" if active else "revoked",
+            "intent": "plan",
+            "category": [{"coding": [TUMOR_BOARD]}],
+            "title": f"MDT decision, {self.m.meeting.title}, item {e.position}",
+            "description": x.plan_text or text.chosen_line(x),
+            "subject": subject,
+            "activity": activities,
+            "note": [{"text": n} for n in notes],
+        }
+        if x.signed_at:
+            resource["created"] = x.signed_at.isoformat()
+        if x.signed_by:
+            resource["author"] = self.practitioner(x.signed_by)
+        if e.options:
+            resource["instantiatesUri"] = [
+                f"urn:mdt-assistant:guideline:{e.options.guideline_id}:{x.guideline_version}"
+            ]
+        if x.amends_decision_id:
+            resource["replaces"] = [{"reference": urn("decision", x.amends_decision_id)}]
+        return self.add(urn("decision", x.id), {k: v for k, v in resource.items() if v})
+
+    def item_section(self, e: c.AgendaEntry) -> dict:
+        subject = self.patient(e)
+        entries = [subject]
+        entries += [self.care_plan(e, x, subject, active=False) for x in e.superseded]
+        if e.decision:
+            entries.append(self.care_plan(e, e.decision, subject, active=True))
+        return {
+            "title": text.entry_title(e),
+            "focus": subject,
+            "text": narrative(text.entry_rows(e)),
+            "entry": entries,
+        }
+
+    def composition(self) -> dict:
+        m = self.m
+        present = [self.practitioner(a.name, a.specialty) for a in m.attendees]
+        attendance = [(a.name, [", ".join(text.attendee_line(a)[1:])]) for a in m.attendees]
+        attendance.append(("Quorum", [m.quorum.describe()]))
+        draft_left = bool(m.summary.unsigned_drafts) or m.meeting.status != "closed"
+        author = self.practitioner(m.meeting.chair) if m.meeting.chair else {"display": "MDT"}
+        sections: list[dict[str, Any]] = [
+            {"title": "Meeting", "text": narrative(text.header_rows(m))},
+            {"title": "Attendance", "text": narrative(attendance), "entry": present or None},
+            {"title": "Agenda items", "section": [self.item_section(e) for e in m.items] or None},
+            {"title": "Summary", "text": narrative(text.summary_rows(m))},
+        ]
+        return {
+            "resourceType": "Composition",
+            "status": "preliminary" if draft_left else "final",
+            "type": {"coding": [TUMOR_BOARD], "text": "MDT meeting minutes"},
+            "date": m.generated_at.isoformat(),
+            "title": f"Minutes: {m.meeting.title} ({m.meeting.date})",
+            "author": [author],
+            "event": [{"period": {"start": str(m.meeting.date), "end": str(m.meeting.date)}}],
+            "section": [{k: v for k, v in s.items() if v} for s in sections],
+        }
+
+
+def minutes_bundle(minutes: c.MeetingMinutes) -> Bundle:
+    """The validated FHIR document Bundle of the minutes."""
+    builder = _BundleBuilder(minutes)
+    composition = builder.composition()  # first, as a document requires; fills the rest
+    entries = [{"fullUrl": urn("minutes", minutes.meeting.id), "resource": composition}]
+    entries += [{"fullUrl": u, "resource": r} for u, r in builder.resources.items()]
+    return Bundle.model_validate(
+        {
+            "resourceType": "Bundle",
+            "type": "document",
+            "identifier": {"system": "urn:ietf:rfc:3986", "value": urn("export", uuid.uuid4())},
+            "timestamp": minutes.generated_at.isoformat(),
+            "entry": entries,
+        }
+    )
+
+
+def _activity(
+    *,
+    code: c.OptionRef | None = None,
+    action: c.ActionRef | None = None,
+    follow_up: c.DecisionRecord | None = None,
+) -> dict:
+    detail: dict[str, Any] = {"status": "not-started"}
+    if code is not None:
+        detail["code"] = {"coding": [{"system": OPTION_SYSTEM, "code": code.code}]}
+        detail["code"]["text"] = code.title
+    if action is not None:
+        detail["description"] = action.description
+        if action.owner:
+            detail["performer"] = [{"display": action.owner}]
+        if action.due_date:
+            detail["scheduledPeriod"] = {"end": action.due_date.isoformat()}
+    if follow_up is not None:
+        detail["description"] = "Follow-up " + text.follow_up_line(follow_up)
+        detail["scheduledTiming"] = {
+            "repeat": {"frequency": 1, "period": follow_up.follow_up_months, "periodUnit": "mo"}
+        }
+    return {"detail": detail}

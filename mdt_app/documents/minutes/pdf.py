@@ -1,0 +1,101 @@
+"""The minutes as a PDF in the house style (pdf_style): banner, DejaVu, "Page x of y".
+
+Minutes of a meeting that is not closed carry the house draft mark, worded for minutes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from mdt_app.documents import pdf_style as ps
+from mdt_app.documents.minutes import content as c
+from mdt_app.documents.minutes import text
+
+PROVISIONAL = "PROVISIONAL - meeting not closed"
+LABEL_WIDTH = 42 * mm
+ALERT = ps.DRAFT_RED.hexval().replace("0x", "#")
+
+
+def write_pdf(minutes: c.MeetingMinutes, path: Path, *, page_size_name: str = "A4") -> None:
+    path.write_bytes(minutes_pdf(minutes, page_size_name=page_size_name))
+
+
+def minutes_pdf(minutes: c.MeetingMinutes, *, page_size_name: str = "A4") -> bytes:
+    s = ps.house_styles(large_print=False)
+    m = minutes.meeting
+    width = ps.page_size(page_size_name)[0] - 36 * mm  # the house margins are 18 mm
+    story: list[Flowable] = [
+        Paragraph(escape(m.title), s.title),
+        Paragraph(f"Minutes of the multidisciplinary team meeting, {m.date}", s.subtitle),
+        _rows_table(text.header_rows(minutes), s, width),
+        Paragraph("Attendance", s.h1),
+        *_attendance(minutes, s, width),
+        Paragraph("Agenda items", s.h1),
+    ]
+    if not minutes.items:
+        story.append(Paragraph("No case was on the agenda.", s.body))
+    for entry in minutes.items:
+        story += [Paragraph(escape(text.entry_title(entry)), s.h2)]
+        story += [_rows_table(text.entry_rows(entry), s, width)]
+    story += [Paragraph("Summary", s.h1), _rows_table(text.summary_rows(minutes), s, width)]
+    centre = minutes.centre.get("name")
+    banner = " · ".join(x for x in (centre, m.title, str(m.date)) if x)
+    if minutes.pseudonymised:
+        banner += " · PSEUDONYMISED"
+    return ps.build_pdf(
+        story,
+        info=ps.DocumentInfo(
+            title=f"Minutes: {m.title} ({m.date})",
+            subject="MDT meeting minutes",
+            keywords=("MDT", "minutes", "anaplastic thyroid cancer"),
+        ),
+        decoration=ps.PageDecoration(
+            banner=banner,
+            footer=f"Produced {text.moment(minutes.generated_at)} by {minutes.generated_by}",
+            draft=m.status != "closed",
+            draft_text=PROVISIONAL,
+        ),
+        styles=s,
+        page_size_name=page_size_name,
+    )
+
+
+def _cell(line: str, style: ParagraphStyle) -> Paragraph:
+    markup = escape(line)
+    if text.is_alert(line):
+        markup = f'<font color="{ALERT}"><b>{markup}</b></font>'
+    return Paragraph(markup, style)
+
+
+def _rows_table(rows: text.Rows, s: ps.HouseStyles, width: float) -> Table:
+    data = [
+        [_cell(label, s.cell_head), [_cell(line, s.cell) for line in lines]]
+        for label, lines in rows
+    ]
+    table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
+    style = [cmd for cmd in ps.house_table_style(s) if cmd[0] not in ("BACKGROUND", "LINEBELOW")]
+    style += [
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, ps.RULE),
+        ("BACKGROUND", (0, 0), (0, -1), ps.SHADE),
+    ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _attendance(m: c.MeetingMinutes, s: ps.HouseStyles, width: float) -> list[Flowable]:
+    out: list[Flowable] = []
+    if m.attendees:
+        head = [Paragraph(x, s.cell_head) for x in ("Name", "Specialty", "Attendance")]
+        body = [[Paragraph(escape(x), s.cell) for x in text.attendee_line(a)] for a in m.attendees]
+        table = Table([head, *body], colWidths=[width * 0.4, width * 0.4, width * 0.2])
+        table.setStyle(TableStyle(ps.house_table_style(s)))
+        out.append(table)
+    else:
+        out.append(Paragraph("No attendance was recorded.", s.body))
+    out.append(_cell(m.quorum.describe(), s.note))
+    return out
