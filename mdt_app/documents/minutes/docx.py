@@ -82,6 +82,9 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
 
 def _rows_table(doc: DocxDocument, rows: text.Rows) -> Table:
     table = doc.add_table(rows=len(rows), cols=2, style="Table Grid")
+    table.autofit = False
+    # LibreOffice lays out by the grid's column widths, Word by the cells': set both.
+    table.columns[0].width, table.columns[1].width = LABEL_WIDTH, VALUE_WIDTH
     for (label, lines), row in zip(rows, table.rows, strict=True):
         head, value = row.cells
         head.width, value.width = LABEL_WIDTH, VALUE_WIDTH
