@@ -21,6 +21,7 @@ def _three_pages(*, draft: bool = False, large: bool = False, size: str = "A4") 
     story: list = [Paragraph("A test document", styles.title)]
     for n in range(3):
         story += [Paragraph(f"Section {n + 1}", styles.h1), Paragraph("Some text.", styles.body)]
+        story.append(Paragraph("A point", styles.bullet, bulletText="•"))
         if n < 2:
             story.append(PageBreak())
     return pdf_style.build_pdf(

@@ -46,6 +46,7 @@ _FONT_FILES = {
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "Letter": LETTER}
 DRAFT_MARK = "DRAFT - not validated"
 NORMAL_BASE_SIZE = 12.0
+PAGE_MARGIN = 18 * mm
 LARGE_BASE_SIZE = 16.0  # large print: body at least 14 pt (we use 16, as low-vision guides do)
 
 INK = colors.HexColor("#111111")
@@ -113,9 +114,10 @@ def house_styles(large_print: bool = False) -> HouseStyles:
 
     def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
         kw.setdefault("fontName", FAMILY)
+        kw.setdefault("bulletFontName", FAMILY)  # never fall back to an unembedded Helvetica
         kw.setdefault("textColor", INK)
         kw.setdefault("alignment", TA_LEFT)
-        return ParagraphStyle(name, fontSize=size, leading=round(size * 1.35, 1), **kw)
+        return ParagraphStyle(name, fontSize=size, leading=round(size * 1.3, 1), **kw)
 
     return HouseStyles(
         base_size=b,
@@ -126,8 +128,8 @@ def house_styles(large_print: bool = False) -> HouseStyles:
             b * 1.5,
             fontName=BOLD,
             textColor=HEADING,
-            spaceBefore=b * 1.2,
-            spaceAfter=b * 0.5,
+            spaceBefore=b * 1.0,
+            spaceAfter=b * 0.4,
             keepWithNext=1,
         ),
         h2=style(
@@ -135,15 +137,15 @@ def house_styles(large_print: bool = False) -> HouseStyles:
             b * 1.2,
             fontName=BOLD,
             textColor=HEADING,
-            spaceBefore=b * 0.9,
+            spaceBefore=b * 0.7,
             spaceAfter=b * 0.3,
             keepWithNext=1,
         ),
         h3=style(
-            "h3", b * 1.05, fontName=BOLD, spaceBefore=b * 0.6, spaceAfter=b * 0.2, keepWithNext=1
+            "h3", b * 1.05, fontName=BOLD, spaceBefore=b * 0.5, spaceAfter=b * 0.15, keepWithNext=1
         ),
-        body=style("body", b, spaceAfter=b * 0.5),
-        bullet=style("bullet", b, leftIndent=b * 1.4, bulletIndent=b * 0.3, spaceAfter=b * 0.3),
+        body=style("body", b, spaceAfter=b * 0.4),
+        bullet=style("bullet", b, leftIndent=b * 1.4, bulletIndent=b * 0.3, spaceAfter=b * 0.15),
         small=style("small", max(b * 0.8, 9.0), textColor=MUTED, spaceAfter=b * 0.3),
         note=style(
             "note",
@@ -315,7 +317,7 @@ def build_pdf(
     """Lay ``story`` out in the house style and return the PDF's bytes."""
     register_fonts()
     width, height = page_size(page_size_name)
-    margin = 18 * mm
+    margin = PAGE_MARGIN
     banner_lines = 2  # room for a long name that wraps
     header = styles.banner.leading * (banner_lines + (1.3 if decoration.draft else 0))
     header += styles.base_size * 1.2
