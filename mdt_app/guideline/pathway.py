@@ -1,0 +1,161 @@
+"""A guideline pathway file (YAML) read into typed, checked objects.
+
+The schema is checked as the file loads: unknown keys, facts, values, option codes or
+list names, and rules without citations, fail with a PathwayError naming the file, the
+rule id and the field. resources/guidelines/README.md describes the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mdt_app.errors import UserError
+from mdt_app.guideline import codes as c
+from mdt_app.guideline.conditions import SchemaProblem
+from mdt_app.guideline.rules import Rule, parse_rule
+from mdt_app.guideline.situation import Settings
+
+TOP = "(top level)"
+TOP_KEYS = ("id", "title", "version", "description", "settings", "codes", "rules")
+REQUIRED_TOP = ("id", "title", "version", "settings", "codes", "rules")
+SETTING_LIMITS = {
+    "good_ps_max_ecog": (0, 4, int),
+    "pdl1_high_min_tps": (0, 100, float),
+    "tmb_high_min_mut_per_mb": (0, 1000, float),
+}
+
+
+class PathwayError(UserError):
+    """A pathway file that cannot be used; the message names the rule and the field."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a key written twice in one mapping is an error
+    (plain YAML keeps the last one silently, which would drop half a condition)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+@dataclass(frozen=True)
+class Pathway:
+    id: str
+    title: str
+    version: str
+    description: str
+    settings: Settings
+    titles: dict[str, str] = field(compare=False)
+    rules: tuple[Rule, ...]
+    source: str = ""
+
+    def title_of(self, code: str) -> str:
+        return self.titles.get(code, code)
+
+
+def read_pathway(path: str | Path) -> Pathway:
+    """Read and check a pathway file; PathwayError names what is wrong and where."""
+    where = str(path)
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_StrictLoader)
+    except FileNotFoundError:
+        raise PathwayError(f"{where}: no such pathway file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PathwayError(f"{where}: cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PathwayError(
+            f"{where}: is not valid YAML{at}: {getattr(exc, 'problem', exc)}"
+        ) from None
+    return parse_pathway(data, where)
+
+
+def parse_pathway(data: Any, where: str = "pathway") -> Pathway:
+    """Check a loaded pathway document and build the Pathway it describes."""
+    try:
+        top = _mapping(data, TOP, TOP_KEYS, REQUIRED_TOP)
+        pathway = Pathway(
+            id=_text(top, "id", "id"),
+            title=_text(top, "title", "title"),
+            version=_text(top, "version", "version"),
+            description=_text(top, "description", "description") if top.get("description") else "",
+            settings=_settings(top["settings"]),
+            titles=_titles(top["codes"]),
+            rules=(),
+            source=where,
+        )
+    except SchemaProblem as exc:
+        raise PathwayError(f"{where}: {exc}") from None
+    return replace(pathway, rules=_rules(top["rules"], where))
+
+
+def _mapping(raw: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+    if not isinstance(raw, dict):
+        raise SchemaProblem(path, "expected a mapping of fields")
+    prefix = "" if path == TOP else f"{path}."
+    for key in raw:
+        if key not in allowed:
+            raise SchemaProblem(f"{prefix}{key}", f"unknown field (allowed: {', '.join(allowed)})")
+    for key in required:
+        if raw.get(key) is None:
+            raise SchemaProblem(f"{prefix}{key}", "is required")
+    return raw
+
+
+def _text(raw: dict, key: str, path: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise SchemaProblem(path, "must be non-empty text (put numbers like 1.0 in quotes)")
+    return " ".join(value.split())
+
+
+def _settings(raw: Any) -> Settings:
+    raw = _mapping(raw, "settings", tuple(SETTING_LIMITS), tuple(SETTING_LIMITS))
+    values: dict[str, Any] = {}
+    unverified: dict[str, str] = {}
+    for name, (low, high, kind) in SETTING_LIMITS.items():
+        path, entry = f"settings.{name}", raw[name]
+        if isinstance(entry, dict):
+            entry = _mapping(entry, path, ("value", "unverified"), ("value",))
+            if entry.get("unverified") is not None:
+                unverified[name] = _text(entry, "unverified", f"{path}.unverified")
+            path, entry = f"{path}.value", entry["value"]
+        ok = isinstance(entry, int | float) and not isinstance(entry, bool)
+        if not ok or not low <= entry <= high or (kind is int and entry != int(entry)):
+            raise SchemaProblem(path, f"{entry!r} is not a {kind.__name__} from {low} to {high}")
+        values[name] = kind(entry)
+    return Settings(**values, unverified=tuple(unverified.items()))
+
+
+def _titles(raw: Any) -> dict[str, str]:
+    raw = _mapping(raw, "codes", c.OPTION_CODES, c.OPTION_CODES)
+    return {code: _text(raw, code, f"codes.{code}") for code in c.OPTION_CODES}
+
+
+def _rules(raw: Any, where: str) -> tuple[Rule, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise PathwayError(f"{where}: field 'rules': expected a non-empty list of rules")
+    rules: list[Rule] = []
+    for i, item in enumerate(raw):
+        rid = item.get("id") if isinstance(item, dict) else None
+        label = f"rule {rid!r}" if isinstance(rid, str) else f"rule #{i + 1} (no id)"
+        try:
+            rule = parse_rule(item)
+        except SchemaProblem as exc:
+            raise PathwayError(f"{where}: {label}: {exc}") from None
+        if any(r.id == rule.id for r in rules):
+            raise PathwayError(f"{where}: {label}: field 'id': the id is used twice")
+        rules.append(rule)
+    return tuple(rules)

@@ -1,0 +1,144 @@
+"""How case facts are worded in a rationale, and the facts derived from several fields.
+
+Derived facts: the targetable driver (BRAF V600E, NTRK, RET, ALK), performance status
+against the pathway's ECOG cut-off, PD-L1 and TMB against theirs, pending results.
+"""
+
+from __future__ import annotations
+
+from mdt_app import domain as d
+from mdt_app.guideline.situation import UNKNOWN, Situation
+
+DRIVERS = (
+    ("braf_v600e", "BRAF V600E"),
+    ("ntrk_fusion", "NTRK fusion"),
+    ("ret_fusion", "RET fusion"),
+    ("alk_fusion", "ALK fusion"),
+)
+BIOMARKER_LABELS = dict(DRIVERS, msi_high="MSI-high")
+RESULT_WORDS = {"positive": "positive", "negative": "negative", "pending": "result pending"}
+
+CONFIRMED = {
+    "core_biopsy": "histology confirmed by core biopsy",
+    "surgical_specimen": "histology confirmed on a surgical specimen",
+    "fna_only": "histology from FNA cytology only",
+    "none": "histology not confirmed",
+    UNKNOWN: "how histology was confirmed is not recorded",
+}
+RESECTABILITY = {
+    "r0_r1_expected": "R0/R1 resection expected",
+    "unresectable": "unresectable",
+    UNKNOWN: "resectability not assessed",
+}
+PHASE = {
+    "new": "new case",
+    "post_resection_r0r1": "after R0/R1 resection",
+    "post_resection_r2": "after R2 (incomplete) resection",
+    "neoadjuvant_response": "responding to neoadjuvant therapy",
+    "progression": "progression after initial therapy",
+}
+AIRWAY = {
+    "compromised": "airway compromised (stridor or impending obstruction)",
+    "symptomatic": "airway symptoms without impending obstruction",
+    "stable": "airway stable",
+    UNKNOWN: "airway not assessed",
+}
+GOALS = {
+    "active_treatment": "goals: active treatment",
+    "comfort_only": "goals: comfort care only",
+    "undecided": "goals: undecided",
+    UNKNOWN: "goals of care not recorded",
+}
+CAPACITY = {
+    "intact": "decision capacity intact",
+    "doubtful": "decision capacity doubtful",
+    UNKNOWN: "decision capacity not assessed",
+}
+BURDEN = {
+    "low": "low-volume distant disease",
+    "high": "high-volume distant disease",
+    UNKNOWN: "metastatic burden not recorded",
+}
+BRAIN_SYMPTOMS = {
+    "true": "brain metastases causing symptoms",
+    "false": "brain metastases without symptoms",
+    UNKNOWN: "brain symptoms not recorded",
+}
+BRAIN_IMAGING = {
+    "true": "brain imaging done",
+    "false": "no brain imaging yet",
+    UNKNOWN: "brain imaging not recorded",
+}
+
+
+def yes_no(value: bool | None) -> str:
+    return UNKNOWN if value is None else str(value).lower()
+
+
+def driver(s: Situation) -> str:
+    results = [getattr(s.case.biomarkers, f) for f, _ in DRIVERS]
+    for value, token in (("positive", "present"), (UNKNOWN, UNKNOWN), ("pending", "pending")):
+        if value in results:
+            return token
+    return "absent"
+
+
+def driver_words(s: Situation) -> str:
+    token = driver(s)
+    if token == "absent":
+        return "no targetable driver (BRAF V600E, NTRK, RET and ALK negative)"
+    wanted = {"present": "positive", UNKNOWN: UNKNOWN, "pending": "pending"}[token]
+    names = ", ".join(label for f, label in DRIVERS if getattr(s.case.biomarkers, f) == wanted)
+    prefix = {"present": "targetable driver", UNKNOWN: "not known", "pending": "pending"}[token]
+    return f"{prefix}: {names}"
+
+
+def ecog(s: Situation) -> str:
+    if s.case.ecog is None:
+        return UNKNOWN
+    return "good" if s.case.ecog <= s.settings.good_ps_max_ecog else "poor"
+
+
+def ecog_words(s: Situation) -> str:
+    if s.case.ecog is None:
+        return "ECOG not recorded"
+    cut, flag = s.settings.good_ps_max_ecog, s.settings.flag("good_ps_max_ecog")
+    return f"ECOG {s.case.ecog} ({ecog(s)} PS; good = ECOG 0-{cut}{flag})"
+
+
+def level(value: float | None, cut: float) -> str:
+    return UNKNOWN if value is None else ("high" if value >= cut else "low")
+
+
+def pdl1_words(s: Situation) -> str:
+    value, cut = s.case.biomarkers.pdl1_tps_percent, s.settings.pdl1_high_min_tps
+    if value is None:
+        return "PD-L1 not known"
+    flag = s.settings.flag("pdl1_high_min_tps")
+    return f"PD-L1 TPS {value:g}% ({level(value, cut)}; high = {cut:g}% or more{flag})"
+
+
+def tmb_words(s: Situation) -> str:
+    value, cut = s.case.biomarkers.tmb_mut_per_mb, s.settings.tmb_high_min_mut_per_mb
+    if value is None:
+        return "TMB not known"
+    return f"TMB {value:g} mut/Mb ({level(value, cut)}; high = {cut:g} or more)"
+
+
+def pending(s: Situation) -> str:
+    return yes_no(any(getattr(s.case.biomarkers, f) == "pending" for f in d.BIOMARKER_FIELDS))
+
+
+def pending_words(s: Situation) -> str:
+    names = [
+        BIOMARKER_LABELS[f]
+        for f in d.BIOMARKER_FIELDS
+        if getattr(s.case.biomarkers, f) == "pending"
+    ]
+    return f"results pending: {', '.join(names)}" if names else "no results pending"
+
+
+def stage_words(s: Situation) -> str:
+    if s.staging.is_staged:
+        return f"stage {s.staging.stage}"
+    return f"stage not assignable ({s.staging.reason_text})"
