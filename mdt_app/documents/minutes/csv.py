@@ -1,9 +1,12 @@
 """The minutes as CSV: one row per agenda item, columns in COLUMNS (docs/minutes-csv.md).
 
 UTF-8 with a byte-order mark (so Excel reads accents right; Python's csv module reads it
-with ``encoding="utf-8-sig"``), RFC 4180 quoting, CRLF line ends. Lists inside a cell
-are separated by "; ". Empty cell = not recorded / not applicable. The columns are a
-public interface for audit scripts: add new ones at the end, never rename or reorder.
+with ``encoding="utf-8-sig"``), RFC 4180 quoting, CRLF line ends. Codes inside a cell
+are separated by "; ", actions by " | ". Empty cell = not recorded / not applicable.
+A cell that would start with = + - @ gets a leading apostrophe, so a spreadsheet shows
+it as text instead of running it as a formula (free text is typed by users). The
+columns are a public interface for audit scripts: add new ones at the end, never
+rename or reorder.
 """
 
 from __future__ import annotations
@@ -38,11 +41,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("stage_basis", "how the stage follows from TNM"),
     ("ecog", "ECOG performance status 0-4; empty = not recorded"),
     ("airway", "compromised / symptomatic / stable / unknown"),
-    ("braf_v600e", "biomarker result; the same for the next four columns"),
-    ("ntrk_fusion", ""),
-    ("ret_fusion", ""),
-    ("alk_fusion", ""),
-    ("msi_high", ""),
+    ("braf_v600e", "BRAF V600E: positive / negative / pending / unknown"),
+    ("ntrk_fusion", "NTRK fusion: the same four values"),
+    ("ret_fusion", "RET fusion: the same four values"),
+    ("alk_fusion", "ALK fusion: the same four values"),
+    ("msi_high", "MSI-high: the same four values"),
     ("metastases", "sites (burden), 'none (M0)' or 'not assessed'"),
     ("guideline_id", "guideline pathway id"),
     ("guideline_version", "pathway version the options come from"),
@@ -61,12 +64,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("signed_by", "chair who signed the effective decision"),
     ("signed_at", "when, YYYY-MM-DDTHH:MM:SS+hh:mm"),
     ("amendment_reason", "why the decision was amended"),
-    ("actions", "description (owner; due date) of each action"),
+    ("actions", "each action as: description (owner: name; due: date), separated by ' | '"),
     ("follow_up_months", "follow-up interval in months"),
     ("follow_up_items", "follow-up examinations"),
     ("unsigned_draft", "yes when an unsigned draft exists for the item"),
 )
 HEADER = tuple(name for name, _ in COLUMNS)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_csv(minutes: c.MeetingMinutes, path: Path) -> None:
@@ -75,7 +79,7 @@ def write_csv(minutes: c.MeetingMinutes, path: Path) -> None:
         writer.writerow(HEADER)
         for entry in minutes.items:
             row = item_row(minutes, entry)
-            writer.writerow([row[name] for name in HEADER])
+            writer.writerow([_inert(row[name]) for name in HEADER])
 
 
 def item_row(m: c.MeetingMinutes, e: c.AgendaEntry) -> dict[str, str]:
@@ -130,11 +134,16 @@ def _decision_columns(e: c.AgendaEntry) -> dict[str, str]:
         "signed_by": _s(x.signed_by) if x else "",
         "signed_at": _s(x.signed_at) if x else "",
         "amendment_reason": _s(x.amendment_reason) if x else "",
-        "actions": "; ".join(text.action_line(a) for a in x.actions) if x else "",
+        "actions": " | ".join(text.action_line(a) for a in x.actions) if x else "",
         "follow_up_months": str(x.follow_up_months) if x else "",
         "follow_up_items": "; ".join(x.follow_up_items) if x else "",
         "unsigned_draft": "yes" if e.draft else "no",
     }
+
+
+def _inert(cell: str) -> str:
+    """The cell as text a spreadsheet will not evaluate (OWASP CSV injection advice)."""
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell
 
 
 def _codes(options: tuple[c.OptionRef, ...]) -> str:
