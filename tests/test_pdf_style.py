@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
-from reportlab.platypus import PageBreak, Paragraph
+from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
 from mdt_app.documents import pdf_style
 
@@ -22,6 +22,9 @@ def _three_pages(*, draft: bool = False, large: bool = False, size: str = "A4") 
     for n in range(3):
         story += [Paragraph(f"Section {n + 1}", styles.h1), Paragraph("Some text.", styles.body)]
         story.append(Paragraph("A point", styles.bullet, bulletText="•"))
+        table = Table([[Paragraph("cell", styles.cell)]])
+        table.setStyle(TableStyle(pdf_style.house_table_style(styles)))
+        story.append(table)
         if n < 2:
             story.append(PageBreak())
     return pdf_style.build_pdf(

@@ -137,6 +137,7 @@ class _Story:
         table.setStyle(
             TableStyle(
                 [
+                    ("FONT", (0, 0), (-1, -1), ps.FAMILY, self.s.base_size),
                     ("BACKGROUND", (0, 0), (-1, -1), back),
                     ("LINEBEFORE", (0, 0), (0, -1), 4, bar),
                     ("LEFTPADDING", (0, 0), (-1, -1), pad * 1.2),

@@ -165,6 +165,9 @@ def house_table_style(styles: HouseStyles) -> list[tuple]:
     """TableStyle commands for a plain table whose first row is a header."""
     pad = styles.base_size * 0.35
     return [
+        # Tables set their cells' font even when the cells are paragraphs: never Helvetica,
+        # which would be referenced without being embedded.
+        ("FONT", (0, 0), (-1, -1), FAMILY, styles.cell.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 1, HEADING),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
