@@ -58,7 +58,8 @@ class MinutesFormatDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("minutesFormatDialog")
         self.setWindowTitle(_t("Export minutes"))
-        self.format = QComboBox(objectName="minutesFormat")
+        self.format = QComboBox()
+        self.format.setObjectName("minutesFormat")
         for label, suffix, _ in FORMATS:
             self.format.addItem(_t(label), suffix)
         self.format.setAccessibleName(_t("Minutes format"))
@@ -135,7 +136,7 @@ class MinutesExportJob(QObject):
             request,
             on_result=self._saved,
             on_error=self._failed,
-            on_finished=self.progress.close,
+            on_finished=self.progress.hide,
         )
 
     def _saved(self, path: Path) -> None:
