@@ -47,12 +47,11 @@ def _draft(item, **changes):
 def test_foreign_keys_and_wal_are_on(store):
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.journal_mode == "wal"
-    with pytest.raises(StoreError):
-        with store.atomic():
-            store.db.execute(
-                "INSERT INTO agenda_items (meeting_id, case_id, position, added_at)"
-                " VALUES (999, 999, 1, 'x')"
-            )
+    with pytest.raises(StoreError), store.atomic():
+        store.db.execute(
+            "INSERT INTO agenda_items (meeting_id, case_id, position, added_at)"
+            " VALUES (999, 999, 1, 'x')"
+        )
 
 
 def test_import_same_case_twice_changes_nothing(store, case):

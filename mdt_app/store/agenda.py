@@ -7,29 +7,26 @@ from typing import TYPE_CHECKING
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
 from mdt_app.store import rows
-
-if TYPE_CHECKING:
-    from mdt_app.store import Store
-
-    _Base = Store
-else:
-    _Base = object
+from mdt_app.store.base import StoreBase, now
 
 
 def _now() -> str:
-    from mdt_app.store import now
-
     return now().isoformat()
 
 
-class AgendaMixin(_Base):
+class AgendaMixin(StoreBase):
+    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+
+        def get_case(self, case_id: int) -> d.Case: ...
+
     # --- meetings ---------------------------------------------------------------------
 
     def create_meeting(self, meeting: d.Meeting) -> int:
         if not meeting.title.strip():
             raise ValidationError("a meeting needs a title")
         with self.atomic():
-            meeting_id = self.db["meetings"].insert(
+            meeting_id = self.insert(
+                "meetings",
                 {
                     "date": meeting.date.isoformat(),
                     "title": meeting.title.strip(),
@@ -37,16 +34,16 @@ class AgendaMixin(_Base):
                     "chair": meeting.chair,
                     "location": meeting.location,
                     "created_at": _now(),
-                }
-            ).last_pk
+                },
+            )
             self.audit("create_meeting", "meeting", meeting_id, {"title": meeting.title})
-        return int(meeting_id)
+        return meeting_id
 
     def update_meeting(self, meeting: d.Meeting) -> None:
-        self.get_meeting(meeting.id or 0)
+        meeting_id = self.get_meeting(meeting.id or 0).id or 0
         with self.atomic():
-            self.db["meetings"].update(
-                meeting.id,
+            self.db.table("meetings").update(
+                meeting_id,
                 {
                     "date": meeting.date.isoformat(),
                     "title": meeting.title,
@@ -107,17 +104,18 @@ class AgendaMixin(_Base):
             "SELECT coalesce(max(position), 0) AS p FROM agenda_items WHERE meeting_id = ?",
             [meeting_id],
         )[0]["p"]
-        item_id = self.db["agenda_items"].insert(
+        item_id = self.insert(
+            "agenda_items",
             {
                 "meeting_id": meeting_id,
                 "case_id": case_id,
                 "position": last + 1,
                 "status": "queued",
                 "added_at": _now(),
-            }
-        ).last_pk
+            },
+        )
         self.audit("add_to_agenda", "agenda_item", item_id, {"meeting_id": meeting_id})
-        return self.get_agenda_item(int(item_id))
+        return self.get_agenda_item(item_id)
 
     def move_agenda_item(self, item_id: int, new_position: int) -> None:
         """Move an item to a 1-based position; the others close up around it."""
@@ -143,7 +141,9 @@ class AgendaMixin(_Base):
             raise ValidationError(f"agenda status {status!r} is not one of {d.AGENDA_STATUSES}")
         item = self.get_agenda_item(item_id)
         with self.atomic():
-            self.db["agenda_items"].update(item_id, {"status": status, "status_reason": reason})
+            self.db.table("agenda_items").update(
+                item_id, {"status": status, "status_reason": reason}
+            )
             self.audit(
                 "set_agenda_status",
                 "agenda_item",
@@ -160,7 +160,7 @@ class AgendaMixin(_Base):
             raise ValidationError("a case cannot be deferred to the same meeting")
         self.get_meeting(to_meeting_id)
         with self.atomic():
-            self.db["agenda_items"].update(
+            self.db.table("agenda_items").update(
                 item_id,
                 {
                     "status": "deferred",
@@ -178,7 +178,9 @@ class AgendaMixin(_Base):
 
     def attendance(self, meeting_id: int) -> list[d.Attendee]:
         return [
-            d.Attendee(name=r["name"], specialty=r["specialty"], present=bool(r["present"]), id=r["id"])
+            d.Attendee(
+                name=r["name"], specialty=r["specialty"], present=bool(r["present"]), id=r["id"]
+            )
             for r in self.query(
                 "SELECT * FROM attendance WHERE meeting_id = ? ORDER BY id", [meeting_id]
             )
@@ -195,13 +197,14 @@ class AgendaMixin(_Base):
         with self.atomic():
             self.db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
             for a in attendees:
-                self.db["attendance"].insert(
+                self.insert(
+                    "attendance",
                     {
                         "meeting_id": meeting_id,
                         "name": a.name.strip(),
                         "specialty": a.specialty,
                         "present": int(a.present),
-                    }
+                    },
                 )
             self.audit(
                 "set_attendance",

@@ -7,22 +7,20 @@ from typing import TYPE_CHECKING, Any
 from mdt_app import domain as d
 from mdt_app.errors import NotFound
 from mdt_app.store import rows
-
-if TYPE_CHECKING:
-    from mdt_app.store import Store
-
-    _Base = Store
-else:
-    _Base = object
+from mdt_app.store.base import StoreBase, now
 
 
 def _now() -> str:
-    from mdt_app.store import now
-
     return now().isoformat()
 
 
-class CasesMixin(_Base):
+class CasesMixin(StoreBase):
+    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+
+        def get_meeting(self, meeting_id: int) -> d.Meeting: ...
+
+        def decision_status(self, agenda_item_id: int) -> str: ...
+
     def import_case(self, case: d.Case) -> tuple[int, bool]:
         """Add or update a case from a case file: (case id, whether anything changed).
 
@@ -37,12 +35,13 @@ class CasesMixin(_Base):
             patient_id = found[0]["id"]
             new = rows.patient_row(case.patient)
             if any(found[0][k] != v for k, v in new.items()):
-                self.db["patients"].update(patient_id, {**new, "updated_at": stamp})
+                self.db.table("patients").update(patient_id, {**new, "updated_at": stamp})
                 changed = True
         else:
-            patient_id = self.db["patients"].insert(
-                {**rows.patient_row(case.patient), "created_at": stamp, "updated_at": stamp}
-            ).last_pk
+            patient_id = self.insert(
+                "patients",
+                {**rows.patient_row(case.patient), "created_at": stamp, "updated_at": stamp},
+            )
             changed = True
         existing = self.query(
             "SELECT * FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
@@ -51,12 +50,13 @@ class CasesMixin(_Base):
         if existing:
             case_id = existing[0]["id"]
             if any(existing[0][k] != v for k, v in values.items()):
-                self.db["cases"].update(case_id, {**values, "updated_at": stamp})
+                self.db.table("cases").update(case_id, {**values, "updated_at": stamp})
                 changed = True
         else:
-            case_id = self.db["cases"].insert(
-                {**values, "patient_id": patient_id, "created_at": stamp, "updated_at": stamp}
-            ).last_pk
+            case_id = self.insert(
+                "cases",
+                {**values, "patient_id": patient_id, "created_at": stamp, "updated_at": stamp},
+            )
             changed = True
         added = self._merge_entries(case_id, case)
         if changed or added:
@@ -70,18 +70,14 @@ class CasesMixin(_Base):
 
     def _merge_entries(self, case_id: int, case: d.Case) -> int:
         added = 0
-        for table, items, to_row in (
-            ("imaging", case.imaging, rows.imaging_row),
-            ("labs", case.labs, rows.lab_row),
-        ):
+        for table, new_rows in _entry_rows(case):
             have = {
                 tuple((k, r[k]) for k in sorted(r) if k not in ("id", "case_id"))
                 for r in self.query(f"SELECT * FROM {table} WHERE case_id = ?", [case_id])
             }
-            for item in items:
-                row = to_row(item)
+            for row in new_rows:
                 if tuple(sorted(row.items())) not in have:
-                    self.db[table].insert({**row, "case_id": case_id})
+                    self.insert(table, {**row, "case_id": case_id})
                     have.add(tuple(sorted(row.items())))
                     added += 1
         return added
@@ -110,31 +106,27 @@ class CasesMixin(_Base):
 
     def update_case(self, case: d.Case, *, reason: str | None = None) -> None:
         """Save a case edited in the app: its fields, patient, imaging and labs as given."""
-        if case.id is None:
+        case_id = case.id
+        if case_id is None:
             raise NotFound("the case has no id; import it first")
-        before = self.get_case(case.id)
+        before = self.get_case(case_id)
+        patient_id = before.patient.id or 0
         stamp = _now()
         with self.atomic():
-            self.db["patients"].update(
-                before.patient.id, {**rows.patient_row(case.patient), "updated_at": stamp}
+            self.db.table("patients").update(
+                patient_id, {**rows.patient_row(case.patient), "updated_at": stamp}
             )
-            self.db["cases"].update(case.id, {**rows.case_row(case), "updated_at": stamp})
-            self._replace_entries(case)
+            self.db.table("cases").update(case_id, {**rows.case_row(case), "updated_at": stamp})
+            for table, new_rows in _entry_rows(case):
+                self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
+                for row in new_rows:
+                    self.insert(table, {**row, "case_id": case_id})
             self.audit(
                 "edit_case",
                 "case",
-                case.id,
+                case_id,
                 {"changes": _differences(before, case), "reason": reason},
             )
-
-    def _replace_entries(self, case: d.Case) -> None:
-        for table, items, to_row in (
-            ("imaging", case.imaging, rows.imaging_row),
-            ("labs", case.labs, rows.lab_row),
-        ):
-            self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case.id])
-            for item in items:
-                self.db[table].insert({**to_row(item), "case_id": case.id})
 
     def case_ids(self) -> list[int]:
         return [r["id"] for r in self.query("SELECT id FROM cases ORDER BY id")]
@@ -193,6 +185,14 @@ class CasesMixin(_Base):
                 )
             )
         return out
+
+
+def _entry_rows(case: d.Case) -> list[tuple[str, list[dict]]]:
+    """The case's imaging and lab rows, by table."""
+    return [
+        ("imaging", [rows.imaging_row(i) for i in case.imaging]),
+        ("labs", [rows.lab_row(x) for x in case.labs]),
+    ]
 
 
 def _differences(before: d.Case, after: d.Case) -> dict:

@@ -9,22 +9,18 @@ from mdt_app import domain as d
 from mdt_app.decision_rules import sign_off_problems
 from mdt_app.errors import NotFound, SignedDecisionError, ValidationError
 from mdt_app.store import rows
-
-if TYPE_CHECKING:
-    from mdt_app.store import Store
-
-    _Base = Store
-else:
-    _Base = object
+from mdt_app.store.base import StoreBase, now
 
 
 def _now() -> str:
-    from mdt_app.store import now
-
     return now().isoformat()
 
 
-class DecisionsMixin(_Base):
+class DecisionsMixin(StoreBase):
+    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+
+        def get_agenda_item(self, item_id: int) -> d.AgendaItem: ...
+
     def get_decision(self, decision_id: int) -> d.Decision:
         found = self.query("SELECT * FROM decisions WHERE id = ?", [decision_id])
         if not found:
@@ -101,14 +97,15 @@ class DecisionsMixin(_Base):
                 if existing is not None:
                     decision = replace(decision, id=existing.id)
             if decision.id is None:
-                new_id = self.db["decisions"].insert(
-                    {**values, "status": "draft", "created_at": stamp, "created_by": self.actor}
-                ).last_pk
-                decision = replace(decision, id=int(new_id))
+                new_id = self.insert(
+                    "decisions",
+                    {**values, "status": "draft", "created_at": stamp, "created_by": self.actor},
+                )
+                decision = replace(decision, id=new_id)
                 self.audit("create_draft", "decision", decision.id, {"item": item.id})
             else:
                 self._require_draft(decision.id)
-                self.db["decisions"].update(decision.id, values)
+                self.db.table("decisions").update(decision.id, values)
             self._replace_actions(decision)
         return self.get_decision(decision.id or 0)
 
@@ -123,14 +120,15 @@ class DecisionsMixin(_Base):
         for position, action in enumerate(decision.actions, start=1):
             if not action.description.strip():
                 continue
-            self.db["actions"].insert(
+            self.insert(
+                "actions",
                 {
                     "decision_id": decision.id,
                     "position": position,
                     "description": action.description.strip(),
                     "owner": action.owner,
                     "due_date": rows.iso(action.due_date),
-                }
+                },
             )
 
     def sign_decision(self, decision_id: int, chair: str) -> d.Decision:
@@ -197,5 +195,7 @@ class DecisionsMixin(_Base):
     def discard_draft(self, decision_id: int) -> None:
         self._require_draft(decision_id)
         with self.atomic():
-            self.db.execute("DELETE FROM decisions WHERE id = ? AND status = 'draft'", [decision_id])
+            self.db.execute(
+                "DELETE FROM decisions WHERE id = ? AND status = 'draft'", [decision_id]
+            )
             self.audit("discard_draft", "decision", decision_id, {})

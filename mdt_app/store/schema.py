@@ -67,11 +67,13 @@ CREATE TABLE cases (
     ecog INTEGER CHECK (ecog IS NULL OR ecog BETWEEN 0 AND 5),
     airway TEXT NOT NULL DEFAULT 'unknown' CHECK (airway IN {_in(d.AIRWAY)}),
     metastatic_sites TEXT NOT NULL DEFAULT '[]',
-    metastatic_burden TEXT CHECK (metastatic_burden IS NULL OR metastatic_burden IN {_in(d.BURDEN)}),
+    metastatic_burden TEXT
+        CHECK (metastatic_burden IS NULL OR metastatic_burden IN {_in(d.BURDEN)}),
     brain_symptomatic INTEGER,
     brain_imaging_done INTEGER,
     goals_of_care TEXT CHECK (goals_of_care IS NULL OR goals_of_care IN {_in(d.GOALS_OF_CARE)}),
-    decision_capacity TEXT NOT NULL DEFAULT 'unknown' CHECK (decision_capacity IN {_in(d.CAPACITY)}),
+    decision_capacity TEXT NOT NULL DEFAULT 'unknown'
+        CHECK (decision_capacity IN {_in(d.CAPACITY)}),
     declines TEXT NOT NULL DEFAULT '[]',
     key_contact_name TEXT,
     key_contact_phone TEXT,
