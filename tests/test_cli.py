@@ -122,7 +122,11 @@ def test_import_same_file_twice_changes_nothing(tmp_path, capsys):
             json.dumps(
                 [
                     json.loads(VALID.read_text(encoding="utf-8")),
-                    {"format": "mdt-case/1", "patient": {"mrn": "Z9"}, "ecog": 9},
+                    {
+                        "format": "mdt-case/1",
+                        "patient": {"mrn": "Z9", "family_name": "Z"},
+                        "ecog": 9,
+                    },
                 ]
             ),
             "case 2 (MRN Z9): field 'ecog'",
