@@ -42,6 +42,16 @@ def test_pdf_holds_every_item_attendance_and_summary(store, meeting, tmp_path):
         assert f"Page {number} of {len(pages)}" in page
 
 
+def test_only_the_embedded_house_font_is_used(store, meeting, tmp_path):
+    reader = PdfReader(export_minutes(store, meeting, tmp_path / "m.pdf"))
+    fonts = {
+        font.get_object()["/BaseFont"]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all(name.split("+")[-1].startswith("DejaVuSans") for name in fonts)
+
+
 def test_closed_meeting_has_no_provisional_mark(store, meeting, tmp_path):
     pages, _ = pdf_text(export_minutes(store, meeting, tmp_path / "m.pdf"))
     assert all("PROVISIONAL" not in page for page in pages)
