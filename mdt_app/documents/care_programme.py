@@ -9,7 +9,14 @@ Content (care_programme_content) is built from plain data, then laid out
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from mdt_app import domain as d
 from mdt_app.documents.care_programme_content import CareProgramme, care_programme_for
@@ -18,16 +25,24 @@ from mdt_app.errors import UserError, ValidationError
 from mdt_app.store import Store
 
 __all__ = [
+    "CareProgrammePdf",
     "NoSignedDecision",
     "UnprintableText",
     "build_care_programme",
     "care_programme_from_store",
     "choose_decision",
+    "make_care_programme",
+    "record_care_programme",
+    "save_care_programme",
 ]
 
 
 class NoSignedDecision(UserError):
     """The case has no signed decision to print (a draft may only be previewed)."""
+
+    def __init__(self, message: str, *, has_draft: bool):
+        super().__init__(message)
+        self.has_draft = has_draft
 
 
 def choose_decision(
@@ -41,7 +56,9 @@ def choose_decision(
         if decision.case_id != case_id:
             raise ValidationError(f"decision {decision_id} belongs to another case")
         if not decision.is_signed and not allow_draft:
-            raise NoSignedDecision(f"decision {decision_id} is a draft and is not signed")
+            raise NoSignedDecision(
+                f"decision {decision_id} is a draft and is not signed", has_draft=True
+            )
         return decision
     signed = store.latest_signed_decision_for_case(case_id)
     if signed is not None:
@@ -49,7 +66,14 @@ def choose_decision(
     drafts = [x for x in store.decisions_for_case(case_id) if not x.is_signed]
     if allow_draft and drafts:
         return drafts[-1]
-    raise NoSignedDecision(f"case {case_id} has no signed decision; sign it off first")
+    if drafts:
+        raise NoSignedDecision(
+            f"case {case_id} has no signed decision; sign it off first", has_draft=True
+        )
+    raise NoSignedDecision(
+        f"case {case_id} has no decision yet; record the team's decision at a meeting first",
+        has_draft=False,
+    )
 
 
 def care_programme_from_store(
@@ -62,15 +86,52 @@ def care_programme_from_store(
 ) -> CareProgramme:
     """The content of the programme, read from the store (no layout)."""
     decision = choose_decision(store, case_id, decision_id, allow_draft=allow_draft)
+    return _programme(store, decision, today)
+
+
+def _programme(store: Store, decision: d.Decision, today: date | None) -> CareProgramme:
     meeting = store.get_meeting(store.get_agenda_item(decision.agenda_item_id).meeting_id)
     centre = store.get_setting("centre")
     return care_programme_for(
-        store.get_case(case_id),
+        store.get_case(decision.case_id),
         decision,
         meeting,
         centre if isinstance(centre, dict) else None,
         today=today,
     )
+
+
+@dataclass(frozen=True)
+class CareProgrammePdf:
+    """A built programme and what it was built from."""
+
+    pdf: bytes
+    case_id: int
+    decision_id: int
+    draft: bool
+    file_name: str  # a suggested file name, e.g. care-programme-H123456-2026-11-06.pdf
+
+
+def make_care_programme(
+    store: Store,
+    case_id: int,
+    *,
+    decision_id: int | None = None,
+    large_print: bool = False,
+    page_size: str = "A4",
+    allow_draft: bool = False,
+    today: date | None = None,
+) -> CareProgrammePdf:
+    """Build the programme's PDF and say which decision it shows."""
+    if page_size not in ("A4", "Letter"):
+        raise ValidationError(f"unknown page size {page_size!r}; use A4 or Letter")
+    decision = choose_decision(store, case_id, decision_id, allow_draft=allow_draft)
+    programme = _programme(store, decision, today)
+    pdf = render_care_programme(programme, large_print=large_print, page_size=page_size)
+    mrn = re.sub(r"[^A-Za-z0-9-]+", "_", store.get_case(case_id).patient.mrn)
+    day = (today or date.today()).isoformat()
+    name = f"care-programme-{mrn}-{day}{'-DRAFT' if programme.draft else ''}.pdf"
+    return CareProgrammePdf(pdf, case_id, decision.id or 0, programme.draft, name)
 
 
 def build_care_programme(
@@ -85,9 +146,47 @@ def build_care_programme(
 ) -> bytes:
     """The PDF of a case's care programme. A draft (only with ``allow_draft``) carries
     "DRAFT - not validated" on every page."""
-    if page_size not in ("A4", "Letter"):
-        raise ValidationError(f"unknown page size {page_size!r}; use A4 or Letter")
-    programme = care_programme_from_store(
-        store, case_id, decision_id=decision_id, allow_draft=allow_draft, today=today
+    return make_care_programme(
+        store,
+        case_id,
+        decision_id=decision_id,
+        large_print=large_print,
+        page_size=page_size,
+        allow_draft=allow_draft,
+        today=today,
+    ).pdf
+
+
+def save_care_programme(
+    store: Store, built: CareProgrammePdf, path: str | os.PathLike[str]
+) -> Path:
+    """Write a built programme to ``path`` (whole or not at all) and record it in the audit log."""
+    path = Path(path).expanduser().absolute()
+    if not path.parent.is_dir():
+        raise UserError(f"{path.parent}: no such folder")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        tmp.write_bytes(built.pdf)
+        with store.atomic():
+            record_care_programme(store, built, "save_care_programme", path=str(path))
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return path
+
+
+def record_care_programme(
+    store: Store, built: CareProgrammePdf, action: str, **details: Any
+) -> None:
+    """Audit that a programme left the app (saved or printed); call inside store.atomic()."""
+    store.audit(
+        action,
+        "decision",
+        built.decision_id,
+        {"case": built.case_id, "draft": built.draft, **details},
     )
-    return render_care_programme(programme, large_print=large_print, page_size=page_size)
