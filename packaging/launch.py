@@ -1,0 +1,8 @@
+"""Entry script for the frozen bundle: the same as the `mdt-app` console command."""
+
+import sys
+
+from mdt_app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
