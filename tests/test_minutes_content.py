@@ -130,3 +130,21 @@ def test_scrub_replaces_whole_words_only():
     code = p.pseudonym("H1")
     scrubbed = p.scrub("Ana KOWALSKA (H1) and Anatole; Mrs Kowalska-Nowak", "H1", ("Ana Kowalska",))
     assert scrubbed == f"{code} ({code}) and Anatole; Mrs {code}-Nowak"
+
+
+def test_a_stated_deviation_the_rule_does_not_see_is_still_reported(store):
+    meeting_id, _ = build_meeting(store)
+    item = store.agenda(meeting_id)[3]  # the unsigned draft
+    draft = store.current_draft(item.id)
+    draft.chosen_options = ["GOALS_OF_CARE", "PALLIATIVE_CARE"]  # recommended for everyone
+    draft.deviation_reason = "surgery refused by the anaesthetist: severe COPD"
+    store.sign_decision(store.save_draft(draft).id, "Dr Chair")
+    minutes = build_minutes(store, meeting_id)
+    entry = minutes.items[3]
+    assert entry.decision.concordance == "follows"
+    assert [e.position for e in minutes.summary.stated_deviations] == [4]
+    rows = dict(text.entry_rows(entry))
+    assert rows["Stated deviation reason"] == [draft.deviation_reason]
+    summary = dict(text.summary_rows(minutes))
+    assert "1 more with a deviation reason stated by the MDT" in summary["Guideline concordance"]
+    assert draft.deviation_reason in summary["Stated deviation, item 4"][0]

@@ -133,6 +133,9 @@ class Summary:
     followed: tuple[AgendaEntry, ...]
     deviated: tuple[AgendaEntry, ...]
     not_assessed: tuple[AgendaEntry, ...]
+    # Decisions the rule finds concordant although the MDT wrote a reason for departing
+    # (e.g. the treatment recommended was dropped while the care-framework options stayed).
+    stated_deviations: tuple[AgendaEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -169,4 +172,11 @@ class MeetingMinutes:
             followed=with_concordance(FOLLOWS),
             deviated=with_concordance(DEVIATES),
             not_assessed=with_concordance(NOT_ASSESSED),
+            stated_deviations=tuple(
+                e
+                for e in decided
+                if e.decision
+                and e.decision.concordance != DEVIATES
+                and (e.decision.deviation_reason or "").strip()
+            ),
         )

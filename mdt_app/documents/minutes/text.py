@@ -65,7 +65,7 @@ def attendee_line(a: Attendee) -> tuple[str, str, str]:
 
 def entry_title(e: c.AgendaEntry) -> str:
     p = e.patient
-    bits = [f"MRN {p.mrn}"]
+    bits = [f"MRN {p.mrn}"] if p.mrn != p.name else []  # pseudonymised: one code for both
     if p.birth_date:
         bits.append(f"born {p.birth_date.isoformat()}")
     if p.age is not None:
@@ -134,6 +134,8 @@ def decision_rows(x: c.DecisionRecord, label: str) -> Rows:
             ("Amendment", [f"amends decision {x.amends_decision_id}: {x.amendment_reason}"])
         )
     rows.append(("Guideline concordance", [concordance_line(x)]))
+    if x.concordance != c.DEVIATES and x.deviation_reason:
+        rows.append(("Stated deviation reason", [x.deviation_reason]))
     actions = [action_line(a) for a in x.actions] or ["none recorded"]
     rows.append(("Actions", actions))
     rows.append(("Follow-up", [follow_up_line(x)]))
@@ -165,6 +167,10 @@ def summary_rows(m: c.MeetingMinutes) -> Rows:
     concordance.append(f"{len(s.deviated)} deviated")
     if s.not_assessed:
         concordance.append(f"{len(s.not_assessed)} not assessed (no guideline options recorded)")
+    if s.stated_deviations:
+        concordance.append(
+            f"{len(s.stated_deviations)} more with a deviation reason stated by the MDT"
+        )
     rows: Rows = [
         ("Cases on the agenda", [str(s.items)]),
         ("Cases discussed", [str(s.discussed)]),
@@ -179,6 +185,10 @@ def summary_rows(m: c.MeetingMinutes) -> Rows:
         assert e.decision is not None
         line = f"{e.patient.name}: {concordance_line(e.decision)}"
         rows.append((f"Deviation, item {e.position}", [line]))
+    for e in s.stated_deviations:
+        assert e.decision is not None
+        line = f"{e.patient.name}: reason stated: {e.decision.deviation_reason}"
+        rows.append((f"Stated deviation, item {e.position}", [line]))
     return rows
 
 
