@@ -40,3 +40,13 @@ def unavailable(case: Case, why: str) -> Recommendation:
         guideline_version="",
         warnings=(f"Guideline options unavailable: {why}",),
     )
+
+
+def option_title(code: str) -> str:
+    """The pathway's title for an option code (the code itself if it has none)."""
+    try:
+        from mdt_app.guideline.engine import load_pathway
+
+        return load_pathway().title_of(code)
+    except (ImportError, UserError):
+        return code

@@ -59,7 +59,7 @@ def test_agenda_columns_and_statuses(agenda):
     assert _text(agenda, 1, m.DAYS) == "12"  # no diagnosis date: since referral
     assert _text(agenda, 1, m.PATIENT) == "⚑ Patient 2"
     assert _text(agenda, 0, m.STATUS) == "✔ decided"
-    assert _text(agenda, 1, m.STATUS) == "✎ queued, draft"
+    assert _text(agenda, 1, m.STATUS) == "✎ draft"
     assert _text(agenda, 2, m.STATUS) == "⇥ deferred"
     assert _text(agenda, 3, m.STATUS) == "○ queued"
     assert agenda.data(agenda.index(3, 0), OBJECT_ROLE).item_id == 4
@@ -68,7 +68,7 @@ def test_agenda_columns_and_statuses(agenda):
 def test_agenda_marks_the_case_under_discussion(agenda, qtbot):
     with qtbot.waitSignal(agenda.dataChanged):
         agenda.set_current(4)
-    assert _text(agenda, 3, AgendaTableModel.STATUS) == "▶ under discussion"
+    assert _text(agenda, 3, AgendaTableModel.STATUS) == "▶ discussing"
     # A decided case stays "decided" even while it is open.
     agenda.set_current(1)
     assert _text(agenda, 0, AgendaTableModel.STATUS) == "✔ decided"
@@ -132,6 +132,13 @@ def test_imaging_newest_first_and_edit_checks(qapp, qtbot):
     assert not model.setData(model.index(0, model.MODALITY), "X-ray")
     assert model.setData(model.index(0, model.MODALITY), "MRI")
     assert model.rows()[0].modality == "MRI"
+
+
+def test_imaging_compact_summary_names_modality_and_region(qapp):
+    model = ImagingTableModel(compact=True)
+    model.set_rows([d.ImagingStudy(date(2026, 1, 2), "FDG-PET/CT", "whole body", "uptake")])
+    assert _text(model, 0, model.SUMMARY) == "FDG-PET/CT, whole body: uptake"
+    assert model.data(model.index(0, model.SUMMARY), Qt.ItemDataRole.EditRole) == "uptake"
 
 
 def test_imaging_read_only_by_default(qapp):

@@ -26,10 +26,10 @@ QUEUED, UNDER_DISCUSSION, DRAFT, DECIDED, AMENDED, DEFERRED, NOT_DISCUSSED = (
 )
 STATUS_TEXT = {
     QUEUED: ("○", QT_TR_NOOP("queued")),
-    UNDER_DISCUSSION: ("▶", QT_TR_NOOP("under discussion")),
-    DRAFT: ("✎", QT_TR_NOOP("queued, draft")),
+    UNDER_DISCUSSION: ("▶", QT_TR_NOOP("discussing")),
+    DRAFT: ("✎", QT_TR_NOOP("draft")),
     DECIDED: ("✔", QT_TR_NOOP("decided")),
-    AMENDED: ("✔", QT_TR_NOOP("decided (amended)")),
+    AMENDED: ("✔", QT_TR_NOOP("amended")),
     DEFERRED: ("⇥", QT_TR_NOOP("deferred")),
     NOT_DISCUSSED: ("–", QT_TR_NOOP("not discussed")),
 }
@@ -137,7 +137,8 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         if column == self.PATIENT:
             return ("⚑ " if line.urgent else "") + line.patient
         if column == self.STAGE:
-            return line.stage
+            # Every ATC is stage IV; "IV?" says the substage cannot be set yet.
+            return "IV?" if line.stage == "unstageable" else line.stage
         if column == self.DAYS:
             days = line.days_waiting(self.today)
             return "—" if days is None else str(days)
@@ -158,6 +159,8 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
 
     def _tooltip(self, line: AgendaLine) -> str:
         parts = [f"{line.patient} · MRN {line.mrn}"]
+        parts.append(self.tr("Stage {stage}").format(stage=line.stage))
+        parts.append(self.status_text(line))
         if line.diagnosed_on:
             parts.append(self.tr("Diagnosed {day}").format(day=line.diagnosed_on.isoformat()))
         if line.referred_on:

@@ -66,7 +66,7 @@ class EditableRows(RowTableModel):
             del self._rows[row]
             self.endRemoveRows()
 
-    def _date(self, text: str) -> date:
+    def date_from(self, text: str) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError:
@@ -74,7 +74,7 @@ class EditableRows(RowTableModel):
                 self.tr("'{text}' is not a date (YYYY-MM-DD)").format(text=text)
             ) from None
 
-    def _number(self, text: str, optional: bool = False) -> float | None:
+    def number_from(self, text: str, optional: bool = False) -> float | None:
         if optional and not text:
             return None
         try:
@@ -84,10 +84,17 @@ class EditableRows(RowTableModel):
 
 
 class ImagingTableModel(EditableRows):
+    """Imaging studies, newest first. ``compact``: the summary column also names the
+    modality and region (for a narrow view that hides those two columns)."""
+
     DATE, MODALITY, REGION, SUMMARY = range(4)
     HEADERS = (QT_TR_NOOP("Date"), QT_TR_NOOP("Modality"), QT_TR_NOOP("Region"),
                QT_TR_NOOP("Summary"))  # fmt: skip
     EDITABLE_COLUMNS = (DATE, MODALITY, REGION, SUMMARY)
+
+    def __init__(self, parent=None, editable: bool = False, compact: bool = False):
+        super().__init__(parent, editable)
+        self.compact = compact
 
     def set_rows(self, rows: list[d.ImagingStudy]) -> None:
         """Newest first, whatever order they come in."""
@@ -100,6 +107,9 @@ class ImagingTableModel(EditableRows):
             return labels.word(study.modality)
         if column == self.REGION:
             return study.region
+        if self.compact:
+            where = ", ".join(x for x in (labels.word(study.modality), study.region) if x)
+            return f"{where}: {study.summary}"
         return study.summary
 
     def extra(self, study: d.ImagingStudy, column: int, role: int) -> Any:
@@ -110,11 +120,13 @@ class ImagingTableModel(EditableRows):
         return None
 
     def edit_value(self, study: d.ImagingStudy, column: int) -> str:
-        return study.modality if column == self.MODALITY else self.display(study, column)
+        if column == self.MODALITY:
+            return study.modality
+        return study.summary if column == self.SUMMARY else self.display(study, column)
 
     def parse(self, study: d.ImagingStudy, column: int, text: str) -> d.ImagingStudy:
         if column == self.DATE:
-            return replace(study, date=self._date(text))
+            return replace(study, date=self.date_from(text))
         if column == self.MODALITY:
             if text not in d.IMAGING_MODALITIES:
                 raise ValueError(
@@ -131,10 +143,17 @@ class ImagingTableModel(EditableRows):
 
 
 class LabsTableModel(EditableRows):
+    """Lab results by test, newest first. ``compact``: the value column also shows the unit
+    and the flag symbol (for a narrow view that hides those two columns)."""
+
     DATE, TEST, VALUE, UNIT, REFERENCE, FLAG = range(6)
     HEADERS = (QT_TR_NOOP("Date"), QT_TR_NOOP("Test"), QT_TR_NOOP("Value"), QT_TR_NOOP("Unit"),
                QT_TR_NOOP("Reference"), QT_TR_NOOP("Flag"))  # fmt: skip
     EDITABLE_COLUMNS = (DATE, TEST, VALUE, UNIT, REFERENCE)
+
+    def __init__(self, parent=None, editable: bool = False, compact: bool = False):
+        super().__init__(parent, editable)
+        self.compact = compact
 
     def set_rows(self, rows: list[d.LabResult]) -> None:
         """By test, newest first within a test."""
@@ -147,6 +166,9 @@ class LabsTableModel(EditableRows):
         if column == self.TEST:
             return lab.test
         if column == self.VALUE:
+            if self.compact:
+                symbol = FLAG_TEXT[lab.flag][0] if lab.flag else ""
+                return " ".join(x for x in (labels.number(lab.value), lab.unit, symbol) if x)
             return labels.number(lab.value)
         if column == self.UNIT:
             return lab.unit or ""
@@ -169,33 +191,36 @@ class LabsTableModel(EditableRows):
             return self.tr("Outside the reference range {range}").format(range=reference_range(lab))
         return None
 
+    def edit_value(self, lab: d.LabResult, column: int) -> str:
+        return labels.number(lab.value) if column == self.VALUE else self.display(lab, column)
+
     def parse(self, lab: d.LabResult, column: int, text: str) -> d.LabResult:
         if column == self.DATE:
-            return replace(lab, date=self._date(text))
+            return replace(lab, date=self.date_from(text))
         if column == self.TEST:
             if not text:
                 raise ValueError(self.tr("a lab result needs a test name"))
             return replace(lab, test=text)
         if column == self.VALUE:
-            return replace(lab, value=self._number(text))
+            return replace(lab, value=self.number_from(text))
         if column == self.UNIT:
             return replace(lab, unit=text or None)
-        low, high = self._range(text)
+        low, high = self.range_from(text)
         return replace(lab, low=low, high=high)
 
-    def _range(self, text: str) -> tuple[float | None, float | None]:
+    def range_from(self, text: str) -> tuple[float | None, float | None]:
         """'0.4-4.0', '<5', '>1' or empty."""
         text = text.replace("–", "-").replace(" ", "")
         if not text:
             return None, None
         if text.startswith("<"):
-            return None, self._number(text[1:])
+            return None, self.number_from(text[1:])
         if text.startswith(">"):
-            return self._number(text[1:]), None
+            return self.number_from(text[1:]), None
         low, sep, high = text.partition("-")
         if not sep:
             raise ValueError(self.tr("a reference range looks like 0.4-4.0, <5 or >1"))
-        lo, hi = self._number(low), self._number(high)
+        lo, hi = self.number_from(low), self.number_from(high)
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(self.tr("the low end of the range is above the high end"))
         return lo, hi

@@ -90,7 +90,7 @@ class ActionsTableModel(EditableRows):
             return replace(action, description=text)
         if column == self.OWNER:
             return replace(action, owner=text or None)
-        return replace(action, due_date=self._date(text) if text else None)
+        return replace(action, due_date=self.date_from(text) if text else None)
 
     def add_action(self, description: str = "", owner: str | None = None) -> int:
         return self.append_row(d.Action(description=description, owner=owner))
@@ -104,4 +104,3 @@ def _checked(value: Any) -> bool:
     if isinstance(value, Qt.CheckState):
         return value == Qt.CheckState.Checked
     return int(value) == int(Qt.CheckState.Checked.value)
-

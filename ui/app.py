@@ -1,0 +1,55 @@
+"""Entry points of the desktop app: ``run(db_path)`` for the CLI, ``build_main_window``
+for tests and embedding (no event loop)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from mdt_app import __version__
+from mdt_app.errors import UserError
+from mdt_app.paths import APP_AUTHOR, APP_NAME
+from mdt_app.store import open_store
+from ui import excepthook, theme
+
+_fonts_loaded = False
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with the app's names, style and fonts."""
+    global _fonts_loaded
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName(APP_AUTHOR)
+        QCoreApplication.setApplicationName(APP_NAME)
+        QCoreApplication.setApplicationVersion(__version__)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setStyle("Fusion")
+    if not _fonts_loaded:
+        theme.load_fonts(app)
+        _fonts_loaded = True
+    return app  # type: ignore[return-value]
+
+
+def build_main_window(db_path: str | Path) -> QMainWindow:
+    """The main window on the database at ``db_path``, not shown, event loop not started."""
+    application()
+    from ui.main_window import MainWindow
+
+    return MainWindow(open_store(Path(db_path)))
+
+
+def run(db_path: str | Path) -> int:
+    """Open the window on ``db_path`` and run until it is closed; the exit status."""
+    app = application()
+    excepthook.install()
+    try:
+        window = build_main_window(db_path)
+    except UserError as exc:
+        QMessageBox.critical(None, QCoreApplication.translate("app", "MDT Assistant"), str(exc))
+        return 1
+    window.show()
+    return app.exec()

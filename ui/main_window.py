@@ -1,0 +1,276 @@
+"""The meeting screen: agenda on the left; the open case (banner, summary, guideline
+options, decision) on the right. Composes the widgets and wires them to the session."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from mdt_app import domain as d
+from mdt_app.errors import UserError
+from mdt_app.store import Store
+from ui import theme
+from ui.excepthook import show_exception
+from ui.meeting_tasks import MeetingTasks
+from ui.prompts import Prompts
+from ui.session import DecisionState, MeetingSession
+from ui.settings import UiSettings
+from ui.widgets.agenda_panel import AgendaPanel
+from ui.widgets.banner import PatientBanner
+from ui.widgets.case_summary import CaseSummary
+from ui.widgets.decision_form import DecisionForm
+from ui.widgets.options_panel import OptionsPanel
+from ui.window_actions import build_actions, shortcut_rows
+from ui.workers import wait_for_workers
+
+log = logging.getLogger(__name__)
+
+DEMO_MARK = "DEMO"
+SPLITTERS = ("main", "case")
+
+
+def scrolled(widget: QWidget, name: str) -> QScrollArea:
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
+
+class MainWindow(QMainWindow, MeetingTasks):
+    def __init__(self, store: Store, settings: UiSettings | None = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.db_path = Path(store.path)
+        self.settings = settings or UiSettings()
+        self.session = MeetingSession(store, parent=self)
+        self.prompts = Prompts(self)
+        self.case_editor = None
+        self.agenda = AgendaPanel()
+        self.banner = PatientBanner()
+        self.summary = CaseSummary()
+        self.options = OptionsPanel()
+        self.decision = DecisionForm()
+        self._layout()
+        self.actions = build_actions(self)
+        self._wire()
+        self._restore()
+        self._start()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        self.case_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.case_splitter.setObjectName("caseSplitter")
+        self.case_splitter.addWidget(scrolled(self.summary, "summaryScroll"))
+        self.case_splitter.addWidget(scrolled(self.options, "optionsScroll"))
+        self.case_splitter.addWidget(self.decision)
+        self.case_splitter.setSizes([436, 320, 250])
+        case_area = QWidget()
+        case_area.setObjectName("caseArea")
+        column = QVBoxLayout(case_area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.banner)
+        column.addWidget(self.case_splitter, 1)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.agenda)
+        self.main_splitter.addWidget(case_area)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([350, 1016])
+        self.setCentralWidget(self.main_splitter)
+        self.splitters = {"main": self.main_splitter, "case": self.case_splitter}
+
+    def _wire(self) -> None:
+        s = self.session
+        s.meetingChanged.connect(self._meeting_changed)
+        s.agendaChanged.connect(self._agenda_changed)
+        s.caseChanged.connect(self._case_changed)
+        s.decisionChanged.connect(self._decision_changed)
+        s.attendanceChanged.connect(self._attendance_changed)
+        self.agenda.meetingSelected.connect(self.select_meeting)
+        self.agenda.itemSelected.connect(self.open_item)
+        # Queued: a drop must finish before the agenda it came from is reloaded.
+        self.agenda.moveRequested.connect(self.move_item, Qt.ConnectionType.QueuedConnection)
+        self.agenda.addCaseRequested.connect(self.add_case)
+        self.agenda.deferRequested.connect(self.defer_case)
+        self.agenda.attendanceRequested.connect(self.edit_attendance)
+        self.summary.editRequested.connect(self.edit_case)
+        self.options.pickedChanged.connect(self.decision.set_option_picked)
+        self.options.actionRequested.connect(self.decision.add_action)
+        self.decision.saveRequested.connect(self.save_draft)
+        self.decision.signOffRequested.connect(self.sign_off)
+        self.decision.amendRequested.connect(self.amend)
+        self.decision.careProgrammeRequested.connect(self.care_programme)
+
+    def _restore(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1366, 768)
+        for name, splitter in self.splitters.items():
+            state = self.settings.splitter_state(name)
+            if state is not None:
+                splitter.restoreState(state)
+        presentation = self.settings.presentation_mode
+        self.actions["showAgendaAction"].setChecked(True)
+        self.actions["presentationAction"].setChecked(presentation)
+        self.set_presentation(presentation)
+
+    def _start(self) -> None:
+        remembered = self.settings.last_meeting(self.db_path)
+        ids = [m.id for m in self.session.meetings()]
+        chosen = remembered if remembered in ids else self.session.default_meeting_id()
+        self.agenda.set_meetings(self.session.meetings(), chosen)
+        self.select_meeting(chosen)
+
+    # --- session -> widgets ---------------------------------------------------------------------
+
+    def _meeting_changed(self, meeting: d.Meeting | None) -> None:
+        self.agenda.show_meeting(meeting)
+        demo = bool(meeting and DEMO_MARK in meeting.title)
+        self.banner.set_demo(demo)
+        title = self.tr("MDT Assistant")
+        if meeting is not None:
+            title += f" — {meeting.date.isoformat()} {meeting.title}"
+        self.setWindowTitle(title)
+
+    def _agenda_changed(self, lines: list) -> None:
+        item_id = self.session.item.id if self.session.item else None
+        self.agenda.set_lines(lines, item_id)
+        decided = sum(1 for line in lines if line.decision_status in ("signed", "amended"))
+        self.statusBar().showMessage(
+            self.tr("{decided} of {total} cases decided").format(decided=decided, total=len(lines))
+        )
+
+    def _case_changed(self, case: d.Case | None, rec: d.Recommendation | None) -> None:
+        self.banner.show_case(case)
+        self.summary.show_case(case, rec)
+        if case is None and self.case_editor is not None:
+            self.case_editor.close()
+
+    def _decision_changed(self, state: DecisionState | None) -> None:
+        self.decision.show_state(state)
+        self._show_options()
+
+    def _show_options(self) -> None:
+        state = self.session.state
+        if state is None:
+            self.options.show_options(None, (), False)
+            return
+        note = ""
+        if not state.editable and state.decision.is_signed:
+            note = self.tr("✔ Options as recorded at sign-off (guideline version {v})").format(
+                v=state.decision.guideline_version
+            )
+        snapshot = state.snapshot if not state.editable else self.session.recommendation.as_dict()
+        self.options.show_options(snapshot, state.decision.chosen_options, state.editable, note)
+
+    def _attendance_changed(self, attendees: list[d.Attendee], quorum) -> None:
+        present = sum(1 for a in attendees if a.present)
+        self.agenda.quorum.show_quorum(quorum if self.session.meeting else None, present)
+
+    # --- navigation -----------------------------------------------------------------------------
+
+    def select_meeting(self, meeting_id: int | None) -> None:
+        self.decision.flush()
+        self.guard(self.session.select_meeting, meeting_id)
+        if meeting_id:
+            self.settings.set_last_meeting(self.db_path, meeting_id)
+        if self.session.lines:
+            self.agenda.step(+1)  # open the first case
+
+    def open_item(self, item_id: int) -> None:
+        if self.session.item and self.session.item.id == item_id:
+            return
+        self.decision.flush()
+        self.guard(self.session.open_item, item_id)
+        self.agenda.model.set_current(item_id)
+
+    def next_case(self) -> None:
+        if not self.agenda.step(+1):
+            self.statusBar().showMessage(self.tr("Last case on the agenda"), 3000)
+
+    def previous_case(self) -> None:
+        if not self.agenda.step(-1):
+            self.statusBar().showMessage(self.tr("First case on the agenda"), 3000)
+
+    def focus_agenda(self) -> None:
+        self.agenda.queue.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_options(self) -> None:
+        if not self.options.focus_first_option():
+            self.options.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_decision(self) -> None:
+        self.decision.focus_plan()
+
+    def move_up(self) -> None:
+        self.agenda.move_up()
+
+    def move_down(self) -> None:
+        self.agenda.move_down()
+
+    def move_item(self, item_id: int, position: int) -> None:
+        self.guard(self.session.move_item, item_id, position)
+
+    # --- the draft --------------------------------------------------------------------------------
+
+    def save_draft(self) -> None:
+        """Store the form's draft (connected to the form's saveRequested)."""
+        try:
+            saved = self.session.save_draft(self.decision.decision())
+        except UserError as exc:
+            self.statusBar().showMessage(self.tr("Draft NOT saved: {e}").format(e=exc))
+            show_exception(exc, parent=self)
+            return
+        self.decision.mark_saved(saved)
+
+    def guard(self, fn, *args):
+        """Call ``fn``; a UserError is shown as a warning instead of propagating."""
+        try:
+            return fn(*args)
+        except UserError as exc:
+            show_exception(exc, parent=self)
+            return None
+
+    # --- view -----------------------------------------------------------------------------------
+
+    def set_presentation(self, on: bool) -> None:
+        """Large type for the projector; the agenda folds away (keys still walk it)."""
+        self.setStyleSheet(theme.stylesheet(theme.PRESENTATION_SCALE if on else 1.0))
+        self.settings.presentation_mode = on
+        self.actions["showAgendaAction"].setChecked(not on)
+        # Table heights depend on the type size: lay the case out again once restyled.
+        QTimer.singleShot(0, self._relayout_case)
+
+    def _relayout_case(self) -> None:
+        self.summary.show_case(self.session.case, self.session.recommendation)
+
+    def set_agenda_visible(self, on: bool) -> None:
+        self.agenda.setVisible(on)
+
+    def show_shortcuts(self) -> None:
+        self.prompts.shortcuts(shortcut_rows())
+
+    # --- closing ----------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        self.decision.flush()
+        for name, splitter in self.splitters.items():
+            self.settings.set_splitter_state(name, splitter.saveState())
+        self.settings.set_window_geometry(self.saveGeometry())
+        self.settings.sync()
+        wait_for_workers(5000)
+        if self.case_editor is not None:
+            self.case_editor.close()
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.store.close()

@@ -1,0 +1,180 @@
+"""What the chair does to the meeting and the open case through dialogs: attendance,
+adding, deferring, editing case data, sign-off, amendment, care programme, minutes.
+
+A mixin of MainWindow (it uses the window's session, prompts, widgets and guard()).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import QCoreApplication
+
+from mdt_app import decision_rules
+from mdt_app import domain as d
+from mdt_app.errors import UserError
+from ui.excepthook import show_exception
+from ui.widgets.attendance_dialog import AttendanceDialog
+from ui.widgets.case_editor import CaseDataDialog
+
+log = logging.getLogger(__name__)
+
+CARE_PROGRAMME = ("ui.care_programme_dialog", "open_care_programme")
+MINUTES = ("ui.minutes_export", "export_minutes")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def feature(module: str, name: str):
+    """A function from a feature that may not be in this build yet (None if absent)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise  # the feature is there but broken: that is a bug to report
+        return None
+
+
+class MeetingTasks:
+    # --- meeting --------------------------------------------------------------------------
+
+    def edit_attendance(self) -> None:
+        s = self.session
+        if s.meeting is None:
+            return
+        dialog = AttendanceDialog(s.attendees(), s.quorum, self)
+        if dialog.exec():
+            self.guard(s.set_attendance, dialog.attendees())
+
+    def add_case(self) -> None:
+        if self.session.meeting is None:
+            return
+        case_id = self.prompts.pick_case(self.session.cases_not_on_agenda())
+        if case_id is not None:
+            item = self.guard(self.session.add_case, case_id)
+            if item is not None:
+                self.agenda.select_item(item.id)
+
+    def defer_case(self) -> None:
+        s = self.session
+        if s.item is None or s.meeting is None:
+            return
+        others = [m for m in s.meetings() if m.id != s.meeting.id and m.status != "closed"]
+        answer = self.prompts.defer(others)
+        if answer is not None:
+            self.decision.flush()
+            self.guard(s.defer_item, s.item.id, *answer)
+
+    # --- the open case ------------------------------------------------------------------------
+
+    def edit_case(self) -> None:
+        if self.session.case is None:
+            return
+        if self.case_editor is not None:
+            self.case_editor.close()
+        self.case_editor = CaseDataDialog(self.session.case, self)
+        self.case_editor.caseEdited.connect(self.apply_case_edit)
+        self.case_editor.finished.connect(self._editor_closed)
+        self.case_editor.show()
+
+    def _editor_closed(self, *args) -> None:
+        self.case_editor = None
+
+    def apply_case_edit(self, case: d.Case) -> None:
+        """Save an edit; the stage, options and the draft's snapshot follow at once."""
+        if self.session.case is None or case.id != self.session.case.id:
+            return
+        rec = self.guard(self.session.update_case, case)
+        if rec is None:
+            return
+        self.decision.set_snapshot(rec.as_dict())
+        self._show_options()
+        if self.decision.state and self.decision.state.decision.id is not None:
+            self.decision.dirty = True  # re-save the draft against the new options
+            self.decision.flush()
+        self.statusBar().showMessage(
+            _t("Case data saved: stage {stage}").format(stage=rec.stage), 4000
+        )
+
+    # --- sign-off and amendment ---------------------------------------------------------------
+
+    def sign_off(self) -> None:
+        state = self.session.state
+        if state is None or not state.editable:
+            return
+        form = self.decision
+        problems = decision_rules.sign_off_problems(form._judged(form.decision()))
+        if problems:
+            self.prompts.warn(
+                _t("This decision cannot be signed off yet:\n\n")
+                + "\n".join(f"✘ {p}" for p in problems)
+            )
+            return
+        form.dirty = True
+        form.flush()  # the stored draft is exactly what is on screen
+        decision = form.state.decision if form.state else None
+        if decision is None or decision.id is None:
+            return
+        quorum = self.session.quorum()
+        case = self.session.case
+        summary = _t("Sign off the decision for {name} (MRN {mrn}) against guideline {v}?").format(
+            name=case.patient.display_name if case else "",
+            mrn=case.patient.mrn if case else "",
+            v=decision.guideline_version,
+        )
+        quorum_text = ("✔ " if quorum.quorate else "✘ ") + quorum.describe()
+        chair = self.prompts.chair(
+            self.session.meeting.chair or "", summary, quorum_text, quorum.quorate
+        )
+        if chair is None:
+            return
+        signed = self.guard(self.session.sign, decision.id, chair)
+        if signed is not None:
+            self.statusBar().showMessage(
+                _t("Signed off by {who}").format(who=signed.signed_by), 5000
+            )
+
+    def amend(self) -> None:
+        state = self.session.state
+        if state is None or not state.decision.is_signed:
+            return
+        reason = self.prompts.reason(
+            _t("Amend the signed decision"),
+            _t("Why is the signed decision being changed? (kept with the record)"),
+        )
+        if reason:
+            self.guard(self.session.amend, reason)
+
+    # --- hand-overs to other features -----------------------------------------------------------
+
+    def care_programme(self) -> None:
+        state = self.session.state
+        signed = state.signed_decision if state else None
+        if signed is None or signed.id is None:
+            self.prompts.info(_t("The care programme is printed from a signed decision."))
+            return
+        self._hand_over(CARE_PROGRAMME, _t("The care programme"), signed.case_id, signed.id)
+
+    def export_minutes(self) -> None:
+        if self.session.meeting is None:
+            return
+        self._hand_over(MINUTES, _t("Minutes export"), self.session.meeting.id)
+
+    def _hand_over(self, where: tuple[str, str], what: str, *args) -> None:
+        self.decision.flush()  # the other feature reads the database: give it what is typed
+        try:
+            fn = feature(*where)
+        except Exception as exc:
+            log.exception("cannot load %s", where[0])
+            show_exception(exc, parent=self)
+            return
+        if fn is None:
+            self.prompts.info(_t("{what} is not available in this build yet.").format(what=what))
+            return
+        try:
+            fn(self, self.db_path, *args)
+        except UserError as exc:
+            show_exception(exc, parent=self)

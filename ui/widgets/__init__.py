@@ -1,0 +1,1 @@
+"""The meeting screen's parts, each a widget the main window composes."""

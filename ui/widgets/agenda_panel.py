@@ -1,0 +1,214 @@
+"""The meeting and its agenda: meeting selector, the case queue, reordering, deferral,
+attendance and the quorum."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdt_app import decision_rules
+from mdt_app import domain as d
+from ui.models.agenda_model import AgendaLine, AgendaTableModel
+from ui.models.base import OBJECT_ROLE
+from ui.widgets.common import label, restyle, table_view
+
+
+class QuorumIndicator(QWidget):
+    """'✔ Quorate' or '✘ Not quorate: …': symbol, words and border, not colour alone."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.text = label("", name="quorumIndicator", wrap=True)
+        self.text.setAccessibleName(self.tr("Quorum"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text)
+
+    def show_quorum(self, quorum: decision_rules.Quorum | None, present: int = 0) -> None:
+        if quorum is None:
+            self.text.setText("")
+            return
+        if quorum.quorate:
+            text = self.tr("✔ Quorate · {people} present").format(people=present)
+        else:
+            text = self.tr("✘ Not quorate: {missing}").format(missing="; ".join(quorum.missing))
+        self.text.setText(text)
+        self.text.setToolTip(quorum.describe())
+        self.text.setAccessibleDescription(quorum.describe())
+        self.text.setProperty("quorate", "true" if quorum.quorate else "false")
+        restyle(self.text)
+
+
+class AgendaPanel(QWidget):
+    meetingSelected = Signal(int)
+    itemSelected = Signal(int)  # agenda item id
+    addCaseRequested = Signal()
+    deferRequested = Signal()
+    attendanceRequested = Signal()
+    moveRequested = Signal(int, int)  # item id, new 1-based position
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("agendaPanel")
+        self.meetings = QComboBox()
+        self.meetings.setObjectName("meetingSelector")
+        self.meetings.setAccessibleName(self.tr("Meeting"))
+        self.meetings.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.meetings.setMinimumContentsLength(18)
+        self.meetings.currentIndexChanged.connect(self._meeting_changed)
+        self.details = label("", "muted", wrap=True, name="meetingDetails")
+        self.model = AgendaTableModel(self)
+        self.model.moveRequested.connect(self.moveRequested)
+        self.queue = table_view("caseQueue", self.tr("Agenda: cases in order"))
+        self.queue.setModel(self.model)
+        self.queue.setDragEnabled(True)
+        self.queue.setAcceptDrops(True)
+        self.queue.setDropIndicatorShown(True)
+        self.queue.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.queue.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.queue.setDragDropOverwriteMode(False)
+        self.queue.setWordWrap(False)
+        header = self.queue.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AgendaTableModel.PATIENT, QHeaderView.ResizeMode.Stretch)
+        self.queue.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.quorum = QuorumIndicator()
+        self._buttons()
+
+    def _buttons(self) -> None:
+        def button(text: str, name: str, tip: str, signal) -> QPushButton:
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.setToolTip(tip)
+            b.setAccessibleName(tip)
+            b.clicked.connect(signal)
+            return b
+
+        up = button("▲", "moveUpButton", self.tr("Move case up (Ctrl+Shift+Up)"), self.move_up)
+        down = button("▼", "moveDownButton", self.tr("Move case down (Ctrl+Shift+Down)"),
+                      self.move_down)  # fmt: skip
+        add = button(self.tr("Add case…"), "addCaseButton", self.tr("Add a case (Ctrl+N)"),
+                     self.addCaseRequested)  # fmt: skip
+        defer = button(self.tr("Defer…"), "deferButton", self.tr("Defer case (Ctrl+Shift+D)"),
+                       self.deferRequested)  # fmt: skip
+        attendance = button(self.tr("Attendance…"), "attendanceButton",
+                            self.tr("Record attendance (Ctrl+Shift+A)"),
+                            self.attendanceRequested)  # fmt: skip
+        row = QHBoxLayout()
+        for b in (up, down, add, defer):
+            row.addWidget(b)
+        row.addStretch(1)
+        quorum_row = QHBoxLayout()
+        quorum_row.addWidget(self.quorum, 1)
+        quorum_row.addWidget(attendance, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(label(self.tr("Meeting"), "panelTitle"))
+        layout.addWidget(self.meetings)
+        layout.addWidget(self.details)
+        layout.addLayout(quorum_row)
+        layout.addWidget(label(self.tr("Agenda"), "sectionTitle"))
+        layout.addWidget(self.queue, 1)
+        layout.addLayout(row)
+
+    # --- meetings ---------------------------------------------------------------------------
+
+    def set_meetings(self, meetings: list[d.Meeting], selected: int | None) -> None:
+        self.meetings.blockSignals(True)
+        self.meetings.clear()
+        for m in meetings:
+            self.meetings.addItem(f"{m.date.isoformat()} · {m.title}", m.id)
+            self.meetings.setItemData(
+                self.meetings.count() - 1, m.title, Qt.ItemDataRole.ToolTipRole
+            )
+        index = self.meetings.findData(selected)
+        self.meetings.setCurrentIndex(max(index, 0))
+        self.meetings.blockSignals(False)
+
+    def show_meeting(self, meeting: d.Meeting | None) -> None:
+        if meeting is None:
+            self.details.setText(self.tr("No meeting: import cases or create a demo database."))
+            return
+        status = {"planned": self.tr("planned"), "in_progress": self.tr("in progress"),
+                  "closed": self.tr("closed")}.get(meeting.status, meeting.status)  # fmt: skip
+        parts = [status]
+        if meeting.chair:
+            parts.append(self.tr("chair {name}").format(name=meeting.chair))
+        if meeting.location:
+            parts.append(meeting.location)
+        self.details.setText(" · ".join(parts))
+
+    def _meeting_changed(self, index: int) -> None:
+        meeting_id = self.meetings.itemData(index)
+        if meeting_id is not None:
+            self.meetingSelected.emit(int(meeting_id))
+
+    # --- the queue ------------------------------------------------------------------------------
+
+    def set_lines(self, lines: list[AgendaLine], current_item_id: int | None) -> None:
+        self.queue.selectionModel().blockSignals(True)
+        self.model.current_item_id = current_item_id
+        self.model.set_rows(lines)
+        self.select_item(current_item_id)
+        self.queue.selectionModel().blockSignals(False)
+
+    def select_item(self, item_id: int | None) -> None:
+        row = self.model.row_of_item(item_id)
+        if row < 0:
+            self.queue.clearSelection()
+            return
+        index = self.model.index(row, AgendaTableModel.PATIENT)
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip
+        self.queue.selectionModel().setCurrentIndex(index, flags)
+        self.queue.scrollTo(index)
+
+    def _row_changed(self, current, _previous) -> None:
+        line = self.model.data(current, OBJECT_ROLE) if current.isValid() else None
+        if line is not None:
+            self.itemSelected.emit(line.item_id)
+
+    def current_line(self) -> AgendaLine | None:
+        index = self.queue.currentIndex()
+        return self.model.data(index, OBJECT_ROLE) if index.isValid() else None
+
+    def step(self, delta: int) -> bool:
+        """Select the next (+1) or previous (-1) case; False at either end."""
+        rows = self.model.rowCount()
+        if not rows:
+            return False
+        current = self.queue.currentIndex().row()
+        target = 0 if current < 0 else current + delta
+        if not 0 <= target < rows:
+            return False
+        self.queue.selectionModel().setCurrentIndex(
+            self.model.index(target, AgendaTableModel.PATIENT),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        return True
+
+    def move_up(self) -> None:
+        self._move(-1)
+
+    def move_down(self) -> None:
+        self._move(+1)
+
+    def _move(self, delta: int) -> None:
+        line = self.current_line()
+        if line is None:
+            return
+        target = self.queue.currentIndex().row() + delta  # 0-based row in agenda order
+        if 0 <= target < self.model.rowCount():
+            self.moveRequested.emit(line.item_id, target + 1)

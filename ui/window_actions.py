@@ -1,0 +1,107 @@
+"""The window's actions: menus, toolbar and keyboard shortcuts, defined in one table so the
+Help > Keyboard shortcuts dialog always tells the truth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TR_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # objectName, and the attribute on the actions holder
+    menu: str
+    text: str
+    keys: tuple[str, ...] = ()
+    slot: str = ""  # the window's method to call
+    checkable: bool = False
+    toolbar: bool = False
+
+
+MENUS = (QT_TR_NOOP("&File"), QT_TR_NOOP("&Meeting"), QT_TR_NOOP("&Case"),
+         QT_TR_NOOP("&View"), QT_TR_NOOP("&Help"))  # fmt: skip
+
+SPECS = (
+    ActionSpec("exportMinutesAction", "&File", QT_TR_NOOP("Export minutes…"), ("Ctrl+E",),
+               "export_minutes", toolbar=True),
+    ActionSpec("quitAction", "&File", QT_TR_NOOP("Quit"), ("Ctrl+Q",), "close"),
+    ActionSpec("attendanceAction", "&Meeting", QT_TR_NOOP("Attendance…"), ("Ctrl+Shift+A",),
+               "edit_attendance", toolbar=True),
+    ActionSpec("addCaseAction", "&Meeting", QT_TR_NOOP("Add case to agenda…"), ("Ctrl+N",),
+               "add_case"),
+    ActionSpec("deferAction", "&Meeting", QT_TR_NOOP("Defer case…"), ("Ctrl+Shift+D",),
+               "defer_case"),
+    ActionSpec("moveUpAction", "&Meeting", QT_TR_NOOP("Move case up"), ("Ctrl+Shift+Up",),
+               "move_up"),
+    ActionSpec("moveDownAction", "&Meeting", QT_TR_NOOP("Move case down"), ("Ctrl+Shift+Down",),
+               "move_down"),
+    ActionSpec("nextCaseAction", "&Case", QT_TR_NOOP("Next case"), ("Alt+Down",), "next_case",
+               toolbar=True),
+    ActionSpec("previousCaseAction", "&Case", QT_TR_NOOP("Previous case"), ("Alt+Up",),
+               "previous_case", toolbar=True),
+    ActionSpec("focusAgendaAction", "&Case", QT_TR_NOOP("Go to agenda"), ("Alt+A",),
+               "focus_agenda"),
+    ActionSpec("focusOptionsAction", "&Case", QT_TR_NOOP("Go to guideline options"), ("Alt+O",),
+               "focus_options"),
+    ActionSpec("focusDecisionAction", "&Case", QT_TR_NOOP("Go to decision"), ("Alt+D",),
+               "focus_decision"),
+    ActionSpec("editCaseAction", "&Case", QT_TR_NOOP("Edit case data…"), ("F2",), "edit_case"),
+    ActionSpec("signOffAction", "&Case", QT_TR_NOOP("Sign off decision…"), ("Ctrl+Shift+S",),
+               "sign_off", toolbar=True),
+    ActionSpec("amendAction", "&Case", QT_TR_NOOP("Amend signed decision…"), ("Ctrl+Shift+M",),
+               "amend"),
+    ActionSpec("careProgrammeAction", "&Case", QT_TR_NOOP("Care programme…"), ("Ctrl+P",),
+               "care_programme"),
+    ActionSpec("presentationAction", "&View", QT_TR_NOOP("Presentation mode (large type)"),
+               ("F5", "Ctrl+Shift+P"), "set_presentation", checkable=True, toolbar=True),
+    ActionSpec("showAgendaAction", "&View", QT_TR_NOOP("Show agenda"), ("Ctrl+L",),
+               "set_agenda_visible", checkable=True),
+    ActionSpec("shortcutsAction", "&Help", QT_TR_NOOP("Keyboard shortcuts"), ("F1",),
+               "show_shortcuts"),
+)  # fmt: skip
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def build_actions(window: QMainWindow) -> dict[str, QAction]:
+    """Create every action on ``window`` with its menu entry, toolbar button and keys."""
+    menus = {name: window.menuBar().addMenu(_t(name)) for name in MENUS}
+    toolbar = QToolBar(_t("Meeting tools"), window)
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    window.addToolBar(toolbar)
+    actions: dict[str, QAction] = {}
+    for spec in SPECS:
+        action = QAction(_t(spec.text), window)
+        action.setObjectName(spec.name)
+        action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        keys = ", ".join(spec.keys)
+        action.setToolTip(f"{_t(spec.text)} ({keys})" if keys else _t(spec.text))
+        action.setCheckable(spec.checkable)
+        slot: Callable = getattr(window, spec.slot)
+        if spec.checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+        menus[spec.menu].addAction(action)
+        if spec.toolbar:
+            toolbar.addAction(action)
+        window.addAction(action)  # shortcuts work even with the menu bar hidden
+        actions[spec.name] = action
+    return actions
+
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """(keys, what) for the Help dialog, from the same table the actions are built from."""
+    rows = [(" / ".join(s.keys), _t(s.text).replace("&", "")) for s in SPECS if s.keys]
+    rows.append(("Up / Down", _t("in the agenda: previous / next case")))
+    rows.append(("Space", _t("in the options: pick or unpick the option with focus")))
+    return rows
