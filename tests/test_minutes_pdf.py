@@ -37,7 +37,8 @@ def test_pdf_holds_every_item_attendance_and_summary(store, meeting, tmp_path):
     assert "2 of 3 signed decisions followed the guideline" in text
     assert "1 deviated" in text
     assert "reason given: patient's informed choice after discussion" in text
-    assert "Amendment amends decision" in text
+    assert "amends an earlier signed decision; reason: patient declined radiotherapy" in text
+    assert "Superseded decision" in text
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
 

@@ -82,7 +82,7 @@ class _BundleBuilder:
         activities.append(_activity(follow_up=x))
         notes = [] if x.concordance != c.DEVIATES else [text.concordance_line(x)]
         if x.amends_decision_id:
-            notes.append(f"Amendment of decision {x.amends_decision_id}: {x.amendment_reason}")
+            notes.append(f"Amends an earlier signed decision; reason: {x.amendment_reason}")
         resource: dict[str, Any] = {
             "resourceType": "CarePlan",
             "status": "active" if active else "revoked",

@@ -130,9 +130,8 @@ def decision_rows(x: c.DecisionRecord, label: str) -> Rows:
     else:
         rows.append(("Signed", ["NOT SIGNED OFF: this draft is not a decision"]))
     if x.amends_decision_id:
-        rows.append(
-            ("Amendment", [f"amends decision {x.amends_decision_id}: {x.amendment_reason}"])
-        )
+        line = f"amends an earlier signed decision; reason: {x.amendment_reason}"
+        rows.append(("Amendment", [line]))
     rows.append(("Guideline concordance", [concordance_line(x)]))
     if x.concordance != c.DEVIATES and x.deviation_reason:
         rows.append(("Stated deviation reason", [x.deviation_reason]))
