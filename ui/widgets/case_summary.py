@@ -63,8 +63,11 @@ class FactsGrid(QWidget):
         clear_layout(self.grid)
         self.values = dict(facts)
         for row, (name, value) in enumerate(facts):
-            self.grid.addWidget(label(name, "factName"), row, 0)
-            self.grid.addWidget(label(value, "factValue", wrap=True), row, 1)
+            for column, widget in enumerate(
+                (label(name, "factName"), label(value, "factValue", wrap=True))
+            ):
+                self.grid.addWidget(widget, row, column)
+                widget.show()  # at once, not on the next turn of the event loop
         self.grid.setColumnStretch(1, 1)
 
 

@@ -194,9 +194,10 @@ class DecisionForm(QWidget):
         snapshot = state.snapshot if state else None
         titles = option_titles(snapshot, *[h.options_snapshot for h in history])
         self.chosen.setText(self._chosen_text(x, titles))
-        why = decision_rules.deviation(
-            x, snapshot if state and state.editable else x.options_snapshot
-        )
+        judged_against = snapshot if state and state.editable else x.options_snapshot
+        why = None
+        if x.chosen_options or x.plan_text.strip():  # nothing decided yet: nothing deviates
+            why = decision_rules.deviation(x, judged_against)
         self.deviation.setText(
             self.tr("⚠ Deviation from the guideline: {why}. A reason is required.").format(why=why)
             if why

@@ -188,4 +188,5 @@ class LabTrends(QWidget):
         for i, trend in enumerate(trends(labs)):
             chart = LabTrendChart(trend, self)
             self.grid.addWidget(chart, i // self.COLUMNS, i % self.COLUMNS)
+            chart.show()
             self.charts.append(chart)

@@ -229,6 +229,7 @@ class OptionsPanel(QWidget):
         if not options:
             empty = self.tr("No missing data") if name == "missing" else self.tr("None")
             layout.addWidget(label(empty, "muted"))
+            layout.itemAt(0).widget().show()
         for option in options:
             row = OptionRow(name, option)
             row.set_picked(option["code"] in picked)
@@ -236,6 +237,7 @@ class OptionsPanel(QWidget):
             row.toggled.connect(self.pickedChanged)
             row.actionRequested.connect(self.actionRequested)
             layout.addWidget(row)
+            row.show()  # at once: the chair may pick it before the next event-loop turn
             self.rows[option["code"]] = row
 
     def set_picked(self, codes: list[str]) -> None:

@@ -1,0 +1,15 @@
+"""Fixtures for the meeting-screen tests."""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import open_window
+
+
+@pytest.fixture
+def meeting_window(qtbot, demo_db):
+    """The main window on a fresh copy of the demo database, active, 1366x768."""
+    w = open_window(qtbot, demo_db)
+    yield w
+    if w.isVisible():
+        w.close()

@@ -1,0 +1,71 @@
+"""Helpers for the meeting-screen tests: the window on a database, scripted answers instead
+of modal dialogs, key presses to the focused widget."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from ui.prompts import Prompts
+
+
+class ScriptedPrompts(Prompts):
+    """Answers the window's questions from ``answers`` and records every message."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.answers: dict[str, object] = {"chair": None, "reason": None, "defer": None,
+                                           "case": None}  # fmt: skip
+        self.messages: list[tuple[str, str]] = []
+        self.asked: list[tuple[str, tuple]] = []
+
+    def info(self, text):
+        self.messages.append(("info", text))
+
+    def warn(self, text):
+        self.messages.append(("warn", text))
+
+    def confirm(self, text):
+        self.messages.append(("confirm", text))
+        return True
+
+    def reason(self, title, prompt):
+        self.asked.append(("reason", (title, prompt)))
+        return self.answers["reason"]
+
+    def chair(self, default, summary, quorum, quorate):
+        self.asked.append(("chair", (default, summary, quorum, quorate)))
+        answer = self.answers["chair"]
+        return default if answer == "default" else answer
+
+    def defer(self, meetings):
+        self.asked.append(("defer", tuple(meetings)))
+        return self.answers["defer"]
+
+    def pick_case(self, rows):
+        self.asked.append(("case", tuple(rows)))
+        return self.answers["case"]
+
+    def shortcuts(self, rows):
+        self.asked.append(("shortcuts", tuple(rows)))
+
+
+def open_window(qtbot, db_path):
+    from ui.app import build_main_window
+
+    window = build_main_window(db_path)
+    qtbot.addWidget(window)
+    window.prompts = ScriptedPrompts(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    # Window shortcuts only reach the active window; offscreen needs asking explicitly.
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    return window
+
+
+def press(qtbot, window, key, modifiers=Qt.KeyboardModifier.NoModifier):
+    """A key press as the user makes it: to the widget that has focus."""
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, key, modifiers)
