@@ -7,17 +7,18 @@ import sys
 import time
 
 from mdt_app import domain as d
-from mdt_app.casefile import read_case_file
 from mdt_app.commands._common import store_for
+from mdt_app.exchange import read_cases
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "import",
         parents=[common],
-        help="import case files (mdt-case/1 JSON)",
+        help="import case files (mdt-case/1 JSON or FHIR R4 Bundles)",
         description="Import cases from mdt-case/1 JSON files (one case or a list of cases "
-        "per file). Every file is checked first; if any case is invalid nothing is imported. "
+        "per file) or FHIR R4 Bundles in JSON (one case per Patient; see docs/fhir-import.md). "
+        "Every file is checked first; if any case is invalid nothing is imported. "
         "A patient whose MRN is already stored is updated, not duplicated.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="case file(s) to import")
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     cases: list[d.Case] = []
     reading = Progress(len(args.files), "Checking files")
     for n, path in enumerate(args.files, start=1):
-        cases.extend(read_case_file(path))  # raises before the database is opened
+        cases.extend(read_cases(path))  # raises before the database is opened
         reading.step(n)
     reading.close()
     _refuse_conflicting_duplicates(cases)
