@@ -391,5 +391,3 @@ def case_to_dict(case: d.Case) -> dict:
             "centre": ct.centre,
         }
     return out
-
-

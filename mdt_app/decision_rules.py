@@ -46,9 +46,7 @@ def quorum(attendees: list[d.Attendee], rule: dict | None = None) -> Quorum:
     rule = rule or DEFAULT_QUORUM_RULE
     non_doctors = {s.lower() for s in rule.get("non_doctor_specialties", [])}
     present = sorted(
-        {a.specialty.strip().lower() for a in attendees if a.present}
-        - non_doctors
-        - {""}
+        {a.specialty.strip().lower() for a in attendees if a.present} - non_doctors - {""}
     )
     missing = []
     need = int(rule.get("min_doctor_specialties", 3))
