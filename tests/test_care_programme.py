@@ -107,7 +107,7 @@ def test_banner_and_page_numbers_on_every_page(store):
     for number, text in enumerate(pages, start=1):
         assert f"{BANNER_NAME} · born 2 April 1951 · Hospital number H123456" in text
         assert f"Page {number} of {len(pages)}" in text
-        assert "made on 6 November 2026" in text  # footer: document date
+        assert "Care programme made on 6 November 2026" in text  # footer: document date
 
 
 def test_name_dates_and_care_team_round_trip(store):

@@ -165,8 +165,9 @@ class _Story:
                 [cell(c, s.cell_head if i == 0 else s.cell) for i, c in enumerate(r)]
                 for r in block.rows
             ]
-            commands = [c for c in commands if c[0] != "BACKGROUND"]
+            commands = [c for c in commands if c[0] != "BACKGROUND" and c[1:3] != ((0, 0), (-1, 0))]
             commands.append(("LINEABOVE", (0, 0), (-1, 0), 0.4, ps.RULE))
+            commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.4, ps.RULE))
         widths = [self.width * f for f in block.widths] if block.widths else None
         table = Table(
             rows,
