@@ -71,7 +71,7 @@ def _entry(
     )
 
 
-def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions | None, str, str]:
+def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions, str, str]:
     """Stage and options as the engine gives them today (no decision recorded them)."""
     from mdt_app.guideline.engine import recommend
     from mdt_app.staging import stage_for
