@@ -58,11 +58,20 @@ def quorum(attendees: list[d.Attendee], rule: dict | None = None) -> Quorum:
     return Quorum(not missing, tuple(present), tuple(missing))
 
 
+# Recommended for every patient whatever the plan; choosing one of them alone does not
+# make a plan follow the guideline's recommended management.
+CARE_FRAMEWORK = frozenset(
+    {"GOALS_OF_CARE", "PALLIATIVE_CARE", "ADVANCE_DIRECTIVE", "THYROID_HORMONE_REPLACEMENT"}
+)
+
+
 def deviation(decision: d.Decision, snapshot: dict | None) -> str | None:
     """Why this plan departs from the guideline, or None when it follows it.
 
-    A plan deviates when it includes a not-recommended option, or when the guideline
-    recommended treatment options and the plan takes none of them.
+    A plan deviates when it includes a not-recommended option, or when it takes none of
+    the recommended options. Where the guideline recommends management beyond the care
+    framework given to everyone (goals of care, palliative care, advance directive,
+    thyroid hormone), the plan must take at least one of those.
     """
     if not snapshot:
         return None
@@ -72,8 +81,13 @@ def deviation(decision: d.Decision, snapshot: dict | None) -> str | None:
     against = sorted(chosen & not_recommended)
     if against:
         return "the plan includes not-recommended option(s): " + ", ".join(against)
-    if recommended and not chosen & recommended:
-        return "the plan includes none of the recommended options"
+    expected = (recommended - CARE_FRAMEWORK) or recommended
+    if expected and not chosen & expected:
+        return (
+            "the plan includes none of the recommended options ("
+            + ", ".join(sorted(expected))
+            + ")"
+        )
     return None
 
 

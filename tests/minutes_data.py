@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from mdt_app import domain as d
 from mdt_app.casefile import parse_case
+from mdt_app.decision_rules import CARE_FRAMEWORK
 from mdt_app.guideline.engine import recommend
 from mdt_app.store import Store
 
@@ -101,7 +102,8 @@ def _decision(store: Store, item: d.AgendaItem, *, deviate: bool) -> d.Decision:
         chosen = [rec.not_recommended[0].code]
         reason = "patient's informed choice after discussion"
     else:
-        chosen = [o.code for o in rec.recommended[:2]]
+        directed = [o.code for o in rec.recommended if o.code not in CARE_FRAMEWORK]
+        chosen = directed[:1] + ["GOALS_OF_CARE"]
         reason = None
     return d.Decision(
         case_id=item.case_id,

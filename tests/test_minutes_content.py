@@ -136,8 +136,9 @@ def test_a_stated_deviation_the_rule_does_not_see_is_still_reported(store):
     meeting_id, _ = build_meeting(store)
     item = store.agenda(meeting_id)[3]  # the unsigned draft
     draft = store.current_draft(item.id)
-    draft.chosen_options = ["GOALS_OF_CARE", "PALLIATIVE_CARE"]  # recommended for everyone
-    draft.deviation_reason = "surgery refused by the anaesthetist: severe COPD"
+    # every recommended option: the plan follows the guideline
+    draft.chosen_options = [o["code"] for o in draft.options_snapshot["recommended"]]
+    draft.deviation_reason = "reduced dose: frailty (a variation the MDT chose to record)"
     store.sign_decision(store.save_draft(draft).id, "Dr Chair")
     minutes = build_minutes(store, meeting_id)
     entry = minutes.items[3]

@@ -220,3 +220,21 @@ def test_backup_copy_before_migrating(tmp_path, monkeypatch):
         assert "patients" in tables and "extra" not in tables
     finally:
         schema.migrations._migrations.pop()
+
+
+def test_care_framework_options_alone_do_not_follow_the_guideline():
+    from mdt_app.decision_rules import deviation
+
+    snapshot = {
+        "recommended": [{"code": "GOALS_OF_CARE"}, {"code": "SURGERY_R0R1"}],
+        "not_recommended": [{"code": "RAI"}],
+    }
+    only_framework = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["GOALS_OF_CARE"])
+    assert "none of the recommended options (SURGERY_R0R1)" in deviation(only_framework, snapshot)
+    surgery = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["SURGERY_R0R1"])
+    assert deviation(surgery, snapshot) is None
+    framework_only_guideline = {"recommended": [{"code": "PALLIATIVE_CARE"}]}
+    palliative = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["PALLIATIVE_CARE"])
+    assert deviation(palliative, framework_only_guideline) is None
+    rai = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["SURGERY_R0R1", "RAI"])
+    assert "not-recommended option(s): RAI" in deviation(rai, snapshot)
