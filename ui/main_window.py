@@ -51,6 +51,7 @@ class MainWindow(QMainWindow, MeetingTasks):
         self.session = MeetingSession(store, parent=self)
         self.prompts = Prompts(self)
         self.case_editor = None
+        self._splitters_restored = False
         self.agenda = AgendaPanel()
         self.banner = PatientBanner()
         self.summary = CaseSummary()
@@ -115,10 +116,6 @@ class MainWindow(QMainWindow, MeetingTasks):
             self.restoreGeometry(geometry)
         else:
             self.resize(1366, 768)
-        for name, splitter in self.splitters.items():
-            state = self.settings.splitter_state(name)
-            if state is not None:
-                splitter.restoreState(state)
         presentation = self.settings.presentation_mode
         self.actions["showAgendaAction"].setChecked(True)
         self.actions["presentationAction"].setChecked(presentation)
@@ -259,6 +256,16 @@ class MainWindow(QMainWindow, MeetingTasks):
 
     def show_shortcuts(self) -> None:
         self.prompts.shortcuts(shortcut_rows())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._splitters_restored:
+            # A hidden splitter ignores restored sizes: restore them once it is laid out.
+            self._splitters_restored = True
+            for name, splitter in self.splitters.items():
+                state = self.settings.splitter_state(name)
+                if state is not None:
+                    splitter.restoreState(state)
 
     # --- closing ----------------------------------------------------------------------------------
 

@@ -1,0 +1,157 @@
+"""Widgets on their own: options panel, lab trends, attendance dialog, excepthook."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mdt_app import domain as d
+from mdt_app.decision_rules import quorum
+from mdt_app.errors import ValidationError
+from ui import excepthook
+from ui.widgets.attendance_dialog import AttendanceDialog
+from ui.widgets.banner import PatientBanner
+from ui.widgets.lab_trends import LabTrendChart, LabTrends, trends
+from ui.widgets.options_panel import OptionsPanel
+
+SNAPSHOT = {
+    "stage": "IVC",
+    "stage_basis": "M1",
+    "guideline": {"id": "atc", "title": "ATC pathway", "version": "9.9"},
+    "recommended": [{"code": "BRAF_MEK", "title": "Dabrafenib plus trametinib",
+                     "rationale": "BRAF V600E positive.", "sources": ["ATA21 R20 (S-L)"]}],
+    "consider": [],
+    "not_recommended": [{"code": "RAI", "title": "Radioactive iodine", "rationale": "No uptake.",
+                         "sources": ["LEAFLET", "NCCN"]}],
+    "missing": [{"code": "PDL1_IHC", "title": "PD-L1 IHC", "rationale": "Unknown.",
+                 "sources": ["ATA21 R24 (C-L)"]}],
+    "warnings": ["Check the airway"],
+}  # fmt: skip
+
+
+def test_options_panel_groups_are_told_apart_without_colour(qtbot):
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    panel.show_options(SNAPSHOT, picked=["RAI"])
+    titles = {name: box.title.text() for name, box in panel.groups.items()}
+    assert titles == {
+        "missing": "! Missing data (1)",
+        "recommended": "✔ Recommended (1)",
+        "consider": "? Consider (0)",
+        "not_recommended": "✘ Not recommended (1)",
+    }
+    assert [panel.layout().indexOf(panel.groups[n]) for n in panel.groups] == sorted(
+        panel.layout().indexOf(panel.groups[n]) for n in panel.groups
+    )  # fixed order
+    assert "version 9.9" in panel.guideline.text()
+    assert "⚠ Check the airway" in panel.warnings.text()
+    assert panel.rows["RAI"].box.isChecked() and not panel.rows["BRAF_MEK"].box.isChecked()
+    assert panel.rows["PDL1_IHC"].box is None  # a prompt is not a treatment to pick
+    assert panel.rows["BRAF_MEK"].title.text().startswith("✔ ")
+    assert panel.rows["RAI"].title.text().startswith("✘ ")
+
+
+def test_options_pick_and_sources_expand(qtbot):
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_options(SNAPSHOT)
+    row = panel.rows["RAI"]
+    assert row.sources_button.text() == "▸ Sources: LEAFLET +1"
+    assert not row.details.isVisible()
+    row.sources_button.click()
+    assert row.details.isVisible() and "NCCN" in row.details.text()
+    with qtbot.waitSignal(panel.pickedChanged) as blocker:
+        qtbot.mouseClick(panel.rows["BRAF_MEK"].title, Qt.MouseButton.LeftButton)  # the words
+    assert blocker.args == ["BRAF_MEK", True]
+    with qtbot.waitSignal(panel.actionRequested) as blocker:
+        panel.findChild(object, "addAction_PDL1_IHC").click()
+    assert blocker.args == ["PD-L1 IHC"]
+    panel.show_options(SNAPSHOT, picked=["BRAF_MEK"], editable=False)
+    assert not panel.rows["BRAF_MEK"].box.isEnabled()
+
+
+def _labs():
+    return [
+        d.LabResult(date(2026, 1, 1), "CRP", 3.0, "mg/L", None, 5.0),
+        d.LabResult(date(2026, 2, 1), "CRP", 12.0, "mg/L", None, 5.0),
+        d.LabResult(date(2026, 1, 15), "Calcium", 1.9, "mmol/L", 2.1, 2.6),
+    ]
+
+
+def test_lab_trends_one_chart_per_test(qtbot):
+    assert [t.test for t in trends(_labs())] == ["Calcium", "CRP"]
+    crp = trends(_labs())[1]
+    assert [r.value for r in crp.results] == [3.0, 12.0] and crp.latest.flag == "high"
+    widget = LabTrends()
+    qtbot.addWidget(widget)
+    widget.set_labs(_labs())
+    assert len(widget.charts) == 2
+    chart = widget.findChild(LabTrendChart, "labTrend_CRP")
+    assert "2026-02-01: 12 ▲ high" in chart.describe()
+    chart.resize(220, 110)
+    image = chart.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, 220, 4) for y in range(0, 110, 4)}
+    assert len(colours) > 4  # something was drawn: band, line, markers, text
+
+
+def test_attendance_dialog_shows_quorum_live_and_refuses_duplicates(qtbot):
+    people = [d.Attendee("Dr A", "surgeon"), d.Attendee("Dr B", "medical oncologist")]
+    dialog = AttendanceDialog(people, quorum)
+    qtbot.addWidget(dialog)
+    assert "✘ Not quorate" in dialog.quorum.text.text()
+    dialog.model.add_attendee("Dr C", "pathologist")
+    assert "✔ Quorate" in dialog.quorum.text.text()
+    dialog.model.add_attendee("Dr C", "radiologist")
+    dialog.accept()
+    assert dialog.result() == 0 and "twice" in dialog.problem.text()
+
+
+def test_banner_shows_identity_and_age(qtbot):
+    banner = PatientBanner()
+    qtbot.addWidget(banner)
+    patient = d.Patient("H123456", "Zoë", "Ångström", date(1951, 4, 2), "female")
+    banner.show_case(d.Case(patient=patient), today=date(2026, 5, 13))
+    assert banner.text() == "ÅNGSTRÖM, Zoë · born 1951-04-02 (75 y) · female · MRN H123456"
+    banner.show_case(None)
+    assert banner.name.text() == "No case open"
+
+
+def test_excepthook_logs_and_shows(tmp_path, caplog, root_handlers):
+    shown = []
+    handler = excepthook.ExceptionHandler(show=lambda exc, details: shown.append((exc, details)))
+    log_file = excepthook.configure_logging(tmp_path / "app.log")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        handler(*sys.exc_info())
+    assert isinstance(shown[0][0], RuntimeError) and "Traceback" in shown[0][1]
+    assert "boom" in log_file.read_text()
+    with caplog.at_level(logging.WARNING):
+        handler(ValidationError, ValidationError("a meeting needs a title"), None)
+    assert str(shown[1][0]) == "a meeting needs a title"
+    assert "user error: a meeting needs a title" in caplog.text
+    handler.showing = True  # a second crash while the dialog is up: logged, not stacked
+    handler(RuntimeError, RuntimeError("again"), None)
+    assert len(shown) == 2
+
+
+def test_excepthook_install_replaces_sys_excepthook(monkeypatch, root_handlers):
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+    handler = excepthook.install(show=lambda exc, details: None)
+    assert sys.excepthook is handler and handler.previous is sys.__excepthook__
+    assert excepthook.log_path().parent.is_dir()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_show_exception_uses_a_warning_for_user_errors(qtbot, monkeypatch, on):
+    seen = []
+    monkeypatch.setattr(excepthook.QMessageBox, "warning", lambda *a: seen.append(a[2]))
+    monkeypatch.setattr(excepthook.QMessageBox, "exec", lambda self: seen.append(self.text()))
+    exc = ValidationError("bad date") if on else RuntimeError("bug")
+    excepthook.show_exception(exc)
+    assert ("bad date" in seen[0]) if on else ("RuntimeError: bug" in seen[0])
