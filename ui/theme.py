@@ -54,6 +54,9 @@ def stylesheet(scale: float = 1.0) -> str:
     def pt(size: float) -> str:
         return f"{size * scale:.1f}pt"
 
+    def px(size: float) -> int:
+        return round(size * scale)
+
     return f"""
 QWidget {{ font-size: {pt(BASE_POINTS)}; color: {INK}; }}
 QMainWindow, QDialog {{ background: {CANVAS}; }}
@@ -124,12 +127,14 @@ QHeaderView::section {{
     border-right: 1px solid {LINE}; border-bottom: 1px solid {LINE}; padding: 3px 4px;
 }}
 QPushButton {{ padding: 4px 10px; }}
+QCheckBox::indicator {{ width: {px(14)}px; height: {px(14)}px; }}
 QPushButton#signOffButton {{
     font-weight: bold; color: white; background: {GOOD}; border: 2px solid #123f1f;
     border-radius: 3px; padding: 6px 14px;
 }}
 QPushButton#signOffButton:disabled {{ background: #9aa5b1; border-color: #7b8794; }}
 QPlainTextEdit, QLineEdit, QTextEdit {{ background: {PAPER}; }}
+QPlainTextEdit[readOnly="true"], QLineEdit[readOnly="true"] {{ background: #f1f3f5; color: {INK}; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
 QWidget[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
 QStatusBar {{ color: {MUTED}; }}

@@ -24,7 +24,7 @@ from mdt_app import decision_rules
 from mdt_app import domain as d
 from ui.guidance import option_title
 from ui.session import DecisionState
-from ui.widgets.common import label
+from ui.widgets.common import label, restyle
 from ui.widgets.decision_parts import ActionsEditor, FollowUpEditor, history_text
 from ui.widgets.options_panel import SYMBOLS
 
@@ -39,6 +39,13 @@ def option_titles(*snapshots: dict | None) -> dict[str, tuple[str, str]]:
             for option in (snapshot or {}).get(name) or []:
                 out.setdefault(option["code"], (name, option["title"]))
     return out
+
+
+def in_words(text: str, titles: dict[str, str]) -> str:
+    """Replace option codes in a rule's message with the options' titles."""
+    for code in sorted(titles, key=len, reverse=True):
+        text = text.replace(code, titles[code])
+    return text
 
 
 class DecisionForm(QWidget):
@@ -174,9 +181,9 @@ class DecisionForm(QWidget):
         self.follow_up.set_values(x.follow_up_months, x.follow_up_items)
         self.actions.set_actions(list(x.actions))
         editable = bool(state and state.editable)
-        for edit in (self.plan, self.reason):
+        for edit in (self.plan, self.reason, self.trial):
             edit.setReadOnly(not editable)
-        self.trial.setReadOnly(not editable)
+            restyle(edit)  # the stylesheet greys read-only fields
         self.follow_up.set_read_only(not editable)
         self.actions.set_read_only(not editable)
         self.setEnabled(state is not None)
@@ -198,14 +205,19 @@ class DecisionForm(QWidget):
         why = None
         if x.chosen_options or x.plan_text.strip():  # nothing decided yet: nothing deviates
             why = decision_rules.deviation(x, judged_against)
+        names = {code: title for code, (_group, title) in titles.items()}
         self.deviation.setText(
-            self.tr("⚠ Deviation from the guideline: {why}. A reason is required.").format(why=why)
+            self.tr("⚠ Deviation from the guideline: {why}. A reason is required.").format(
+                why=in_words(why, names)
+            )
             if why
             else ""
         )
         self.deviation.setVisible(bool(why))
         self.reason.setVisible(bool(why) or bool(self.reason.toPlainText().strip()))
         self.status.setText(self._status_text())
+        self.status.setProperty("role", "signed" if x.is_signed else "status")
+        restyle(self.status)
         self._show_amendment(x)
         self.history.setText(history_text(history, {c: t for c, (_g, t) in titles.items()}))
         self.tabs.setTabText(2, self.tr("History ({n})").format(n=len(history)))
@@ -257,6 +269,8 @@ class DecisionForm(QWidget):
         self.amend_button.setEnabled(bool(state and x.is_signed))
         self.print_button.setEnabled(bool(state and state.signed_decision is not None))
         problems = decision_rules.sign_off_problems(self._judged(x)) if editable else []
+        # The deviation itself is already spelled out above the reason field.
+        problems = [p.split(" (")[0] if "deviation" in p else p for p in problems]
         self.problems.setText(
             "\n".join(self.tr("✘ Before sign-off: {p}").format(p=p) for p in problems)
         )
