@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from PySide6.QtCore import QCoreApplication
+
 from mdt_app.domain import Case, Recommendation
 from mdt_app.errors import UserError
 from mdt_app.staging import stage_for
@@ -38,7 +40,11 @@ def unavailable(case: Case, why: str) -> Recommendation:
         guideline_id="",
         guideline_title="",
         guideline_version="",
-        warnings=(f"Guideline options unavailable: {why}",),
+        warnings=(
+            QCoreApplication.translate("guidance", "Guideline options unavailable: {why}").format(
+                why=why
+            ),
+        ),
     )
 
 

@@ -13,7 +13,6 @@ from mdt_app import domain as d
 from mdt_app.errors import UserError
 from mdt_app.store import Store
 from ui import theme
-from ui.excepthook import show_exception
 from ui.meeting_tasks import MeetingTasks
 from ui.prompts import Prompts
 from ui.session import DecisionState, MeetingSession
@@ -177,7 +176,10 @@ class MainWindow(QMainWindow, MeetingTasks):
     # --- navigation -----------------------------------------------------------------------------
 
     def select_meeting(self, meeting_id: int | None) -> None:
-        self.decision.flush()
+        if not self._draft_saved():
+            current = self.session.meeting.id if self.session.meeting else None
+            self.agenda.set_meetings(self.session.meetings(), current)
+            return
         self.guard(self.session.select_meeting, meeting_id)
         if meeting_id:
             self.settings.set_last_meeting(self.db_path, meeting_id)
@@ -187,7 +189,9 @@ class MainWindow(QMainWindow, MeetingTasks):
     def open_item(self, item_id: int) -> None:
         if self.session.item and self.session.item.id == item_id:
             return
-        self.decision.flush()
+        if not self._draft_saved():
+            self.agenda.select_item(self.session.item.id if self.session.item else None)
+            return
         self.guard(self.session.open_item, item_id)
         self.agenda.model.set_current(item_id)
 
@@ -220,13 +224,18 @@ class MainWindow(QMainWindow, MeetingTasks):
 
     # --- the draft --------------------------------------------------------------------------------
 
+    def _draft_saved(self) -> bool:
+        """Save what is typed now; False if it could not be (then stay on this case)."""
+        self.decision.flush()
+        return not self.decision.dirty
+
     def save_draft(self) -> None:
         """Store the form's draft (connected to the form's saveRequested)."""
         try:
             saved = self.session.save_draft(self.decision.decision())
         except UserError as exc:
             self.statusBar().showMessage(self.tr("Draft NOT saved: {e}").format(e=exc))
-            show_exception(exc, parent=self)
+            self.prompts.warn(self.tr("The draft could not be saved: {e}").format(e=exc))
             return
         self.decision.mark_saved(saved)
 
@@ -235,7 +244,7 @@ class MainWindow(QMainWindow, MeetingTasks):
         try:
             return fn(*args)
         except UserError as exc:
-            show_exception(exc, parent=self)
+            self.prompts.warn(str(exc))
             return None
 
     # --- view -----------------------------------------------------------------------------------
@@ -270,7 +279,11 @@ class MainWindow(QMainWindow, MeetingTasks):
     # --- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
-        self.decision.flush()
+        if not self._draft_saved() and not self.prompts.confirm(
+            self.tr("The draft could not be saved. Close anyway and lose what was typed?")
+        ):
+            event.ignore()
+            return
         for name, splitter in self.splitters.items():
             self.settings.set_splitter_state(name, splitter.saveState())
         self.settings.set_window_geometry(self.saveGeometry())

@@ -116,8 +116,8 @@ class MeetingTasks:
         form.dirty = True
         form.flush()  # the stored draft is exactly what is on screen
         decision = form.state.decision if form.state else None
-        if decision is None or decision.id is None:
-            return
+        if form.dirty or decision is None or decision.id is None:
+            return  # not saved (the reason was shown): nothing to sign
         quorum = self.session.quorum()
         case = self.session.case
         summary = _t("Sign off the decision for {name} (MRN {mrn}) against guideline {v}?").format(
@@ -177,4 +177,4 @@ class MeetingTasks:
         try:
             fn(self, self.db_path, *args)
         except UserError as exc:
-            show_exception(exc, parent=self)
+            self.prompts.warn(str(exc))

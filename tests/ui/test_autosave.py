@@ -82,3 +82,30 @@ def test_a_deferred_case_is_read_only_and_says_where_it_went(qtbot, meeting_wind
     with open_store(demo_db) as store:
         assert store.get_agenda_item(item_id).status_reason == "Awaiting FDG PET/CT"
         assert any(i.case_id == line.item.case_id for i in store.agenda(later.id))
+
+
+def test_a_draft_that_cannot_be_saved_keeps_the_case_open(qtbot, demo_db, monkeypatch):
+    from mdt_app.errors import StoreError
+
+    window = open_window(qtbot, demo_db)
+    item_id = _queued_case(window)
+
+    def locked(decision):
+        raise StoreError("the database is locked by another program; try again in a moment")
+
+    monkeypatch.setattr(window.session, "save_draft", locked)
+    window.decision.plan.setPlainText("Typed while the database was locked")
+    press(qtbot, window, Qt.Key.Key_Down, ALT)
+    assert window.session.item.id == item_id  # stayed: the text is still on screen
+    assert window.agenda.current_line().item_id == item_id
+    assert "could not be saved" in window.prompts.messages[-1][1]
+    assert window.decision.plan.toPlainText() == "Typed while the database was locked"
+
+    window.prompts.confirm = lambda text: False  # "close anyway?" -> no
+    window.close()
+    assert window.isVisible()
+    monkeypatch.undo()  # the database is free again
+    window.close()
+    assert not window.isVisible()
+    with open_store(demo_db) as store:
+        assert store.current_draft(item_id).plan_text == "Typed while the database was locked"
