@@ -1,0 +1,142 @@
+"""PDF pages as images, and printing a PDF through Qt, with PDFium (pypdfium2).
+
+Qt for Python Essentials has no QtPdf, so this module is how the window shows and prints
+the PDFs it writes:
+
+    images = render_pages(pdf, dpi=150)        # list[QImage], one per page
+    printed = print_pdf(pdf, printer)          # onto a QPrinter from QPrintDialog
+
+Both are safe on a worker thread: they make QImages (never QPixmaps) and paint on a
+QPrinter, which Qt allows off the GUI thread. PDFium itself is not thread-safe, not even
+across documents, so every call into it holds one process-wide lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QCoreApplication, QRectF, QSizeF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter
+
+from mdt_app.errors import UserError
+
+MAX_PRINT_DPI = 300.0  # finer gains nothing on paper and costs 35 MB a page at A4
+
+_pdfium_lock = threading.Lock()
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PdfPages", text)
+
+
+@contextmanager
+def _document(pdf: bytes) -> Iterator[pdfium.PdfDocument]:
+    """The open document, under the lock; closed before the lock is released, so no
+    finalizer calls PDFium later from another thread."""
+    with _pdfium_lock:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            yield doc
+        finally:
+            doc.close()
+
+
+def _render(doc: pdfium.PdfDocument, index: int, dpi: float, grayscale: bool = False) -> QImage:
+    """One page as a QImage that owns its pixels (the PDFium bitmap is freed here)."""
+    page = doc[index]
+    try:
+        bitmap = page.render(
+            scale=dpi / 72, rev_byteorder=True, prefer_bgrx=True, grayscale=grayscale
+        )
+        try:
+            fmt = QImage.Format.Format_RGBX8888  # bytes R, G, B, unused: as rendered
+            view = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, fmt)
+            return view.copy()  # the view points into PDFium's buffer; the copy owns its data
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages the PDF has."""
+    with _document(pdf) as doc:
+        return len(doc)
+
+
+def page_sizes(pdf: bytes) -> list[QSizeF]:
+    """Each page's size in points (1/72 inch), as shown (rotation applied)."""
+    with _document(pdf) as doc:
+        sizes = []
+        for index in range(len(doc)):
+            page = doc[index]
+            width, height = page.get_size()
+            if page.get_rotation() in (90, 270):
+                width, height = height, width
+            sizes.append(QSizeF(width, height))
+            page.close()
+        return sizes
+
+
+def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
+    """Every page rendered at ``dpi`` (white paper, no transparency)."""
+    with _document(pdf) as doc:
+        return [_render(doc, index, dpi) for index in range(len(doc))]
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def pages_to_print(count: int, printer: QPrinter) -> list[int]:
+    """0-based page numbers in print order: the range chosen in the print dialog, the page
+    order, and the copies when the printer cannot make them itself."""
+    first, last = 1, count
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first, last = printer.fromPage(), min(printer.toPage() or count, count)
+    pages = list(range(first - 1, last))
+    if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+        pages.reverse()
+    copies = 1 if printer.supportsMultipleCopies() else max(printer.copyCount(), 1)
+    if printer.collateCopies():
+        return pages * copies
+    return [page for page in pages for _ in range(copies)]
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Print the PDF onto ``printer`` as images at the printer's resolution (at most
+    300 dpi), each page fitted to the printable area keeping its shape; the number of
+    pages painted (0, and no job, if the chosen range holds none)."""
+    grayscale = printer.colorMode() == QPrinter.ColorMode.GrayScale
+    dpi = min(float(printer.resolution()), MAX_PRINT_DPI)
+    with _document(pdf) as doc:
+        pages = pages_to_print(len(doc), printer)
+        if not pages:
+            return 0
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise UserError(_t("The printer could not be started."))
+        try:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            for n, index in enumerate(pages):
+                if n and not printer.newPage():
+                    raise UserError(_t("The printer stopped after {n} pages.").format(n=n))
+                image = _render(doc, index, dpi, grayscale)
+                painter.drawImage(_fit(image, printer), image)
+        finally:
+            painter.end()
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise UserError(_t("The printer reported an error."))
+    return len(pages)
+
+
+def _fit(image: QImage, printer: QPrinter) -> QRectF:
+    """The largest rectangle of the image's shape centred in the printable area."""
+    area = QSizeF(printer.width(), printer.height())  # device pixels, origin at its corner
+    size = QSizeF(image.size()).scaled(area, Qt.AspectRatioMode.KeepAspectRatio)
+    left = (area.width() - size.width()) / 2
+    top = (area.height() - size.height()) / 2
+    return QRectF(left, top, size.width(), size.height())
