@@ -7,29 +7,23 @@ The PDF is built off the GUI thread by a worker that opens its own Store from ``
 A decision that is not signed yet can only be previewed, marked "DRAFT - not validated"
 on every page.
 
-Qt for Python Essentials has no PDF renderer (QtPdf is in the Addons), so Preview opens
-the PDF in the system's viewer, and Print sends the file to the printer chosen in the
-system print dialog through the print service (CUPS `lp`; on Windows the default PDF
-handler). "Print to file" in that dialog gets the PDF itself.
+Preview shows the pages in the app (ui.pdf_preview), from memory: no file with patient
+data is left in a temporary folder. Print… shows the system print dialog and paints the
+pages onto the chosen printer with Qt (ui.pdf_pages.print_pdf), the same on Linux,
+Windows and macOS; every print is recorded in the audit log.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QCoreApplication, QLocale, QStandardPaths, Qt
+from PySide6.QtGui import QKeySequence, QPageSize
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,15 +46,20 @@ from mdt_app.documents.care_programme import (
 )
 from mdt_app.errors import UserError
 from ui import workers
+from ui.pdf_pages import page_count, print_pdf
+from ui.pdf_preview import PdfPreviewDialog
 
 log = logging.getLogger(__name__)
 
-PREVIEW_DIR_NAME = "mdt-assistant-care-programmes"
-PREVIEW_MAX_AGE_S = 24 * 3600  # previews hold patient data: older ones are removed
+PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("CareProgramme", text)
+
+
+def _draft_only() -> str:
+    return _t("A draft can only be previewed; sign the decision off first.")
 
 
 # --- plain data handed to the worker ------------------------------------------------------
@@ -75,16 +74,6 @@ class Request:
     decision_id: int
     large_print: bool = False
     page_size: str = "A4"
-
-
-@dataclass(frozen=True)
-class PrintJob:
-    """The choices of the system print dialog, copied out of the QPrinter."""
-
-    printer: str
-    copies: int = 1
-    duplex: bool = False
-    output_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,79 +105,32 @@ def save(request: Request, path: Path) -> Path:
 
     built = build(request)
     if built.draft:
-        raise UserError(_t("A draft can only be previewed; sign the decision off first."))
+        raise UserError(_draft_only())
     with open_store(request.db_path, create=False) as store:
         return save_care_programme(store, built, path)
 
 
-def print_programme(request: Request, job: PrintJob) -> str:
-    """Worker thread: build, hand the PDF to the printer, record it; returns the printer."""
+def print_built(db_path: Path, built: CareProgrammePdf, printer: QPrinter) -> str:
+    """Worker thread: paint the pages onto the printer, record the print; returns where
+    it went (the printer, or the file of "Print to file")."""
     from mdt_app.store import open_store
 
-    built = build(request)
     if built.draft:
-        raise UserError(_t("A draft can only be previewed; sign the decision off first."))
-    send_to_printer(built.pdf, job)
-    with open_store(request.db_path, create=False) as store, store.atomic():
-        record_care_programme(
-            store, built, "print_care_programme", printer=job.output_file or job.printer
-        )
-    return job.output_file or job.printer
+        raise UserError(_draft_only())
+    pages = print_pdf(built.pdf, printer)
+    if not pages:
+        raise UserError(_t("The chosen page range holds no page of the programme."))
+    where = printer_label(printer)
+    with open_store(db_path, create=False) as store, store.atomic():
+        record_care_programme(store, built, "print_care_programme", printer=where, pages=pages)
+    return where
 
 
-def send_to_printer(pdf: bytes, job: PrintJob) -> None:
-    """Print to file, CUPS `lp`, or (Windows) the default PDF handler."""
-    if job.output_file:
-        Path(job.output_file).write_bytes(pdf)
-        return
-    path = _preview_dir() / f"print-{os.getpid()}-{time.time_ns()}.pdf"
-    path.write_bytes(pdf)
-    lp = shutil.which("lp")
-    if lp:
-        cmd = [lp, "-n", str(max(job.copies, 1))]
-        if job.printer:
-            cmd += ["-d", job.printer]
-        if job.duplex:
-            cmd += ["-o", "sides=two-sided-long-edge"]
-        try:
-            done = subprocess.run([*cmd, str(path)], capture_output=True, text=True, timeout=60)
-        finally:
-            path.unlink(missing_ok=True)  # lp has spooled its own copy
-        if done.returncode != 0:
-            raise UserError(
-                _t("The printer refused the job: {why}").format(why=done.stderr.strip())
-            )
-        return
-    if sys.platform == "win32":
-        os.startfile(str(path), "print")  # type: ignore[attr-defined]
-        return
-    raise UserError(
-        _t(
-            "No print service was found on this computer. Save the programme as a PDF "
-            "and print it from a PDF viewer."
-        )
-    )
-
-
-def write_preview(built: CareProgrammePdf) -> Path:
-    """A temporary copy for the system viewer (old ones are cleared out)."""
-    folder = _preview_dir()
-    path = folder / built.file_name
-    path.write_bytes(built.pdf)
-    return path
-
-
-def _preview_dir() -> Path:
-    folder = Path(tempfile.gettempdir()) / PREVIEW_DIR_NAME
-    folder.mkdir(mode=0o700, exist_ok=True)
-    now = time.time()
-    for old in folder.glob("*.pdf"):
-        try:
-            if now - old.stat().st_mtime > PREVIEW_MAX_AGE_S:
-                old.unlink()
-        except OSError:
-            pass  # in use by a viewer: next time
-    return folder
+def printer_label(printer: QPrinter) -> str:
+    """The printer's name, or the file it writes to."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        return printer.outputFileName()
+    return printer.printerName()
 
 
 def read_decision(db_path: Path, case_id: int, decision_id: int) -> DecisionInfo:
@@ -220,10 +162,9 @@ def default_page_size() -> str:
 class CareProgrammeDialog(QDialog):
     """Options and the three things to do with the programme."""
 
-    # Replaced in tests: the file dialog, the print dialog, the system viewer.
+    # Replaced in tests: the file dialog and the print dialog (both modal).
     ask_save_path: Callable[[QWidget, str], Path | None]
-    ask_print_job: Callable[[QWidget], PrintJob | None]
-    open_file: Callable[[Path], None]
+    choose_printer: Callable[[QWidget, str, int], QPrinter | None]
 
     def __init__(self, parent: QWidget | None, db_path: Path, case_id: int, decision_id: int):
         super().__init__(parent)
@@ -234,9 +175,9 @@ class CareProgrammeDialog(QDialog):
         self.busy = False
         self.last_result: object = None
         self.message: QMessageBox | None = None
+        self.preview_dialog: PdfPreviewDialog | None = None
         self.ask_save_path = ask_save_path
-        self.ask_print_job = ask_print_job
-        self.open_file = open_in_viewer
+        self.choose_printer = choose_printer
         self._build()
         self._set_busy(False)
 
@@ -321,11 +262,8 @@ class CareProgrammeDialog(QDialog):
             self._run(_t("Saving…"), lambda r: save(r, path), self._saved)
 
     def print_(self) -> None:
-        job = self.ask_print_job(self)
-        if job is not None:
-            self._run(
-                _t("Sending to the printer…"), lambda r: print_programme(r, job), self._printed
-            )
+        """Build first, so the print dialog knows how many pages there are."""
+        self._run(_t("Preparing to print…"), build, self._ready_to_print)
 
     def _suggested_name(self) -> str:
         mrn = "".join(ch if ch.isalnum() or ch == "-" else "_" for ch in self.info.mrn)
@@ -339,18 +277,65 @@ class CareProgrammeDialog(QDialog):
 
     def _previewed(self, built: object) -> None:
         assert isinstance(built, CareProgrammePdf)
-        path = write_preview(built)
-        self._finish(built, _t("Preview opened: {path}").format(path=path))
-        try:
-            self.open_file(path)
-        except UserError as exc:
-            self._tell(QMessageBox.Icon.Warning, str(exc))
+        if built.draft:
+            title = _t("Care programme for {name} (draft)").format(name=self.info.patient)
+            note = _t(
+                'Draft: "DRAFT - not validated" is on every page; sign the decision off '
+                "to print it."
+            )
+        else:
+            title = _t("Care programme for {name}").format(name=self.info.patient)
+            note = ""
+        preview = PdfPreviewDialog(
+            built.pdf, self, title=title, can_print=not built.draft, note=note
+        )
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        preview.printRequested.connect(lambda: self._print_from_preview(preview, built))
+        preview.destroyed.connect(self._preview_closed)
+        self.preview_dialog = preview
+        preview.open()  # not exec(): window-modal, and the window stays responsive
+        self._finish(built, _t("Preview open."))
+
+    def _preview_closed(self) -> None:
+        self.preview_dialog = None
+
+    def _print_from_preview(self, preview: PdfPreviewDialog, built: CareProgrammePdf) -> None:
+        """Print exactly the pages shown, then put the preview away."""
+        printer = self.choose_printer(preview, self.request().page_size, preview.page_count)
+        if printer is not None:
+            preview.close()
+            self._start_print(built, printer)
+
+    def _ready_to_print(self, built: object) -> None:
+        assert isinstance(built, CareProgrammePdf)
+        if built.draft:  # the button is off for drafts; never offer a printer for one
+            self._failed(UserError(_draft_only()), "")
+            return
+        self._set_busy(False)
+        printer = self.choose_printer(self, self.request().page_size, page_count(built.pdf))
+        if printer is None:
+            self._finish(False, _t("Printing cancelled."))
+        else:
+            self._start_print(built, printer)
+
+    def _start_print(self, built: CareProgrammePdf, printer: QPrinter) -> None:
+        if self.busy:
+            return
+        self._set_busy(True, _t("Printing…"))
+        workers.start(
+            print_built,
+            self.db_path,
+            built,
+            printer,
+            on_result=self._printed,
+            on_error=self._failed,
+        )
 
     def _saved(self, path: object) -> None:
         self._finish(path, _t("Saved to {path}").format(path=path))
 
-    def _printed(self, printer: object) -> None:
-        self._finish(printer, _t("Sent to {printer}.").format(printer=printer or _t("the printer")))
+    def _printed(self, where: object) -> None:
+        self._finish(where, _t("Sent to {printer}.").format(printer=where or _t("the printer")))
 
     def _finish(self, result: object, text: str) -> None:
         self.last_result = result
@@ -391,25 +376,23 @@ def ask_save_path(parent: QWidget, name: str) -> Path | None:
     return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
-def ask_print_job(parent: QWidget) -> PrintJob | None:
+def choose_printer(parent: QWidget, page_size: str, pages: int) -> QPrinter | None:
+    """The system print dialog, set to the programme's paper; the printer, or None."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(PAGE_SIZES.get(page_size, QPageSize.PageSizeId.A4)))
+    printer.setFullPage(True)  # the programme has its own margins: print it at 100 %
+    printer.setDocName(_t("Care programme"))  # print queues are public: no patient name
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_t("Print the care programme"))
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return PrintJob(
-        printer=printer.printerName(),
-        copies=printer.copyCount(),
-        duplex=printer.duplex() != QPrinter.DuplexMode.DuplexNone,
-        output_file=printer.outputFileName(),
+    dialog.setMinMax(1, max(pages, 1))
+    option = QAbstractPrintDialog.PrintDialogOption
+    dialog.setOptions(
+        option.PrintToFile
+        | option.PrintPageRange
+        | option.PrintCollateCopies
+        | option.PrintShowPageSize
     )
-
-
-def open_in_viewer(path: Path) -> None:
-    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        raise UserError(
-            _t("No PDF viewer could be opened. The preview is at {path}").format(path=path)
-        )
+    return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def open_care_programme(parent: QWidget, db_path: Path, case_id: int, decision_id: int) -> None:

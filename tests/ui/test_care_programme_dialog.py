@@ -1,16 +1,18 @@
-"""The care programme dialog: options, preview, save and print off the GUI thread; drafts."""
+"""The care programme dialog: options, in-app preview, save and print off the GUI thread;
+drafts."""
 
 from __future__ import annotations
 
 import io
-import os
-import stat
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices, QPageSize
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import ui.care_programme_dialog as pcp
@@ -18,6 +20,7 @@ from mdt_app.documents.care_programme import CareProgrammePdf
 from mdt_app.errors import NotFound
 from mdt_app.store import open_store
 from tests.test_care_programme import BANNER_NAME, add_case
+from ui.pdf_preview import PdfPreviewDialog
 
 
 @pytest.fixture
@@ -41,9 +44,40 @@ def dialog_for(window, db, case_id: int, decision_id: int) -> pcp.CareProgrammeD
     pcp.open_care_programme(window, db, case_id, decision_id)
     dialog = window.findChild(pcp.CareProgrammeDialog, "careProgrammeDialog")
     assert dialog is not None and dialog.isVisible()
-    dialog.opened: list = []
-    dialog.open_file = dialog.opened.append
+    dialog.choose_printer = refuse_to_ask
     return dialog
+
+
+def refuse_to_ask(parent, page_size, pages):
+    raise AssertionError("the print dialog was not expected")
+
+
+class PrintToFile:
+    """Stands in for the system print dialog: "Print to file", and what it was asked."""
+
+    def __init__(self, path: Path, accept: bool = True):
+        self.path, self.accept, self.asked = path, accept, []
+
+    def __call__(self, parent, page_size: str, pages: int) -> QPrinter | None:
+        self.asked.append((parent, page_size, pages))
+        if not self.accept:
+            return None
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(self.path))
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        return printer
+
+
+def preview_of(qtbot, dialog) -> PdfPreviewDialog:
+    """Click Preview; the in-app preview once its pages are drawn."""
+    built = click_and_wait(qtbot, dialog, "pcpPreviewButton")
+    assert isinstance(built, CareProgrammePdf)
+    preview = dialog.findChild(PdfPreviewDialog, "pdfPreviewDialog")
+    assert preview is not None and preview is dialog.preview_dialog
+    qtbot.waitUntil(lambda: preview.rendered_dpi > 0, timeout=20_000)
+    assert preview.isVisible()
+    return preview
 
 
 def click_and_wait(qtbot, dialog, button_name: str):
@@ -59,7 +93,7 @@ def audit(db, action: str):
         return [e for e in store.audit_log("decision") if e.action == action]
 
 
-def test_preview_is_built_off_the_gui_thread(qtbot, window, db, monkeypatch):
+def test_preview_is_built_off_the_gui_thread_and_shown_in_the_app(qtbot, window, db, monkeypatch):
     threads = []
     real = pcp.build
 
@@ -68,20 +102,31 @@ def test_preview_is_built_off_the_gui_thread(qtbot, window, db, monkeypatch):
         return real(request)
 
     monkeypatch.setattr(pcp, "build", spy)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
+    temp_before = set(Path(tempfile.gettempdir()).iterdir())
     dialog = dialog_for(window, db, 1, 1)
     for name in ("pcpPaperSize", "pcpLargePrint", "pcpPreviewButton", "pcpSaveButton"):
         assert dialog.findChild(QWidget, name) is not None
     assert dialog.save_button.isEnabled() and dialog.print_button.isEnabled()
     dialog.large.setChecked(True)
     dialog.paper.setCurrentIndex(dialog.paper.findData("Letter"))
-    built = click_and_wait(qtbot, dialog, "pcpPreviewButton")
+    preview = preview_of(qtbot, dialog)
     assert threads and threads[0] != threading.get_ident()
-    assert isinstance(built, CareProgrammePdf) and not built.draft
-    [path] = dialog.opened
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    built = dialog.last_result
+    assert not built.draft
+    reader = PdfReader(io.BytesIO(built.pdf))
     assert reader.pages[0].mediabox.width == 612
     assert all(BANNER_NAME in p.extract_text() for p in reader.pages)
-    assert "Preview opened" in dialog.status.text()
+    assert preview.page_count == len(reader.pages) == len(preview.page_views)
+    assert preview.sizes[0].width() == pytest.approx(612, abs=0.5)  # Letter, as chosen
+    assert preview.print_button.isEnabled() and not preview.note.isVisible()
+    assert preview.isModal() and preview.parent() is dialog
+    assert opened == []  # no system viewer
+    assert set(Path(tempfile.gettempdir()).iterdir()) <= temp_before  # no file left behind
+    assert "Preview open" in dialog.status.text()
+    preview.close()
+    qtbot.waitUntil(lambda: dialog.preview_dialog is None)
 
 
 def test_save_writes_the_file_and_audits(qtbot, window, db, tmp_path):
@@ -97,41 +142,64 @@ def test_save_writes_the_file_and_audits(qtbot, window, db, tmp_path):
     assert entry.entity_id == 1 and entry.details["path"] == str(target)
 
 
-def test_print_to_file_from_the_print_dialog(qtbot, window, db, tmp_path):
-    dialog = dialog_for(window, db, 1, 1)
+def test_print_paints_onto_the_chosen_printer_and_audits(qtbot, window, db, tmp_path):
     target = tmp_path / "printed.pdf"
-    dialog.ask_print_job = lambda parent: pcp.PrintJob(printer="", output_file=str(target))
+    dialog = dialog_for(window, db, 1, 1)
+    dialog.paper.setCurrentIndex(dialog.paper.findData("A4"))
+    dialog.choose_printer = chooser = PrintToFile(target)
     assert click_and_wait(qtbot, dialog, "pcpPrintButton") == str(target)
-    assert target.read_bytes().startswith(b"%PDF")
+    [(parent, page_size, pages)] = chooser.asked
+    assert parent is dialog and page_size == "A4" and pages > 1
+    assert target.stat().st_size > 0
+    assert len(PdfReader(target).pages) == pages  # every page, painted by Qt
     [entry] = audit(db, "print_care_programme")
-    assert entry.details["printer"] == str(target)
+    assert entry.entity_id == 1 and entry.details["printer"] == str(target)
+    assert entry.details["pages"] == pages and entry.details["draft"] is False
+    assert f"Sent to {target}" in dialog.status.text()
 
 
-def test_print_goes_to_the_chosen_printer_through_lp(qtbot, window, db, tmp_path, monkeypatch):
-    bin_dir, log = tmp_path / "bin", tmp_path / "lp.log"
-    bin_dir.mkdir()
-    fake_lp = bin_dir / "lp"
-    fake_lp.write_text(f'#!/bin/sh\nprintf "%s " "$@" > {log}\nhead -c 4 "$7" >> {log}\n')
-    fake_lp.chmod(fake_lp.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+def test_print_from_the_preview_prints_what_is_shown(qtbot, window, demo_db, demo_store, tmp_path):
+    case_id = demo_store.case_ids()[0]
+    decision = demo_store.latest_signed_decision_for_case(case_id)
+    assert decision is not None
+    target = tmp_path / "from-preview.pdf"
+    dialog = dialog_for(window, demo_db, case_id, decision.id)
+    preview = preview_of(qtbot, dialog)
+    dialog.choose_printer = chooser = PrintToFile(target)
+    dialog.last_result = None
+    qtbot.mouseClick(preview.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=20_000)
+    [(parent, _, pages)] = chooser.asked
+    assert parent is preview and pages == preview.page_count
+    assert dialog.preview_dialog is None or not dialog.preview_dialog.isVisible()
+    assert len(PdfReader(target).pages) == pages
+    [entry] = audit(demo_db, "print_care_programme")
+    assert entry.entity_id == decision.id and entry.details["printer"] == str(target)
+
+
+def test_cancelling_the_print_dialog_prints_nothing(qtbot, window, db, tmp_path):
+    target = tmp_path / "never.pdf"
     dialog = dialog_for(window, db, 1, 1)
-    dialog.ask_print_job = lambda parent: pcp.PrintJob(printer="Ward_4", copies=2, duplex=True)
-    assert click_and_wait(qtbot, dialog, "pcpPrintButton") == "Ward_4"
-    args = log.read_text()
-    assert args.startswith("-n 2 -d Ward_4 -o sides=two-sided-long-edge ")
-    assert args.rstrip().endswith("%PDF")
-    assert not Path(args.split()[-2]).exists()  # the spooled temporary copy is removed
-    assert audit(db, "print_care_programme")[0].details["printer"] == "Ward_4"
+    dialog.choose_printer = PrintToFile(target, accept=False)
+    assert click_and_wait(qtbot, dialog, "pcpPrintButton") is False
+    assert "cancelled" in dialog.status.text()
+    assert not target.exists() and audit(db, "print_care_programme") == []
 
 
-def test_no_print_service_is_a_clear_warning(qtbot, window, db, monkeypatch):
-    monkeypatch.setattr(pcp.shutil, "which", lambda name: None)
-    monkeypatch.setattr(pcp.sys, "platform", "linux")
+def test_an_empty_page_range_is_a_clear_warning(qtbot, window, db, tmp_path):
+    target = tmp_path / "empty.pdf"
     dialog = dialog_for(window, db, 1, 1)
-    dialog.ask_print_job = lambda parent: pcp.PrintJob(printer="Ward_4")
+
+    def past_the_end(parent, page_size, pages):
+        printer = PrintToFile(target)(parent, page_size, pages)
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(pages + 1, pages + 2)
+        return printer
+
+    dialog.choose_printer = past_the_end
     click_and_wait(qtbot, dialog, "pcpPrintButton")
     assert dialog.message is not None and dialog.message.icon() == QMessageBox.Icon.Warning
-    assert "No print service" in dialog.message.text()
+    assert "page range" in dialog.message.text()
     assert audit(db, "print_care_programme") == []
 
 
@@ -139,11 +207,28 @@ def test_draft_can_only_be_previewed_and_is_marked(qtbot, window, db):
     dialog = dialog_for(window, db, 2, 2)
     assert "not signed yet" in dialog.heading.text()
     assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
-    built = click_and_wait(qtbot, dialog, "pcpPreviewButton")
-    assert built.draft
-    pages = PdfReader(io.BytesIO(dialog.opened[0].read_bytes())).pages
+    preview = preview_of(qtbot, dialog)
+    built = dialog.last_result
+    assert built.draft and "DRAFT" in built.file_name
+    pages = PdfReader(io.BytesIO(built.pdf)).pages
     assert all("DRAFT - not validated" in p.extract_text() for p in pages)
-    assert "DRAFT" in dialog.opened[0].name
+    assert preview.page_count == len(pages)
+    assert not preview.print_button.isEnabled()
+    assert preview.note.isVisible() and "DRAFT - not validated" in preview.note.text()
+    assert "(draft)" in preview.windowTitle()
+
+
+def test_printing_a_draft_is_refused_even_if_asked(qtbot, window, db, tmp_path):
+    dialog = dialog_for(window, db, 2, 2)  # refuse_to_ask: no print dialog for a draft
+    dialog.print_()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=20_000)
+    assert "draft can only be previewed" in dialog.message.text()
+    with open_store(db) as store:
+        built = pcp.make_care_programme(store, 2, decision_id=2, allow_draft=True)
+    with pytest.raises(pcp.UserError, match="draft"):
+        pcp.print_built(db, built, PrintToFile(tmp_path / "x.pdf")(None, "A4", 1))
+    assert not (tmp_path / "x.pdf").exists()
+    assert audit(db, "print_care_programme") == []
 
 
 def test_saving_a_draft_is_refused_even_if_asked(qtbot, window, db, tmp_path):
