@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -154,6 +155,7 @@ class PdfPreviewDialog(QDialog):
         scroll.setObjectName("pdfPreviewScroll")
         scroll.setAccessibleName(_t("Pages of {title}").format(title=self.windowTitle()))
         scroll.setWidget(self.pages)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)  # the desk's edge is border enough
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         scroll.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored)
         scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrows, Page Up/Down scroll
@@ -307,8 +309,16 @@ class PdfPreviewDialog(QDialog):
 
     # --- rendering --------------------------------------------------------------------------
 
+    def wanted_dpi(self) -> float:
+        """The resolution the pages need at this zoom on this screen."""
+        return min(SCREEN_DPI * self.zoom * self.devicePixelRatioF(), MAX_VIEW_DPI)
+
+    def up_to_date(self) -> bool:
+        """True once the images shown are rendered for the current zoom."""
+        return not self._render_timer.isActive() and abs(self.wanted_dpi() - self.rendered_dpi) < 1
+
     def _render(self) -> None:
-        dpi = min(SCREEN_DPI * self.zoom * self.devicePixelRatioF(), MAX_VIEW_DPI)
+        dpi = self.wanted_dpi()
         if abs(dpi - self.rendered_dpi) < 1:
             return
         self._generation += 1

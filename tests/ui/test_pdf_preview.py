@@ -1,21 +1,29 @@
-"""PDF pages as images (PDFium), the in-app preview, and printing through a QPrinter."""
+"""PDF pages as images (PDFium), the in-app preview, and printing through a QPrinter.
+
+MDT_APP_SCREENSHOTS=1 pytest tests/ui/test_pdf_preview.py   # also docs/screenshots/
+"""
 
 from __future__ import annotations
 
 import io
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPageSize
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 
 from mdt_app.documents.care_programme import make_care_programme
 from ui import pdf_pages
-from ui.pdf_preview import PdfPreviewDialog
+from ui.pdf_preview import DESK, SHADOW, PdfPreviewDialog
 
 A4_PT = (595.28, 841.89)
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOT_SIZE = (1000, 720)
 
 
 @pytest.fixture
@@ -215,3 +223,41 @@ def test_preview_without_printing_says_why(qtbot, programme):
     dialog.show()
     assert not dialog.print_button.isEnabled()
     assert dialog.note.isVisible() and dialog.note.text() == "Draft: preview only."
+
+
+# --- a look at it ---------------------------------------------------------------------------
+
+
+def test_screenshot_of_the_care_programme_preview(qtbot, demo_db, demo_store, tmp_path):
+    """MDT_APP_SCREENSHOTS=1 also writes docs/screenshots/pcp-in-app-preview.png."""
+    import ui.care_programme_dialog as pcp
+    from ui import theme
+    from ui.app import application
+
+    application()  # the app's fonts
+    host = QWidget()  # stands in for the main window: its style sheet reaches the dialogs
+    host.setStyleSheet(theme.stylesheet())
+    qtbot.addWidget(host)
+    case_id = demo_store.case_ids()[0]
+    decision = demo_store.latest_signed_decision_for_case(case_id)
+    pcp.open_care_programme(host, demo_db, case_id, decision.id)
+    dialog = host.findChild(pcp.CareProgrammeDialog, "careProgrammeDialog")
+    dialog.preview()
+    qtbot.waitUntil(lambda: dialog.preview_dialog is not None, timeout=20_000)
+    preview = dialog.preview_dialog
+    preview.resize(*SHOT_SIZE)
+    preview.set_zoom(0.75)  # the whole width of the page on its desk
+    qtbot.waitUntil(preview.up_to_date, timeout=20_000)
+    out = DOCS if os.environ.get("MDT_APP_SCREENSHOTS") else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    shot = out / "pcp-in-app-preview.png"
+    assert preview.grab().save(str(shot))
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == SHOT_SIZE
+    first = preview.page_views[0]
+    left_of_page = first.mapTo(preview, first.paper().topLeft()) - QPoint(SHADOW + 3, -40)
+    assert image.pixelColor(left_of_page) == DESK
+    page = first.mapTo(preview, first.paper().center())
+    sample = {image.pixelColor(page.x() + dx, page.y() + dy).name()
+              for dx in range(-300, 300, 7) for dy in range(-200, 200, 11)}  # fmt: skip
+    assert len(sample) > 5  # a rendered page, not blank paper
