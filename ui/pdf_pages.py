@@ -8,7 +8,8 @@ the PDFs it writes:
 
 Both are safe on a worker thread: they make QImages (never QPixmaps) and paint on a
 QPrinter, which Qt allows off the GUI thread. PDFium itself is not thread-safe, not even
-across documents, so every call into it holds one process-wide lock.
+across documents, so every call into it holds one process-wide lock; the lock is held
+page by page, so a preview is not kept waiting for a whole print job.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from mdt_app.errors import UserError
 
 MAX_PRINT_DPI = 300.0  # finer gains nothing on paper and costs 35 MB a page at A4
 
-_pdfium_lock = threading.Lock()
+_pdfium_lock = threading.RLock()
 
 
 def _t(text: str) -> str:
@@ -35,18 +36,24 @@ def _t(text: str) -> str:
 
 @contextmanager
 def _document(pdf: bytes) -> Iterator[pdfium.PdfDocument]:
-    """The open document, under the lock; closed before the lock is released, so no
-    finalizer calls PDFium later from another thread."""
+    """The open document; use it under ``_pdfium_lock``. Closed explicitly (under the
+    lock), so no finalizer calls PDFium later from another thread."""
     with _pdfium_lock:
         doc = pdfium.PdfDocument(pdf)
-        try:
-            yield doc
-        finally:
+    try:
+        yield doc
+    finally:
+        with _pdfium_lock:
             doc.close()
 
 
 def _render(doc: pdfium.PdfDocument, index: int, dpi: float, grayscale: bool = False) -> QImage:
     """One page as a QImage that owns its pixels (the PDFium bitmap is freed here)."""
+    with _pdfium_lock:
+        return _render_locked(doc, index, dpi, grayscale)
+
+
+def _render_locked(doc: pdfium.PdfDocument, index: int, dpi: float, grayscale: bool) -> QImage:
     page = doc[index]
     try:
         bitmap = page.render(
@@ -64,13 +71,13 @@ def _render(doc: pdfium.PdfDocument, index: int, dpi: float, grayscale: bool = F
 
 def page_count(pdf: bytes) -> int:
     """How many pages the PDF has."""
-    with _document(pdf) as doc:
+    with _document(pdf) as doc, _pdfium_lock:
         return len(doc)
 
 
 def page_sizes(pdf: bytes) -> list[QSizeF]:
     """Each page's size in points (1/72 inch), as shown (rotation applied)."""
-    with _document(pdf) as doc:
+    with _document(pdf) as doc, _pdfium_lock:
         sizes = []
         for index in range(len(doc)):
             page = doc[index]
@@ -85,7 +92,9 @@ def page_sizes(pdf: bytes) -> list[QSizeF]:
 def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
     """Every page rendered at ``dpi`` (white paper, no transparency)."""
     with _document(pdf) as doc:
-        return [_render(doc, index, dpi) for index in range(len(doc))]
+        with _pdfium_lock:
+            count = len(doc)
+        return [_render(doc, index, dpi) for index in range(count)]
 
 
 # --- printing ---------------------------------------------------------------------------------
@@ -113,7 +122,9 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     grayscale = printer.colorMode() == QPrinter.ColorMode.GrayScale
     dpi = min(float(printer.resolution()), MAX_PRINT_DPI)
     with _document(pdf) as doc:
-        pages = pages_to_print(len(doc), printer)
+        with _pdfium_lock:
+            count = len(doc)
+        pages = pages_to_print(count, printer)
         if not pages:
             return 0
         painter = QPainter()

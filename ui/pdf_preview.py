@@ -11,6 +11,7 @@ zoom needs; while a new rendering is on its way the old images are stretched to 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter
@@ -164,14 +165,18 @@ class PdfPreviewDialog(QDialog):
         return scroll
 
     def _toolbar(self) -> QHBoxLayout:
-        zoom_in = self._action(_t("Zoom in"), "+", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        zoom_in = self._action(
+            _t("Zoom in"), "+", self.zoom_in, QKeySequence(QKeySequence.StandardKey.ZoomIn)
+        )
         zoom_in.setShortcuts([*zoom_in.shortcuts(), QKeySequence("Ctrl+=")])
         zoom_out = self._action(
-            _t("Zoom out"), "−", self.zoom_out, QKeySequence.StandardKey.ZoomOut
+            _t("Zoom out"), "−", self.zoom_out, QKeySequence(QKeySequence.StandardKey.ZoomOut)
         )
         fit = self._action(_t("Fit width"), _t("Fit width"), self.fit_width, QKeySequence("Ctrl+0"))
         self._action(_t("First page"), "", lambda: self.go_to_page(1), QKeySequence("Home"))
-        self._action(_t("Last page"), "", lambda: self.go_to_page(self.page_count), "End")
+        self._action(
+            _t("Last page"), "", lambda: self.go_to_page(self.page_count), QKeySequence("End")
+        )
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("pdfPreviewZoomLevel")
         self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("000 %") + 8)
@@ -190,10 +195,12 @@ class PdfPreviewDialog(QDialog):
         bar.addStretch(1)
         return bar
 
-    def _action(self, text: str, icon_text: str, slot, shortcut) -> QAction:
+    def _action(
+        self, text: str, icon_text: str, slot: Callable[[], None], shortcut: QKeySequence
+    ) -> QAction:
         action = QAction(text, self)
         action.setIconText(icon_text or text)
-        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcut(shortcut)
         action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work wherever the focus is in the dialog
         return action

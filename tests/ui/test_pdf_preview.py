@@ -78,6 +78,16 @@ def test_rendered_pages_have_the_right_colours(programme):
     assert any(b > r + 60 for r, b in zip(reds, blues, strict=True))
 
 
+def test_pages_rendered_on_several_threads_at_once_are_the_same(programme):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:  # PDFium is not thread-safe: the module serialises
+        results = list(pool.map(lambda _: pdf_pages.render_pages(programme, 60), range(8)))
+    first = results[0]
+    for images in results[1:]:
+        assert all(a == b for a, b in zip(first, images, strict=True))
+
+
 def test_page_count_of_one_page():
     from reportlab.pdfgen import canvas
 
