@@ -92,7 +92,8 @@ class MeetingTasks:
             return
         self.decision.set_snapshot(rec.as_dict())
         self._show_options()
-        if self.decision.state and self.decision.state.decision.id is not None:
+        state = self.decision.state
+        if state and state.editable and state.decision.id is not None:
             self.decision.dirty = True  # re-save the draft against the new options
             self.decision.flush()
         self.statusBar().showMessage(

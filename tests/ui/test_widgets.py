@@ -155,3 +155,22 @@ def test_show_exception_uses_a_warning_for_user_errors(qtbot, monkeypatch, on):
     exc = ValidationError("bad date") if on else RuntimeError("bug")
     excepthook.show_exception(exc)
     assert ("bad date" in seen[0]) if on else ("RuntimeError: bug" in seen[0])
+
+
+def test_option_rows_are_reused_in_the_new_order(qtbot):
+    def snapshot(codes):
+        return {"guideline": {"id": "atc", "version": "1"},
+                "recommended": [{"code": c, "title": f"Title {c}", "rationale": f"Why {c}",
+                                 "sources": ["S1"]} for c in codes]}  # fmt: skip
+
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_options(snapshot(["A", "B", "C"]))
+    row_a = panel.rows["A"]
+    panel.show_options(snapshot(["C", "A"]))
+    assert panel.rows["A"] is row_a and set(panel.rows) == {"A", "C"}
+    layout = panel.groups["recommended"].rows
+    visible = [layout.itemAt(i).widget() for i in range(layout.count())]
+    assert [w.code for w in visible if w.isVisible()] == ["C", "A"]
+    assert panel.groups["recommended"].title.text() == "✔ Recommended (2)"

@@ -114,12 +114,11 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         self.current_item_id: int | None = None
 
     def set_current(self, item_id: int | None) -> None:
-        """Mark the case under discussion (only the status column changes)."""
+        """Mark the case under discussion; only its row and the previous one change."""
+        rows = {self.row_of_item(self.current_item_id), self.row_of_item(item_id)} - {-1}
         self.current_item_id = item_id
-        if self._rows:
-            top, bottom = self.index(0, self.STATUS), self.index(len(self._rows) - 1, self.STATUS)
-            self.dataChanged.emit(top, bottom)
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+        for row in sorted(rows):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def row_of_item(self, item_id: int | None) -> int:
         for row, line in enumerate(self._rows):

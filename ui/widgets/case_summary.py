@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 from mdt_app import domain as d
 from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
-from ui.widgets.common import clear_layout, label, table_view
+from ui.widgets.common import label, table_view
 from ui.widgets.lab_trends import LabTrends
 
 
@@ -57,18 +58,27 @@ class FactsGrid(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(10)
         self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(1, 1)
         self.values: dict[str, str] = {}
+        self.pairs: list[tuple[QLabel, QLabel]] = []
 
     def set_facts(self, facts: list[tuple[str, str]]) -> None:
-        clear_layout(self.grid)
+        """Show (name, value) pairs, reusing the labels already there (switching is fast)."""
         self.values = dict(facts)
-        for row, (name, value) in enumerate(facts):
-            for column, widget in enumerate(
-                (label(name, "factName"), label(value, "factValue", wrap=True))
-            ):
+        while len(self.pairs) < len(facts):
+            pair = (label("", "factName"), label("", "factValue", wrap=True))
+            row = len(self.pairs)
+            for column, widget in enumerate(pair):
                 self.grid.addWidget(widget, row, column)
                 widget.show()  # at once, not on the next turn of the event loop
-        self.grid.setColumnStretch(1, 1)
+            self.pairs.append(pair)
+        for i, (name_label, value_label) in enumerate(self.pairs):
+            shown = i < len(facts)
+            name_label.setVisible(shown)
+            value_label.setVisible(shown)
+            if shown:
+                name_label.setText(facts[i][0])
+                value_label.setText(facts[i][1])
 
 
 class CaseSummary(QWidget):

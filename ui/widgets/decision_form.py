@@ -324,7 +324,9 @@ class DecisionForm(QWidget):
     def flush(self) -> None:
         """Save now if anything is unsaved (the save slot is connected synchronously)."""
         self.timer.stop()
-        if self.dirty and self.state and self.state.editable:
+        if not (self.state and self.state.editable):
+            self.dirty = False  # a read-only form has nothing of its own to save
+        elif self.dirty:
             self.saveRequested.emit()
 
     def mark_saved(self, saved: d.Decision) -> None:

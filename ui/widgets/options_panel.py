@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.common import clear_layout, label
+from ui.widgets.common import label
 
 # Fixed order: what is missing first (it may change everything), then the options.
 GROUPS = (
@@ -45,59 +45,47 @@ class ClickLabel(QLabel):
 
 
 class OptionRow(QWidget):
-    """One option: pick box, symbol and title, rationale, expandable sources."""
+    """One option: pick box, symbol and title, rationale, expandable sources.
+
+    Rows are kept per (list, code) and refilled with ``set_option``: moving from case to
+    case then only changes texts, which keeps switching cases fast.
+    """
 
     toggled = Signal(str, bool)  # code, picked
     actionRequested = Signal(str)  # a missing-data prompt turned into an action
 
-    def __init__(self, group: str, option: dict, parent=None):
+    def __init__(self, group: str, code: str, parent=None):
         super().__init__(parent)
         self.group = group
-        self.code = option["code"]
-        self.option = option
-        self.setObjectName(f"option_{self.code}")
-        symbol = SYMBOLS[group]
-        title = f"{symbol} {option['title']}"
+        self.code = code
+        self.option: dict = {"code": code, "title": code}
+        self.setObjectName(f"option_{code}")
         self.box: QCheckBox | None = None
+        self.add_button: QPushButton | None = None
         head = QHBoxLayout()
         head.setSpacing(6)
         if group == "missing":
-            self.title = label(title, "optionTitle", wrap=True)
+            self.title = label("", "optionTitle", wrap=True)
             head.addWidget(self.title, 1)
-            add = QPushButton(self.tr("+ Action"))
-            add.setObjectName(f"addAction_{self.code}")
-            add.setToolTip(self.tr("Add this work-up to the decision's actions"))
-            add.setAccessibleName(self.tr("Add action: {title}").format(title=option["title"]))
-            add.clicked.connect(lambda: self.actionRequested.emit(option["title"]))
-            head.addWidget(add, 0, Qt.AlignmentFlag.AlignTop)
+            self.add_button = QPushButton(self.tr("+ Action"))
+            self.add_button.setObjectName(f"addAction_{code}")
+            self.add_button.setToolTip(self.tr("Add this work-up to the decision's actions"))
+            self.add_button.clicked.connect(lambda: self.actionRequested.emit(self.option["title"]))
+            head.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         else:
             self.box = QCheckBox()
-            self.box.setObjectName(f"pick_{self.code}")
-            self.box.setAccessibleName(
-                self.tr("Pick {group} option: {title}").format(
-                    group=self.tr(GROUP_WORDS[group]), title=option["title"]
-                )
-            )
+            self.box.setObjectName(f"pick_{code}")
             self.box.toggled.connect(lambda on: self.toggled.emit(self.code, on))
-            self.title = ClickLabel(title, self.box)
+            self.title = ClickLabel("", self.box)
             head.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
             head.addWidget(self.title, 1)
-        sources = option.get("sources") or []
         self.sources_button = QToolButton()
         self.sources_button.setProperty("role", "sources")
         self.sources_button.setCheckable(True)
-        self.sources_button.setObjectName(f"sources_{self.code}")
-        self.sources_button.setAccessibleName(
-            self.tr("Sources of {title}").format(title=option["title"])
-        )
+        self.sources_button.setObjectName(f"sources_{code}")
         self.sources_button.toggled.connect(self._expand)
-        self.rationale = label(option.get("rationale", ""), "rationale", wrap=True)
-        self.details = label(
-            "\n".join(sources) + "\n" + self.tr("Code: {code}").format(code=self.code),
-            "muted",
-            wrap=True,
-        )
-        self.details.setVisible(False)
+        self.rationale = label("", "rationale", wrap=True)
+        self.details = label("", "muted", wrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 4)
         layout.setSpacing(1)
@@ -109,8 +97,28 @@ class OptionRow(QWidget):
         indent.addWidget(self.sources_button, 0, Qt.AlignmentFlag.AlignLeft)
         indent.addWidget(self.details)
         layout.addLayout(indent)
+
+    def set_option(self, option: dict) -> None:
+        """Show ``option`` (an as_dict() entry), collapsed."""
+        self.option = option
+        title = option["title"]
+        self.title.setText(f"{SYMBOLS[self.group]} {title}")
+        self.rationale.setText(option.get("rationale", ""))
+        sources = option.get("sources") or []
+        self.details.setText("\n".join([*sources, self.tr("Code: {code}").format(code=self.code)]))
+        self.sources_button.setAccessibleName(self.tr("Sources of {title}").format(title=title))
+        if self.box is not None:
+            self.box.setAccessibleName(
+                self.tr("Pick {group} option: {title}").format(
+                    group=self.tr(GROUP_WORDS[self.group]), title=title
+                )
+            )
+        if self.add_button is not None:
+            self.add_button.setAccessibleName(self.tr("Add action: {title}").format(title=title))
+        self.sources_button.blockSignals(True)
+        self.sources_button.setChecked(False)
+        self.sources_button.blockSignals(False)
         self._expand(False)
-        self.sources_count = len(sources)
 
     def _expand(self, on: bool) -> None:
         sources = self.option.get("sources") or []
@@ -137,8 +145,8 @@ class OptionRow(QWidget):
     def set_editable(self, on: bool) -> None:
         if self.box is not None:
             self.box.setEnabled(on)
-        for button in self.findChildren(QPushButton):
-            button.setEnabled(on)
+        if self.add_button is not None:
+            self.add_button.setEnabled(on)
 
 
 class OptionGroup(QFrame):
@@ -153,6 +161,12 @@ class OptionGroup(QFrame):
         self.rows = QVBoxLayout()
         self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setSpacing(2)
+        empty = self.tr("No missing data") if name == "missing" else self.tr("None")
+        self.empty = label(empty, "muted")
+        self.rows.addWidget(self.empty)
+        self.shown: list[OptionRow] = []
+        if name == "missing":
+            self.setToolTip(self.tr("Work-up to settle before deciding"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 6, 6)
         layout.setSpacing(2)
@@ -177,7 +191,8 @@ class OptionsPanel(QWidget):
         self.note = label("", "signed", wrap=True, name="optionsNote")
         self.warnings = label("", "warning", wrap=True, name="guidelineWarnings")
         self.groups: dict[str, OptionGroup] = {}
-        self.rows: dict[str, OptionRow] = {}
+        self.rows: dict[str, OptionRow] = {}  # the options shown now, by code
+        self.pool: dict[tuple[str, str], OptionRow] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(6)
@@ -221,24 +236,29 @@ class OptionsPanel(QWidget):
 
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
         box = self.groups[name]
-        layout = box.rows
-        clear_layout(layout)
         box.set_title(f"{symbol} {self.tr(words)} ({len(options)})")
-        if name == "missing":
-            box.setToolTip(self.tr("Work-up to settle before deciding"))
-        if not options:
-            empty = self.tr("No missing data") if name == "missing" else self.tr("None")
-            layout.addWidget(label(empty, "muted"))
-            layout.itemAt(0).widget().show()
-        for option in options:
-            row = OptionRow(name, option)
+        for row in box.shown:
+            row.hide()
+        box.shown = []
+        box.empty.setVisible(not options)
+        for position, option in enumerate(options):
+            row = self._row(name, option["code"])
+            row.set_option(option)
             row.set_picked(option["code"] in picked)
             row.set_editable(editable)
+            box.rows.insertWidget(position + 1, row)  # after the "none" line
+            row.show()  # at once: the chair may pick it before the next event-loop turn
+            box.shown.append(row)
+            self.rows[option["code"]] = row
+
+    def _row(self, group: str, code: str) -> OptionRow:
+        row = self.pool.get((group, code))
+        if row is None:
+            row = OptionRow(group, code)
             row.toggled.connect(self.pickedChanged)
             row.actionRequested.connect(self.actionRequested)
-            layout.addWidget(row)
-            row.show()  # at once: the chair may pick it before the next event-loop turn
-            self.rows[option["code"]] = row
+            self.pool[(group, code)] = row
+        return row
 
     def set_picked(self, codes: list[str]) -> None:
         for code, row in self.rows.items():
