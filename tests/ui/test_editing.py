@@ -98,3 +98,20 @@ def test_lab_and_imaging_entries_are_checked(qtbot, meeting_window, demo_db):
         case = store.get_case(case_id)
         assert any(x.test == "CRP" and x.value == 55 for x in case.labs)
         assert any(s.summary.startswith("New lung nodules") for s in case.imaging)
+
+
+def test_editing_a_decided_case_leaves_its_signed_decision_alone(qtbot, meeting_window, demo_db):
+    window = meeting_window  # opens on the first case, signed in the demo
+    state = window.session.state
+    assert not state.editable
+    snapshot_before = state.decision.options_snapshot
+    window.edit_case()
+    window.case_editor.ecog.set_value(4)
+    assert window.summary.facts.values["ECOG"] == "4"
+    assert window.options.note.isVisible()  # still the options as recorded at sign-off
+    window.close()
+    assert not window.isVisible()  # nothing unsaved to ask about
+    assert not [m for m in window.prompts.messages if m[0] == "confirm"]
+    with open_store(demo_db) as store:
+        kept = store.get_decision(state.decision.id)
+        assert kept.options_snapshot == snapshot_before and kept.is_signed
