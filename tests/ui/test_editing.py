@@ -115,3 +115,16 @@ def test_editing_a_decided_case_leaves_its_signed_decision_alone(qtbot, meeting_
     with open_store(demo_db) as store:
         kept = store.get_decision(state.decision.id)
         assert kept.options_snapshot == snapshot_before and kept.is_signed
+
+
+def test_core_biopsy_and_a_refusal_change_the_options(qtbot, meeting_window):
+    window = meeting_window
+    _open(window, "KOVÁCS, Gábor")  # demo: histology not confirmed by core biopsy
+    assert window.options.rows["BIOPSY_CORE"].group == "missing"
+    window.edit_case()
+    editor = window.case_editor
+    editor.confirmed_by.set_value("core_biopsy")
+    assert "BIOPSY_CORE" not in window.options.rows
+    assert "core biopsy" in window.summary.diagnosis.text()
+    editor.declines["surgery"].setChecked(True)
+    assert window.summary.facts.values["Declines"] == "surgery"

@@ -117,6 +117,8 @@ class CaseDataDialog(QDialog):
         self.capacity = EnumCombo("editCapacity", d.CAPACITY)
         self.sites = {s: QCheckBox(s) for s in d.METASTATIC_SITES}
         self.burden = EnumCombo("editBurden", d.BURDEN, nr)
+        self.confirmed_by = EnumCombo("editConfirmedBy", d.CONFIRMED_BY, nr)
+        self.declines = {x: QCheckBox(labels.word(x)) for x in d.DECLINABLE}
         self.brain_imaging = EnumCombo("editBrainImaging", (True, False), nr, words=False)
         self.brain_imaging.setItemText(1, self.tr("done"))
         self.brain_imaging.setItemText(2, self.tr("not done"))
@@ -127,6 +129,7 @@ class CaseDataDialog(QDialog):
         for combo in (self.t, self.n, self.m):
             tnm.addWidget(combo)
         left.addRow(self.tr("TNM"), tnm)
+        left.addRow(self.tr("Histology by"), self.confirmed_by)
         left.addRow(self.tr("Resectability"), self.resectability)
         left.addRow(self.tr("Phase"), self.phase)
         left.addRow(self.tr("ECOG"), self.ecog)
@@ -143,15 +146,19 @@ class CaseDataDialog(QDialog):
             right.addRow(labels.biomarker_name(field), combo)
         right.addRow(self.tr("TMB"), self.tmb)
         right.addRow(self.tr("PD-L1 TPS"), self.pdl1)
+        declines = QVBoxLayout()
+        for box in self.declines.values():
+            declines.addWidget(box)
+        right.addRow(self.tr("Patient declines"), declines)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
         grid.setRowStretch(1, 1)
         combos = [self.t, self.n, self.m, self.resectability, self.phase, self.ecog, self.airway,
-                  self.goals, self.capacity, self.burden, self.brain_imaging,
+                  self.goals, self.capacity, self.burden, self.brain_imaging, self.confirmed_by,
                   *self.markers.values()]  # fmt: skip
         for combo in combos:
             combo.currentIndexChanged.connect(self.apply)
-        for box in self.sites.values():
+        for box in [*self.sites.values(), *self.declines.values()]:
             box.toggled.connect(self.apply)
         for spin in (self.tmb, self.pdl1):
             spin.editingFinished.connect(self.apply)
@@ -241,6 +248,9 @@ class CaseDataDialog(QDialog):
             box.setChecked(site in case.metastases.sites)
         self.burden.set_value(case.metastases.burden)
         self.brain_imaging.set_value(case.brain_imaging_done)
+        self.confirmed_by.set_value(case.diagnosis.confirmed_by)
+        for value, box in self.declines.items():
+            box.setChecked(value in case.declines)
         self.imaging_model.set_rows(case.imaging)
         self.labs_model.set_rows(case.labs)
         self.new_test.clear()
@@ -262,6 +272,8 @@ class CaseDataDialog(QDialog):
         case.metastases.sites = [s for s, box in self.sites.items() if box.isChecked()]
         case.metastases.burden = self.burden.value()
         case.brain_imaging_done = self.brain_imaging.value()
+        case.diagnosis.confirmed_by = self.confirmed_by.value()
+        case.declines = [x for x, box in self.declines.items() if box.isChecked()]
         case.imaging = self.imaging_model.rows()
         case.labs = self.labs_model.rows()
         return case

@@ -269,8 +269,11 @@ class DecisionForm(QWidget):
         self.amend_button.setEnabled(bool(state and x.is_signed))
         self.print_button.setEnabled(bool(state and state.signed_decision is not None))
         problems = decision_rules.sign_off_problems(self._judged(x)) if editable else []
-        # The deviation itself is already spelled out above the reason field.
-        problems = [p.split(" (")[0] if "deviation" in p else p for p in problems]
+        # The deviation itself is already spelled out above the reason field; before any
+        # option or plan there is nothing to deviate yet.
+        started = bool(x.chosen_options or x.plan_text.strip())
+        problems = [p.split(" (")[0] if "deviation" in p else p for p in problems
+                    if started or "deviation" not in p]  # fmt: skip
         self.problems.setText(
             "\n".join(self.tr("✘ Before sign-off: {p}").format(p=p) for p in problems)
         )
