@@ -45,11 +45,12 @@ def build_main_window(db_path: str | Path) -> QMainWindow:
 def run(db_path: str | Path) -> int:
     """Open the window on ``db_path`` and run until it is closed; the exit status."""
     app = application()
-    excepthook.install()
+    handler = excepthook.install()
     try:
         window = build_main_window(db_path)
     except UserError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("app", "MDT Assistant"), str(exc))
         return 1
+    handler.rescue.append(window.decision.flush)  # a bug elsewhere must not cost the draft
     window.show()
     return app.exec()

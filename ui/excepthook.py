@@ -80,6 +80,8 @@ class ExceptionHandler:
         self.show = show or (lambda exc, details: show_exception(exc, details))
         self.showing = False
         self.previous: ExceptHook | None = None
+        # Run first on an unexpected error, e.g. saving the draft on screen.
+        self.rescue: list[Callable[[], None]] = []
 
     def __call__(
         self,
@@ -96,6 +98,12 @@ class ExceptionHandler:
             log.warning("user error: %s", exc)
         else:
             log.error("unhandled exception\n%s", details)
+        if not isinstance(exc, UserError):
+            for rescue in self.rescue:
+                try:
+                    rescue()
+                except Exception:
+                    log.exception("rescue after an unexpected error failed")
         if self.showing:
             return
         self.showing = True

@@ -146,6 +146,7 @@ def test_run_opens_the_window_and_returns_on_close(qtbot, demo_db, monkeypatch, 
     QTimer.singleShot(300, close_it)
     assert ui_app.run(demo_db) == 0
     assert isinstance(sys.excepthook, ui_app.excepthook.ExceptionHandler)
+    assert sys.excepthook.rescue  # the window's draft is saved on an unexpected error
 
 
 def test_run_reports_an_unusable_database(qtbot, tmp_path, monkeypatch, root_handlers):

@@ -135,9 +135,15 @@ def test_excepthook_logs_and_shows(tmp_path, caplog, root_handlers):
         handler(ValidationError, ValidationError("a meeting needs a title"), None)
     assert str(shown[1][0]) == "a meeting needs a title"
     assert "user error: a meeting needs a title" in caplog.text
+    rescued = []
+    handler.rescue.append(lambda: rescued.append(1))
+    handler(RuntimeError, RuntimeError("bug"), None)
+    handler(ValidationError, ValidationError("user"), None)
+    assert rescued == [1]  # the draft is saved on a bug, not on a user's mistake
+    shown.clear()
     handler.showing = True  # a second crash while the dialog is up: logged, not stacked
     handler(RuntimeError, RuntimeError("again"), None)
-    assert len(shown) == 2
+    assert shown == []
 
 
 def test_excepthook_install_replaces_sys_excepthook(monkeypatch, root_handlers):
