@@ -107,7 +107,7 @@ class MeetingTasks:
         if state is None or not state.editable:
             return
         form = self.decision
-        problems = decision_rules.sign_off_problems(form._judged(form.decision()))
+        problems = decision_rules.sign_off_problems(form.judged(form.decision()))
         if problems:
             self.prompts.warn(
                 _t("This decision cannot be signed off yet:\n\n")

@@ -27,7 +27,6 @@ class DecisionState:
     editable: bool
     history: list[d.Decision] = field(default_factory=list)  # every record, oldest first
     snapshot: dict | None = None  # the options the decision is judged against
-    note: str = ""  # why the form is read-only, if it is
 
     @property
     def signed_decision(self) -> d.Decision | None:
@@ -168,8 +167,7 @@ class MeetingSession(QObject):
             fresh = d.Decision(case_id=item.case_id, agenda_item_id=item.id)
             state = DecisionState(fresh, True, history, current)
         if item.status == "deferred" and draft is None:
-            state.editable = False
-            state.note = "deferred"
+            state.editable = False  # decided at the meeting it was deferred to
         self.state = state
         self.decisionChanged.emit(state)
 

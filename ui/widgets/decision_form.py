@@ -268,7 +268,7 @@ class DecisionForm(QWidget):
         self.amend_button.setVisible(bool(state and x.is_signed))
         self.amend_button.setEnabled(bool(state and x.is_signed))
         self.print_button.setEnabled(bool(state and state.signed_decision is not None))
-        problems = decision_rules.sign_off_problems(self._judged(x)) if editable else []
+        problems = decision_rules.sign_off_problems(self.judged(x)) if editable else []
         # The deviation itself is already spelled out above the reason field; before any
         # option or plan there is nothing to deviate yet.
         started = bool(x.chosen_options or x.plan_text.strip())
@@ -279,7 +279,8 @@ class DecisionForm(QWidget):
         )
         self.problems.setVisible(bool(problems))
 
-    def _judged(self, x: d.Decision) -> d.Decision:
+    def judged(self, x: d.Decision) -> d.Decision:
+        """``x`` as sign-off will judge it: with the options and guideline version shown."""
         snapshot = self.state.snapshot if self.state else None
         guideline = (snapshot or {}).get("guideline") or {}
         return replace(x, options_snapshot=snapshot,
