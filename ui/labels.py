@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QCoreApplication
 
 
@@ -82,10 +80,6 @@ def word(value: str | None, missing: str = "not recorded") -> str:
 
 def biomarker_name(field: str) -> str:
     return _t(BIOMARKER_NAMES.get(field, field))
-
-
-def day(value: date | None) -> str:
-    return value.isoformat() if value else "—"
 
 
 def number(value: float | None) -> str:

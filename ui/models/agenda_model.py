@@ -10,7 +10,7 @@ from PySide6.QtCore import QT_TR_NOOP, QByteArray, QMimeData, QModelIndex, Qt, S
 from PySide6.QtGui import QFont
 
 from mdt_app import domain as d
-from ui.models.base import OBJECT_ROLE, SORT_ROLE, Index, RowTableModel
+from ui.models.base import OBJECT_ROLE, Index, RowTableModel
 
 MIME_TYPE = "application/x-mdt-agenda-item"
 
@@ -146,8 +146,6 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
     def extra(self, line: AgendaLine, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(line)
-        if role == SORT_ROLE and column == self.DAYS:
-            return line.days_waiting(self.today)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.POSITION, self.DAYS):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and line.item_id == self.current_item_id:

@@ -9,7 +9,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 T = TypeVar("T")
 
 OBJECT_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the row's domain object
-SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # a value that sorts right (dates, numbers)
 
 Index = QModelIndex | QPersistentModelIndex
 

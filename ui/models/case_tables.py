@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from mdt_app import domain as d
 from ui import labels
-from ui.models.base import SORT_ROLE, Index, RowTableModel
+from ui.models.base import Index, RowTableModel
 
 FLAG_TEXT = {"high": ("▲", QT_TR_NOOP("high")), "low": ("▼", QT_TR_NOOP("low"))}
 FLAG_COLOUR = QColor("#a4161a")
@@ -115,8 +115,6 @@ class ImagingTableModel(EditableRows):
     def extra(self, study: d.ImagingStudy, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == self.SUMMARY:
             return study.summary
-        if role == SORT_ROLE and column == self.DATE:
-            return study.date.isoformat()
         return None
 
     def edit_value(self, study: d.ImagingStudy, column: int) -> str:

@@ -260,10 +260,6 @@ class OptionsPanel(QWidget):
             self.pool[(group, code)] = row
         return row
 
-    def set_picked(self, codes: list[str]) -> None:
-        for code, row in self.rows.items():
-            row.set_picked(code in codes)
-
     def pick_boxes(self) -> list[QCheckBox]:
         return [row.box for row in self.rows.values() if row.box is not None]
 
