@@ -36,7 +36,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise self.fail(path, f"expected an object, got {_kind(value)}")
+            raise self.fail(path, f"expected an object, got {describe_type(value)}")
         return value
 
     def text(self, parent: dict, key: str, path: str, *, required: bool = False) -> str | None:
@@ -46,7 +46,7 @@ class _Reader:
                 raise self.fail(path, "is required")
             return None
         if not isinstance(value, str):
-            raise self.fail(path, f"expected text, got {_kind(value)}")
+            raise self.fail(path, f"expected text, got {describe_type(value)}")
         value = value.strip()
         if required and not value:
             raise self.fail(path, "must not be empty")
@@ -67,7 +67,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.fail(path, f"expected a date YYYY-MM-DD, got {_kind(value)}")
+            raise self.fail(path, f"expected a date YYYY-MM-DD, got {describe_type(value)}")
         try:
             parsed = date.fromisoformat(value)
         except ValueError:
@@ -81,7 +81,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, bool):
-            raise self.fail(path, f"expected true or false, got {_kind(value)}")
+            raise self.fail(path, f"expected true or false, got {describe_type(value)}")
         return value
 
     def number(
@@ -93,7 +93,7 @@ class _Reader:
                 raise self.fail(path, "is required")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, f"expected a number, got {_kind(value)}")
+            raise self.fail(path, f"expected a number, got {describe_type(value)}")
         if not math.isfinite(value) or not low <= value <= high:
             raise self.fail(path, f"{value} is outside the possible range {low:g} to {high:g}")
         return float(value)
@@ -103,7 +103,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self.fail(path, f"expected a list, got {_kind(value)}")
+            raise self.fail(path, f"expected a list, got {describe_type(value)}")
         return value
 
     def enum_list(self, parent: dict, key: str, path: str, allowed: tuple[str, ...]) -> list[str]:
@@ -116,7 +116,8 @@ class _Reader:
         return out
 
 
-def _kind(value: Any) -> str:
+def describe_type(value: Any) -> str:
+    """How a JSON value's type is named in error messages."""
     return {
         bool: "true/false",
         int: "a number",
@@ -140,7 +141,7 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
     """Validate one mdt-case/1 object and return the Case it describes."""
     r = _Reader(where)
     if not isinstance(raw, dict):
-        raise CaseFileError(f"{where}: expected a JSON object, got {_kind(raw)}")
+        raise CaseFileError(f"{where}: expected a JSON object, got {describe_type(raw)}")
     fmt = raw.get("format")
     if fmt != FORMAT:
         raise r.fail("format", f"expected {FORMAT!r}, got {fmt!r}")
@@ -238,7 +239,7 @@ def _imaging(r: _Reader, raw: dict) -> list[d.ImagingStudy]:
     for i, item in enumerate(r.items(raw, "imaging", "imaging")):
         path = f"imaging[{i}]"
         if not isinstance(item, dict):
-            raise r.fail(path, f"expected an object, got {_kind(item)}")
+            raise r.fail(path, f"expected an object, got {describe_type(item)}")
         when = r.day(item, "date", f"{path}.date")
         if when is None:
             raise r.fail(f"{path}.date", "is required")
@@ -259,7 +260,7 @@ def _labs(r: _Reader, raw: dict) -> list[d.LabResult]:
     for i, item in enumerate(r.items(raw, "labs", "labs")):
         path = f"labs[{i}]"
         if not isinstance(item, dict):
-            raise r.fail(path, f"expected an object, got {_kind(item)}")
+            raise r.fail(path, f"expected an object, got {describe_type(item)}")
         when = r.day(item, "date", f"{path}.date")
         if when is None:
             raise r.fail(f"{path}.date", "is required")
@@ -294,8 +295,8 @@ def parse_document(data: Any, where: str) -> list[d.Case]:
     return [parse_case(data, f"{where}: {_case_label(data, None)}")]
 
 
-def read_case_file(path: str | Path) -> list[d.Case]:
-    """Read and validate a case file; CaseFileError names the problem and the file."""
+def load_json_file(path: str | Path) -> Any:
+    """A case file's JSON; CaseFileError names the file and what is wrong with it."""
     path = Path(path)
     where = str(path)
     try:
@@ -309,12 +310,16 @@ def read_case_file(path: str | Path) -> list[d.Case]:
     except OSError as exc:
         raise CaseFileError(f"{where}: cannot be read ({exc.strerror})") from None
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError(
             f"{where}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    return parse_document(data, where)
+
+
+def read_case_file(path: str | Path) -> list[d.Case]:
+    """Read and validate a case file; CaseFileError names the problem and the file."""
+    return parse_document(load_json_file(path), str(path))
 
 
 # --- writing ----------------------------------------------------------------------------

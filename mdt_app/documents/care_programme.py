@@ -9,10 +9,8 @@ Content (care_programme_content) is built from plain data, then laid out
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from mdt_app import domain as d
 from mdt_app.documents.care_programme_content import CareProgramme, care_programme_for
 from mdt_app.documents.care_programme_pdf import UnprintableText, render_care_programme
+from mdt_app.documents.output import output_path, write_audited
 from mdt_app.errors import UserError, ValidationError
 from mdt_app.store import Store
 
@@ -161,23 +160,13 @@ def save_care_programme(
     store: Store, built: CareProgrammePdf, path: str | os.PathLike[str]
 ) -> Path:
     """Write a built programme to ``path`` (whole or not at all) and record it in the audit log."""
-    path = Path(path).expanduser().absolute()
-    if not path.parent.is_dir():
-        raise UserError(f"{path.parent}: no such folder")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        tmp.write_bytes(built.pdf)
-        with store.atomic():
-            record_care_programme(store, built, "save_care_programme", path=str(path))
-            os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return path
+    target = output_path(path)
+    return write_audited(
+        store,
+        target,
+        lambda tmp: tmp.write_bytes(built.pdf),
+        lambda: record_care_programme(store, built, "save_care_programme", path=str(target)),
+    )
 
 
 def record_care_programme(

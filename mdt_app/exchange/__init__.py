@@ -8,19 +8,17 @@ of domain Cases and every problem is a CaseFileError naming the file.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from mdt_app import domain as d
-from mdt_app.casefile import CaseFileError, parse_document
+from mdt_app.casefile import CaseFileError, load_json_file, parse_document
 
 
 def read_cases(path: str | Path) -> list[d.Case]:
     """Read and validate an mdt-case/1 file or a FHIR R4 Bundle; CaseFileError on any problem."""
     path = Path(path)
     where = str(path)
-    data = _load_json(path, where)
+    data = load_json_file(path)
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         from mdt_app.exchange.fhir_bundle import parse_bundle  # fhir.resources: load on demand
 
@@ -31,23 +29,3 @@ def read_cases(path: str | Path) -> list[d.Case]:
             "import a Bundle (collection, transaction, document or searchset) that holds it"
         )
     return parse_document(data, where)
-
-
-def _load_json(path: Path, where: str) -> Any:
-    """The file's JSON; the same messages as casefile.read_case_file for the same problems."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CaseFileError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise CaseFileError(f"{where}: is a directory, not a case file") from None
-    except UnicodeDecodeError:
-        raise CaseFileError(f"{where}: is not UTF-8 text") from None
-    except OSError as exc:
-        raise CaseFileError(f"{where}: cannot be read ({exc.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CaseFileError(
-            f"{where}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from mdt_app import domain as d
-from mdt_app.casefile import CaseFileError, case_to_dict, parse_case
+from mdt_app.casefile import CaseFileError, case_to_dict, describe_type, parse_case
 from mdt_app.exchange import fhir_mapping as fm
 from mdt_app.exchange.fhir_mapping import Json, MappingError, Target
 
@@ -142,7 +142,9 @@ def _entries(data: Json, where: str) -> list[_Entry]:
     if raw is None:
         raw = []
     if not isinstance(raw, list):
-        raise CaseFileError(f"{where}: Bundle: field 'entry': expected a list, got {_kind(raw)}")
+        raise CaseFileError(
+            f"{where}: Bundle: field 'entry': expected a list, got {describe_type(raw)}"
+        )
     # The bundle's own structure is checked without its resources: those are validated one
     # by one below (and only the types the import reads).
     shell = dict(data)
@@ -175,7 +177,7 @@ def _entries(data: Json, where: str) -> list[_Entry]:
         if not isinstance(resource, dict):
             raise CaseFileError(
                 f"{where}: Bundle entry {i}: field 'resource': expected an object, "
-                f"got {_kind(resource)}"
+                f"got {describe_type(resource)}"
             )
         if not isinstance(resource.get("resourceType"), str):
             raise CaseFileError(
@@ -183,17 +185,6 @@ def _entries(data: Json, where: str) -> list[_Entry]:
             )
         out.append(_Entry(where, i, e.get("fullUrl"), resource))
     return out
-
-
-def _kind(value: Any) -> str:
-    return {
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -232,11 +223,11 @@ def _explain(exc: Any, resource: Json) -> tuple[str, str]:
     elif kind in ("json_invalid", "model_type", "dict_type", "model_attributes_type") or (
         kind == "model_validation_format"
     ):
-        problem = f"expected an object, got {_kind(value)}"
+        problem = f"expected an object, got {describe_type(value)}"
     elif kind == "list_type":
-        problem = f"expected a list, got {_kind(value)}"
+        problem = f"expected a list, got {describe_type(value)}"
     elif kind == "string_type":
-        problem = f"expected text, got {_kind(value)}"
+        problem = f"expected text, got {describe_type(value)}"
     elif kind.startswith("bool"):
         problem = f"expected true or false, got {value!r}"
     elif kind.startswith("int"):

@@ -9,9 +9,7 @@ the export, so a failure leaves neither half a file nor an export that was never
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 from mdt_app.documents.minutes.build import build_minutes
 from mdt_app.documents.minutes.content import MeetingMinutes
 from mdt_app.documents.minutes.pseudonym import Pseudonymiser, pseudonymise_minutes
+from mdt_app.documents.output import output_path, write_audited
 from mdt_app.errors import UserError
 
 if TYPE_CHECKING:
@@ -69,25 +68,15 @@ def export_minutes(
     store: Store, meeting_id: int, path: str | os.PathLike[str], *, pseudonymise: bool = False
 ) -> Path:
     """Write the minutes of ``meeting_id`` to ``path`` and record the export; returns the path."""
-    path = Path(path).expanduser().absolute()
-    fmt = format_for(path)
-    if not path.parent.is_dir():
-        raise UserError(f"{path.parent}: no such folder")
+    target = output_path(path)
+    fmt = format_for(target)
     minutes = build_minutes(store, meeting_id)
     if pseudonymise:
         minutes = pseudonymise_minutes(minutes, Pseudonymiser.for_store(store))
-    # Beside the target (so os.replace is atomic), created by the writer with the usual
-    # permissions (mkstemp's would be owner-only).
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    try:
-        _writer(fmt)(minutes, tmp)
-        details = {"format": fmt, "pseudonymised": pseudonymise, "path": str(path)}
-        with store.atomic():
-            store.audit("export_minutes", "meeting", meeting_id, details)
-            os.replace(tmp, path)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return path
+    details = {"format": fmt, "pseudonymised": pseudonymise, "path": str(target)}
+    return write_audited(
+        store,
+        target,
+        lambda tmp: _writer(fmt)(minutes, tmp),
+        lambda: store.audit("export_minutes", "meeting", meeting_id, details),
+    )
