@@ -46,7 +46,7 @@ from mdt_app.documents.care_programme import (
 )
 from mdt_app.errors import UserError
 from ui import workers
-from ui.pdf_pages import page_count, print_pdf
+from ui.pdf_pages import page_count, paint_pages, plan_print, render_for_print
 from ui.pdf_preview import PdfPreviewDialog
 
 log = logging.getLogger(__name__)
@@ -110,16 +110,11 @@ def save(request: Request, path: Path) -> Path:
         return save_care_programme(store, built, path)
 
 
-def print_built(db_path: Path, built: CareProgrammePdf, printer: QPrinter) -> str:
-    """Worker thread: paint the pages onto the printer, record the print; returns where
-    it went (the printer, or the file of "Print to file")."""
+def record_print(db_path: Path, built: CareProgrammePdf, printer: QPrinter, pages: int) -> str:
+    """Record a print in the audit log; returns where it went (the printer, or the file of
+    "Print to file")."""
     from mdt_app.store import open_store
 
-    if built.draft:
-        raise UserError(_draft_only())
-    pages = print_pdf(built.pdf, printer)
-    if not pages:
-        raise UserError(_t("The chosen page range holds no page of the programme."))
     where = printer_label(printer)
     with open_store(db_path, create=False) as store, store.atomic():
         record_care_programme(store, built, "print_care_programme", printer=where, pages=pages)
@@ -304,7 +299,7 @@ class CareProgrammeDialog(QDialog):
         printer = self.choose_printer(preview, self.request().page_size, preview.page_count)
         if printer is not None:
             preview.close()
-            self._start_print(built, printer)
+            self.start_print(built, printer)
 
     def _ready_to_print(self, built: object) -> None:
         assert isinstance(built, CareProgrammePdf)
@@ -316,20 +311,37 @@ class CareProgrammeDialog(QDialog):
         if printer is None:
             self._finish(False, _t("Printing cancelled."))
         else:
-            self._start_print(built, printer)
+            self.start_print(built, printer)
 
-    def _start_print(self, built: CareProgrammePdf, printer: QPrinter) -> None:
+    def start_print(self, built: CareProgrammePdf, printer: QPrinter) -> None:
+        """Render the pages on a worker, then paint them onto the printer here."""
         if self.busy:
+            return
+        if built.draft:
+            self._failed(UserError(_draft_only()), "")
+            return
+        plan = plan_print(built.pdf, printer)
+        if not plan.pages:
+            self._failed(UserError(_t("The chosen page range holds no page of the programme.")), "")
             return
         self._set_busy(True, _t("Printing…"))
         workers.start(
-            print_built,
-            self.db_path,
-            built,
-            printer,
-            on_result=self._printed,
+            render_for_print,
+            built.pdf,
+            plan,
+            on_result=lambda images: self._paint(built, printer, images),
             on_error=self._failed,
         )
+
+    def _paint(self, built: CareProgrammePdf, printer: QPrinter, images: object) -> None:
+        assert isinstance(images, list)
+        try:
+            pages = paint_pages(images, printer)
+            where = record_print(self.db_path, built, printer, pages)
+        except UserError as exc:
+            self._failed(exc, "")
+            return
+        self._printed(where)
 
     def _saved(self, path: object) -> None:
         self._finish(path, _t("Saved to {path}").format(path=path))

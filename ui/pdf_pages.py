@@ -4,12 +4,15 @@ Qt for Python Essentials has no QtPdf, so this module is how the window shows an
 the PDFs it writes:
 
     images = render_pages(pdf, dpi=150)        # list[QImage], one per page
-    printed = print_pdf(pdf, printer)          # onto a QPrinter from QPrintDialog
+    plan = plan_print(pdf, printer)            # GUI thread: what the printer asks for
+    images = render_for_print(pdf, plan)       # worker thread: the slow part
+    painted = paint_pages(images, printer)     # GUI thread: onto the QPrinter
 
-Both are safe on a worker thread: they make QImages (never QPixmaps) and paint on a
-QPrinter, which Qt allows off the GUI thread. PDFium itself is not thread-safe, not even
-across documents, so every call into it holds one process-wide lock; the lock is held
-page by page, so a preview is not kept waiting for a whole print job.
+Rendering makes QImages (never QPixmaps) and is safe on a worker thread. Painting on a
+QPrinter stays on the GUI thread: done from a worker it deadlocked now and then. PDFium
+itself is not thread-safe, not even across documents, so every call into it holds one
+process-wide lock; the lock is held page by page, so a preview is not kept waiting for a
+whole print job.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QCoreApplication, QRectF, QSizeF, Qt
@@ -115,33 +119,62 @@ def pages_to_print(count: int, printer: QPrinter) -> list[int]:
     return [page for page in pages for _ in range(copies)]
 
 
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Print the PDF onto ``printer`` as images at the printer's resolution (at most
-    300 dpi), each page fitted to the printable area keeping its shape; the number of
-    pages painted (0, and no job, if the chosen range holds none)."""
-    grayscale = printer.colorMode() == QPrinter.ColorMode.GrayScale
-    dpi = min(float(printer.resolution()), MAX_PRINT_DPI)
+@dataclass(frozen=True)
+class PrintPlan:
+    """What to render for a printer: read from it on the GUI thread, rendered anywhere."""
+
+    dpi: float
+    grayscale: bool
+    pages: tuple[int, ...]  # 0-based, in print order, copies included
+
+
+def plan_print(pdf: bytes, printer: QPrinter) -> PrintPlan:
+    """The printer's resolution (at most 300 dpi), colour mode and the pages to print."""
+    with _document(pdf) as doc, _pdfium_lock:
+        count = len(doc)
+    return PrintPlan(
+        dpi=min(float(printer.resolution()), MAX_PRINT_DPI),
+        grayscale=printer.colorMode() == QPrinter.ColorMode.GrayScale,
+        pages=tuple(pages_to_print(count, printer)),
+    )
+
+
+def render_for_print(pdf: bytes, plan: PrintPlan) -> list[QImage]:
+    """Worker thread: the images to paint, one per printed page (each page rendered once)."""
+    rendered: dict[int, QImage] = {}
     with _document(pdf) as doc:
-        with _pdfium_lock:
-            count = len(doc)
-        pages = pages_to_print(count, printer)
-        if not pages:
-            return 0
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise UserError(_t("The printer could not be started."))
-        try:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            for n, index in enumerate(pages):
-                if n and not printer.newPage():
-                    raise UserError(_t("The printer stopped after {n} pages.").format(n=n))
-                image = _render(doc, index, dpi, grayscale)
-                painter.drawImage(_fit(image, printer), image)
-        finally:
-            painter.end()
+        for index in plan.pages:
+            if index not in rendered:
+                rendered[index] = _render(doc, index, plan.dpi, plan.grayscale)
+    return [rendered[index] for index in plan.pages]
+
+
+def paint_pages(images: list[QImage], printer: QPrinter) -> int:
+    """GUI thread: paint the images onto ``printer``, one per page, each fitted to the
+    printable area keeping its shape; the number of pages painted (0, and no job, if none).
+
+    Painting on a printer stays on the GUI thread: from a worker it can deadlock."""
+    if not images:
+        return 0
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise UserError(_t("The printer could not be started."))
+    try:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        for n, image in enumerate(images):
+            if n and not printer.newPage():
+                raise UserError(_t("The printer stopped after {n} pages.").format(n=n))
+            painter.drawImage(_fit(image, printer), image)
+    finally:
+        painter.end()
     if printer.printerState() == QPrinter.PrinterState.Error:
         raise UserError(_t("The printer reported an error."))
-    return len(pages)
+    return len(images)
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Print the PDF onto ``printer`` at once (GUI thread): plan, render, paint."""
+    return paint_pages(render_for_print(pdf, plan_print(pdf, printer)), printer)
 
 
 def _fit(image: QImage, printer: QPrinter) -> QRectF:
