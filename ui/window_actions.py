@@ -26,7 +26,7 @@ MENUS = (QT_TR_NOOP("&File"), QT_TR_NOOP("&Meeting"), QT_TR_NOOP("&Case"),
          QT_TR_NOOP("&View"), QT_TR_NOOP("&Help"))  # fmt: skip
 
 SPECS = (
-    ActionSpec("exportMinutesAction", "&File", QT_TR_NOOP("Export minutes…"), ("Ctrl+E",),
+    ActionSpec("exportMinutesAction", "&File", QT_TR_NOOP("Export minutes…"), ("Ctrl+Shift+E",),
                "export_minutes", toolbar=True),
     ActionSpec("quitAction", "&File", QT_TR_NOOP("Quit"), ("Ctrl+Q",), "close"),
     ActionSpec("attendanceAction", "&Meeting", QT_TR_NOOP("Attendance…"), ("Ctrl+Shift+A",),

@@ -30,7 +30,7 @@ def test_contract_object_names(meeting_window):
     for name in ("caseQueue", "imagingTable", "labsTable"):
         assert isinstance(window.findChild(object, name), QAbstractItemView)
     action = window.findChild(QAction, "exportMinutesAction")
-    assert action.shortcut().toString() == "Ctrl+E"
+    assert action.shortcut().toString() == "Ctrl+Shift+E"
     assert any(action in bar.actions() for bar in window.findChildren(object, "mainToolbar"))
     assert "DEMO" in window.windowTitle()
     assert window.banner.demo.isVisible()
