@@ -45,7 +45,7 @@ def test_care_programme_hands_over_the_signed_decision(qtbot, meeting_window, mo
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     signed = window.session.state.signed_decision
     assert calls == [(window, window.db_path, signed.case_id, signed.id)]
-    press(qtbot, window, Qt.Key.Key_E, CTRL)  # export minutes
+    press(qtbot, window, Qt.Key.Key_E, CTRL_SHIFT)  # export minutes
     assert calls[-1] == (window, window.db_path, window.session.meeting.id)
 
 
