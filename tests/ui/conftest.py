@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from ui_helpers import open_window
 
 
@@ -28,3 +29,11 @@ def root_handlers():
             root.removeHandler(h)
             h.close()
     root.setLevel(level)
+
+
+@pytest.fixture
+def window(qtbot):
+    """A plain parent widget for dialogs under test."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget

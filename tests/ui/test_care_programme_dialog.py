@@ -33,13 +33,6 @@ def db(tmp_path):
     return path
 
 
-@pytest.fixture
-def window(qtbot):
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    return widget
-
-
 def dialog_for(window, db, case_id: int, decision_id: int) -> pcp.CareProgrammeDialog:
     pcp.open_care_programme(window, db, case_id, decision_id)
     dialog = window.findChild(pcp.CareProgrammeDialog, "careProgrammeDialog")

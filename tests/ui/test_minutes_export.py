@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import ui.minutes_export as mx
 from mdt_app.store import open_store
@@ -18,13 +18,6 @@ def db(tmp_path):
     with open_store(path, actor="builder") as store:
         build_meeting(store)
     return path
-
-
-@pytest.fixture
-def window(qtbot):
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    return widget
 
 
 def finish(qtbot, job) -> QMessageBox:
