@@ -214,6 +214,7 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
     )
     return d.Case(
         patient=patient,
+        consent=_consent(r, raw, birth),
         referral=referral,
         diagnosis=diagnosis,
         tnm=tnm,
@@ -232,6 +233,22 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         labs=_labs(r, raw),
         care_team=care_team,
     )
+
+
+def _consent(r: _Reader, raw: dict, birth: date | None) -> d.Consent:
+    c = r.obj(raw, "consent", "consent")
+    consent = d.Consent(
+        **{t: r.enum(c, t, f"consent.{t}", d.CONSENT_ANSWERS) for t in d.CONSENT_TOPICS},
+        recorded_on=r.day(c, "recorded_on", "consent.recorded_on"),
+        recorded_by=r.text(c, "recorded_by", "consent.recorded_by"),
+    )
+    if consent.recorded_on and consent.recorded_on > date.today():
+        raise r.fail("consent.recorded_on", f"{consent.recorded_on} is in the future")
+    if consent.recorded_on and birth and consent.recorded_on < birth:
+        raise r.fail("consent.recorded_on", f"{consent.recorded_on} is before the birth date")
+    if consent.is_recorded() and not (consent.recorded_on and consent.recorded_by):
+        raise r.fail("consent", "a consent answer needs recorded_on and recorded_by")
+    return consent
 
 
 def _imaging(r: _Reader, raw: dict) -> list[d.ImagingStudy]:
@@ -388,6 +405,13 @@ def case_to_dict(case: d.Case) -> dict:
             for x in case.labs
         ],
     }
+    cs = case.consent
+    if cs.is_recorded() or cs.recorded_on or cs.recorded_by:
+        out["consent"] = {
+            **{t: getattr(cs, t) for t in d.CONSENT_TOPICS},
+            "recorded_on": _iso(cs.recorded_on),
+            "recorded_by": cs.recorded_by,
+        }
     ct = case.care_team
     if ct.key_contact_name or ct.key_contact_phone or ct.centre:
         out["care_team"] = {

@@ -32,6 +32,8 @@ BURDEN = ("low", "high")
 GOALS_OF_CARE = ("active_treatment", "comfort_only", "undecided")
 CAPACITY = ("intact", "doubtful", "unknown")
 DECLINABLE = ("radiotherapy", "surgery", "systemic_therapy")
+CONSENT_ANSWERS = ("given", "refused")
+CONSENT_TOPICS = ("discussion", "registry", "research")
 IMAGING_MODALITIES = ("CT", "FDG-PET/CT", "MRI", "US", "bone_scintigraphy", "laryngoscopy")
 
 AGENDA_STATUSES = ("queued", "discussed", "deferred", "not_discussed")
@@ -109,6 +111,28 @@ class Metastases:
 
 
 @dataclass
+class Consent:
+    """The patient's consent, as European Reference Network panels ask for it.
+
+    Each topic is 'given', 'refused' or None (not recorded). None is never read as
+    'given': sharing beyond the local team needs a recorded 'given'.
+    """
+
+    discussion: str | None = None  # to discussion by the MDT and care
+    registry: str | None = None  # to use of the data in a registry
+    research: str | None = None  # to being contacted for research
+    recorded_on: date | None = None
+    recorded_by: str | None = None
+
+    def refused(self) -> list[str]:
+        """The topics the patient refused, in CONSENT_TOPICS order."""
+        return [t for t in CONSENT_TOPICS if getattr(self, t) == "refused"]
+
+    def is_recorded(self) -> bool:
+        return any(getattr(self, t) is not None for t in CONSENT_TOPICS)
+
+
+@dataclass
 class CareTeam:
     """Who the patient calls. An addition to mdt-case/1 (optional ``care_team`` object)."""
 
@@ -165,6 +189,7 @@ class Case:
     imaging: list[ImagingStudy] = field(default_factory=list)
     labs: list[LabResult] = field(default_factory=list)
     care_team: CareTeam = field(default_factory=CareTeam)
+    consent: Consent = field(default_factory=Consent)
     id: int | None = None
 
 

@@ -83,6 +83,9 @@ def case_row(c: d.Case) -> dict:
         "key_contact_name": c.care_team.key_contact_name,
         "key_contact_phone": c.care_team.key_contact_phone,
         "centre": c.care_team.centre,
+        **{f"consent_{t}": getattr(c.consent, t) for t in d.CONSENT_TOPICS},
+        "consent_recorded_on": iso(c.consent.recorded_on),
+        "consent_recorded_by": c.consent.recorded_by,
     }
 
 
@@ -127,6 +130,11 @@ def case_from(
             key_contact_name=row["key_contact_name"],
             key_contact_phone=row["key_contact_phone"],
             centre=row["centre"],
+        ),
+        consent=d.Consent(
+            **{t: row[f"consent_{t}"] for t in d.CONSENT_TOPICS},
+            recorded_on=day(row["consent_recorded_on"]),
+            recorded_by=row["consent_recorded_by"],
         ),
         id=row["id"],
     )

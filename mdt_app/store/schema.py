@@ -241,3 +241,6 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 )
 """
+
+# Later migrations live in their own modules; importing them registers them in order.
+from mdt_app.store import migrations_consent  # noqa: E402, F401
