@@ -14,17 +14,20 @@ from collections.abc import Sequence
 from mdt_app import __version__
 from mdt_app.errors import UserError
 
-# Modules under mdt_app.commands, in the order `--help` lists them.
-COMMAND_MODULES = (
-    "meetings",
-    "cases",
-    "import_cases",
-    "demo",
-    "recommend",
-    "guideline",
-    "care_programme",
-    "minutes",
-)
+# Each command and the module under mdt_app.commands that registers it, in the order
+# `--help` lists them. Only the module of the command asked for is imported, so that a
+# command pays for nothing it does not use (reportlab alone costs 80 ms).
+COMMANDS = {
+    "meetings": "meetings",
+    "cases": "cases",
+    "import": "import_cases",
+    "demo": "demo",
+    "recommend": "recommend",
+    "guideline": "guideline",
+    "care-programme": "care_programme",
+    "minutes": "minutes",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 def _common() -> argparse.ArgumentParser:
@@ -38,7 +41,36 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _requested_command(argv: Sequence[str], common: argparse.ArgumentParser) -> str | None:
+    """The command word in ``argv`` (skipping global options and their values), if any."""
+    takes_value = {
+        flag for action in common._actions if action.nargs != 0 for flag in action.option_strings
+    }
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return next(words, None)
+        if word.startswith("-"):
+            if word in takes_value:
+                next(words, None)
+            continue
+        return word
+    return None
+
+
+def _modules_for(argv: Sequence[str] | None, common: argparse.ArgumentParser) -> tuple[str, ...]:
+    if argv is None:
+        return COMMAND_MODULES
+    word = _requested_command(argv, common)
+    if word in COMMANDS:
+        return (COMMANDS[word],)
+    if word is None and not {"-h", "--help"} & set(argv):
+        return ()  # the window or --version: no command module is needed
+    return COMMAND_MODULES  # top-level help, or an unknown word argparse lists choices for
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv``, only the command it names is registered."""
     common = _common()
     parser = argparse.ArgumentParser(
         prog="mdt-app",
@@ -53,13 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the desktop app on a demo database (created and seeded if absent)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv, common):
         importlib.import_module(f"mdt_app.commands.{name}").register(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
     try:
@@ -87,11 +120,14 @@ def _open_window(args: argparse.Namespace) -> int:
         ensure_demo_database(db_path)
     else:
         db_path = paths.database_path(args.db)
-        open_store(db_path).close()  # create/migrate now, so a bad file is reported here
+    # Opened (created, migrated) here, so a bad file is reported on the terminal; the
+    # window takes this store over rather than opening the file a second time.
+    store = open_store(db_path)
     try:
         # The window lives in the `ui` package; the core only hands over to it, by name,
         # so that mdt_app itself never depends on Qt.
         gui = importlib.import_module("ui.app")
     except ImportError as exc:
+        store.close()
         raise UserError(f"the desktop app cannot start: {exc}") from None
-    return int(gui.run(db_path))
+    return int(gui.run(db_path, store))

@@ -281,8 +281,11 @@ def seed_demo(store: Store, today: date | None = None) -> None:
                 store.defer(item.id or 0, later.id or 0, spec["defer"])
 
 
-def build_demo_database(path: str | Path, today: date | None = None) -> Path:
-    """Create a new demo database at ``path`` (refuses to touch an existing file)."""
+def build_demo_database(path: str | Path, today: date | None = None, archive: int = 0) -> Path:
+    """Create a new demo database at ``path`` (refuses to touch an existing file).
+
+    ``archive`` adds that many synthetic past cases in closed meetings (scale tests).
+    """
     path = Path(path)
     if path.exists() and path.stat().st_size > 0:
         raise StoreError(f"{path}: already exists; choose a new file for the demo database")
@@ -292,6 +295,10 @@ def build_demo_database(path: str | Path, today: date | None = None) -> Path:
     store = open_store(tmp, actor="demo-builder")
     try:
         seed_demo(store, today)
+        if archive:
+            from mdt_app.archive import add_archive
+
+            add_archive(store, archive, today)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
@@ -300,9 +307,9 @@ def build_demo_database(path: str | Path, today: date | None = None) -> Path:
 
 
 def ensure_demo_database(path: str | Path) -> Path:
-    """The demo database at ``path``, created and seeded if absent."""
+    """The demo database at ``path``, created and seeded if absent (an existing file is
+    checked by whoever opens it next)."""
     path = Path(path)
     if path.exists() and path.stat().st_size > 0:
-        open_store(path).close()
         return path
     return build_demo_database(path)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 from mdt_app import __version__
 from mdt_app.errors import UserError
 from mdt_app.paths import APP_AUTHOR, APP_NAME
-from mdt_app.store import open_store
+from mdt_app.store import Store, open_store
 from ui import excepthook, theme
 
 _fonts_loaded = False
@@ -34,20 +34,27 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def build_main_window(db_path: str | Path) -> QMainWindow:
-    """The main window on the database at ``db_path``, not shown, event loop not started."""
+def build_main_window(
+    db_path: str | Path, store: Store | None = None, *, load_after_paint: bool = False
+) -> QMainWindow:
+    """The main window on the database at ``db_path``, not shown, event loop not started.
+
+    ``store``, when given, is that database already open (the window takes it over), so
+    the file is opened once per window. ``load_after_paint`` (the app's own start) paints
+    the window first and opens the meeting right after; otherwise it is open on return.
+    """
     application()
     from ui.main_window import MainWindow
 
-    return MainWindow(open_store(Path(db_path)))
+    return MainWindow(store or open_store(Path(db_path)), load_after_paint=load_after_paint)
 
 
-def run(db_path: str | Path) -> int:
+def run(db_path: str | Path, store: Store | None = None) -> int:
     """Open the window on ``db_path`` and run until it is closed; the exit status."""
     app = application()
     handler = excepthook.install()
     try:
-        window = build_main_window(db_path)
+        window = build_main_window(db_path, store, load_after_paint=True)
     except UserError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("app", "MDT Assistant"), str(exc))
         return 1

@@ -41,7 +41,11 @@ def scrolled(widget: QWidget, name: str) -> QScrollArea:
 
 
 class MainWindow(QMainWindow, MeetingTasks):
-    def __init__(self, store: Store, settings: UiSettings | None = None):
+    def __init__(
+        self, store: Store, settings: UiSettings | None = None, *, load_after_paint: bool = False
+    ):
+        """``load_after_paint``: show the frame first and open the meeting on the next turn
+        of the event loop (the app's start); otherwise the meeting is open on return."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.store = store
@@ -60,7 +64,10 @@ class MainWindow(QMainWindow, MeetingTasks):
         self.actions = build_actions(self)
         self._wire()
         self._restore()
-        self._start()
+        if load_after_paint:
+            QTimer.singleShot(0, self._start)
+        else:
+            self._start()
 
     # --- building ---------------------------------------------------------------------------
 

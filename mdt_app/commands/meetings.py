@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace) -> int:
     with store_for(args) as store:
+        counts = store.agenda_counts()
         rows = [
             {
                 "id": m.id,
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
                 "title": m.title,
                 "status": m.status,
                 "chair": m.chair,
-                "cases": len(store.agenda(m.id or 0)),
+                "cases": counts.get(m.id or 0, 0),
             }
             for m in store.list_meetings()
         ]

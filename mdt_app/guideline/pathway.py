@@ -33,7 +33,12 @@ class PathwayError(UserError):
     """A pathway file that cannot be used; the message names the rule and the field."""
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser is ten times faster than the pure-Python one; the constructor (and so
+# the duplicate-key check below) is the same Python code either way.
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeBase):
     """YAML's safe loader, except that a key written twice in one mapping is an error
     (plain YAML keeps the last one silently, which would drop half a condition)."""
 

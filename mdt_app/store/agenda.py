@@ -69,6 +69,15 @@ class AgendaMixin(StoreBase):
 
     # --- agenda -----------------------------------------------------------------------
 
+    def agenda_counts(self) -> dict[int, int]:
+        """How many cases each meeting's agenda holds, for every meeting, in one statement."""
+        return {
+            r["meeting_id"]: r["n"]
+            for r in self.query(
+                "SELECT meeting_id, count(*) AS n FROM agenda_items GROUP BY meeting_id"
+            )
+        }
+
     def agenda(self, meeting_id: int) -> list[d.AgendaItem]:
         self.get_meeting(meeting_id)
         return [

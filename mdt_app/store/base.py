@@ -60,7 +60,11 @@ class StoreBase:
 
     def query(self, sql: str, params: Any = ()) -> list[dict]:
         try:
-            return list(self.db.query(sql, params))
+            # Straight on the connection: sqlite-utils' query() wraps each read in a
+            # SAVEPOINT and a RELEASE, tripling the statements of every read.
+            cursor = self.db.conn.execute(sql, params)
+            names = [c[0] for c in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.OperationalError as exc:
             raise StoreError(_operational_message(self.path, exc)) from exc
         except sqlite3.DatabaseError as exc:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from mdt_app import domain as d
 from mdt_app.errors import NotFound
 from mdt_app.store import rows
 from mdt_app.store.base import StoreBase, now
+from mdt_app.store.decisions import DECISION_STATUS_SQL
 
 
 def _now() -> str:
@@ -18,8 +20,6 @@ class CasesMixin(StoreBase):
     if TYPE_CHECKING:  # provided by the sibling mixins of Store
 
         def get_meeting(self, meeting_id: int) -> d.Meeting: ...
-
-        def decision_status(self, agenda_item_id: int) -> str: ...
 
     def import_case(self, case: d.Case) -> tuple[int, bool]:
         """Add or update a case from a case file: (case id, whether anything changed).
@@ -83,26 +83,43 @@ class CasesMixin(StoreBase):
         return added
 
     def get_case(self, case_id: int) -> d.Case:
-        found = self.query("SELECT * FROM cases WHERE id = ?", [case_id])
-        if not found:
+        found = self.get_cases([case_id])
+        if case_id not in found:
             raise NotFound(f"no case with id {case_id}")
-        row = found[0]
-        patient = rows.patient_from(
-            self.query("SELECT * FROM patients WHERE id = ?", [row["patient_id"]])[0]
-        )
-        imaging = [
-            rows.imaging_from(r)
+        return found[case_id]
+
+    def get_cases(self, case_ids: list[int]) -> dict[int, d.Case]:
+        """Several cases by id in four statements, whatever their number (unknown ids absent)."""
+        ids = json.dumps(sorted(set(case_ids)))
+        among = "IN (SELECT value FROM json_each(?))"
+        found = self.query(f"SELECT * FROM cases WHERE id {among}", [ids])
+        patients = {
+            r["id"]: rows.patient_from(r)
             for r in self.query(
-                "SELECT * FROM imaging WHERE case_id = ? ORDER BY date DESC, id DESC", [case_id]
+                "SELECT * FROM patients WHERE id IN"
+                f" (SELECT patient_id FROM cases WHERE id {among})",
+                [ids],
             )
-        ]
-        labs = [
-            rows.lab_from(r)
-            for r in self.query(
-                "SELECT * FROM labs WHERE case_id = ? ORDER BY test, date, id", [case_id]
+        }
+        imaging: dict[int, list[d.ImagingStudy]] = {}
+        for r in self.query(
+            f"SELECT * FROM imaging WHERE case_id {among} ORDER BY date DESC, id DESC", [ids]
+        ):
+            imaging.setdefault(r["case_id"], []).append(rows.imaging_from(r))
+        labs: dict[int, list[d.LabResult]] = {}
+        for r in self.query(
+            f"SELECT * FROM labs WHERE case_id {among} ORDER BY test, date, id", [ids]
+        ):
+            labs.setdefault(r["case_id"], []).append(rows.lab_from(r))
+        return {
+            row["id"]: rows.case_from(
+                row,
+                patients[row["patient_id"]],
+                imaging.get(row["id"], []),
+                labs.get(row["id"], []),
             )
-        ]
-        return rows.case_from(row, patient, imaging, labs)
+            for row in found
+        }
 
     def update_case(self, case: d.Case, *, reason: str | None = None) -> None:
         """Save a case edited in the app: its fields, patient, imaging and labs as given."""
@@ -159,7 +176,8 @@ class CasesMixin(StoreBase):
         sql = (
             "SELECT c.id, c.t, c.n, c.m, c.referred_on, c.diagnosed_on, c.urgent,"
             " p.mrn, p.given_name, p.family_name, p.birth_date,"
-            " a.id AS item_id, a.meeting_id, a.position, a.status AS agenda_status"
+            " a.id AS item_id, a.meeting_id, a.position, a.status AS agenda_status,"
+            f" {DECISION_STATUS_SQL} AS decision_status"
             f" FROM cases c JOIN patients p ON p.id = c.patient_id {join} ORDER BY {order}"
         )
         out = []
@@ -176,9 +194,7 @@ class CasesMixin(StoreBase):
                     agenda_item_id=r["item_id"],
                     position=r["position"],
                     agenda_status=r["agenda_status"],
-                    decision_status=(
-                        self.decision_status(r["item_id"]) if r["item_id"] else "none"
-                    ),
+                    decision_status=r["decision_status"],
                     referred_on=rows.day(r["referred_on"]),
                     diagnosed_on=rows.day(r["diagnosed_on"]),
                     urgent=rows.unflag(r["urgent"]),

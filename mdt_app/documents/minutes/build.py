@@ -20,7 +20,14 @@ def build_minutes(store: Store, meeting_id: int) -> c.MeetingMinutes:
     meeting = store.get_meeting(meeting_id)
     attendees = tuple(store.attendance(meeting_id))
     meetings: dict[int, c.MeetingRef] = {}
-    items = tuple(_entry(store, meeting, item, meetings) for item in store.agenda(meeting_id))
+    agenda = store.agenda(meeting_id)
+    # Read the whole agenda's cases and decisions in a few set-based statements.
+    cases = store.get_cases([item.case_id for item in agenda])
+    records = store.decisions_for_items([item.id for item in agenda if item.id is not None])
+    items = tuple(
+        _entry(store, meeting, item, cases[item.case_id], records.get(item.id or 0, []), meetings)
+        for item in agenda
+    )
     return c.MeetingMinutes(
         meeting=meeting,
         centre=store.get_setting("centre", {}) or {},
@@ -33,12 +40,15 @@ def build_minutes(store: Store, meeting_id: int) -> c.MeetingMinutes:
 
 
 def _entry(
-    store: Store, meeting: d.Meeting, item: d.AgendaItem, meetings: dict[int, c.MeetingRef]
+    store: Store,
+    meeting: d.Meeting,
+    item: d.AgendaItem,
+    case: d.Case,
+    records: list[d.Decision],
+    meetings: dict[int, c.MeetingRef],
 ) -> c.AgendaEntry:
     assert item.id is not None
-    case = store.get_case(item.case_id)
-    records = store.decisions_for_item(item.id)
-    effective = store.effective_decision(item.id)
+    effective = _effective(records)
     draft = next((r for r in records if not r.is_signed), None)
     superseded = [r for r in records if r.is_signed and effective and r.id != effective.id]
     shown = effective or draft
@@ -69,6 +79,12 @@ def _entry(
         superseded=tuple(_record(r, options) for r in superseded),
         draft=_record(draft, options) if draft else None,
     )
+
+
+def _effective(records: list[d.Decision]) -> d.Decision | None:
+    """The latest signed record (as `Store.effective_decision` chooses it)."""
+    signed = [r for r in records if r.is_signed]
+    return max(signed, key=lambda r: (r.signed_at or r.created_at, r.id or 0), default=None)
 
 
 def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions, str, str]:

@@ -1,0 +1,190 @@
+"""Costs that follow the meeting, not the database: the archive-scale targets.
+
+Builds a demo database and the same demo with a 100,000-case archive
+(`mdt-app demo --archive`), then times each command on both, side by side in this run,
+and prints one table: figure, target, ratio. Nothing is asserted on time: run with
+
+    .venv/bin/python -m pytest tests/benchmarks -m benchmark -s
+
+ARCHIVE_CASES (environment) shrinks the archive for a quick look.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ARCHIVE = int(os.environ.get("ARCHIVE_CASES", "100000"))
+BIG = f"{ARCHIVE // 1000}k" if ARCHIVE >= 1000 else str(ARCHIVE)
+ROUNDS = 5
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.benchmark
+
+_ROWS: list[tuple[str, str, str, str]] = []
+
+
+def _run(args: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak memory (KiB) of one command, measured on that child alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    assert proc.returncode == 0, f"{args}: {err}"
+    return elapsed, usage.ru_maxrss
+
+
+def _median(args: list[str], env: dict | None = None) -> tuple[float, int]:
+    runs = [_run(args, env) for _ in range(ROUNDS)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "mdt_app", *args]
+
+
+def _row(figure: str, measured: str, target: str, ratio: str) -> None:
+    _ROWS.append((figure, measured, target, ratio))
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scale")
+    demo, big = folder / "demo.db", folder / "archive.db"
+    _run(_cli("demo", "--db", str(demo)))
+    start = time.perf_counter()
+    _run(_cli("demo", "--db", str(big), "--archive", str(ARCHIVE)))
+    built = time.perf_counter() - start
+    _row(f"build demo + {ARCHIVE:,}-case archive", f"{built:.1f} s", "< 120 s", "")
+    return demo, big
+
+
+@pytest.fixture(scope="module")
+def signed_case(databases):
+    from mdt_app.store import open_store
+
+    with open_store(databases[0]) as store:
+        return next(r.id for r in store.list_cases(2) if r.decision_status == "signed")
+
+
+def _side_by_side(label: str, databases, args_for, tmp_path) -> None:
+    demo, big = databases
+    small_t, small_m = _median(_cli("--db", str(demo), *args_for(tmp_path / "demo")))
+    big_t, big_m = _median(_cli("--db", str(big), *args_for(tmp_path / "big")))
+    _row(f"{label}: {BIG} vs demo", f"{big_t * 1000:.0f} / {small_t * 1000:.0f} ms",
+         "<= 1.2x", f"{big_t / small_t:.2f}x")  # fmt: skip
+    _row(f"{label}: peak memory {BIG} vs demo", f"{big_m // 1024} / {small_m // 1024} MiB",
+         "flat", f"{big_m / small_m:.2f}x")  # fmt: skip
+
+
+def test_cases_of_a_meeting(databases, tmp_path):
+    _side_by_side("cases --meeting 2", databases, lambda _: ["cases", "--meeting", "2"], tmp_path)
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "docx", "csv", "json"])
+def test_minutes(databases, tmp_path, suffix):
+    _side_by_side(
+        f"minutes .{suffix}", databases, lambda out: ["minutes", "2", "-o", f"{out}.{suffix}"],
+        tmp_path,
+    )  # fmt: skip
+
+
+def test_care_programme(databases, signed_case, tmp_path):
+    _side_by_side(
+        "care-programme",
+        databases,
+        lambda out: ["care-programme", str(signed_case), "-o", f"{out}.pdf"],
+        tmp_path,
+    )
+
+
+def test_start_of_the_command_line():
+    bare, _ = _median([sys.executable, "-c", "import sqlite3"])
+    version, _ = _median(_cli("--version"))
+    case = ROOT / "tests" / "fixtures" / "import" / "valid_case.json"
+    recommend, _ = _median(_cli("recommend", str(case)))
+    _row("--version vs python -c 'import sqlite3'", f"{version * 1000:.0f} / "
+         f"{bare * 1000:.0f} ms", "<= 3x", f"{version / bare:.1f}x")  # fmt: skip
+    _row("recommend vs python -c 'import sqlite3'", f"{recommend * 1000:.0f} / "
+         f"{bare * 1000:.0f} ms", "<= 5x", f"{recommend / bare:.1f}x")  # fmt: skip
+
+
+_FIRST_PAINT = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, QApplication.instance().quit)
+        return False
+
+if len(sys.argv) > 1:
+    from ui.app import application, build_main_window
+    app = application()
+    window = build_main_window(sys.argv[1], load_after_paint=True)  # as `mdt-app` starts
+else:
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(1366, 768)
+watch = FirstPaint()
+window.installEventFilter(watch)
+window.show()
+app.exec()
+"""
+
+
+def test_window_start_to_first_paint(databases):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    demo, big = databases
+    bare, _ = _median([sys.executable, "-c", _FIRST_PAINT], env)
+    on_demo, _ = _median([sys.executable, "-c", _FIRST_PAINT, str(demo)], env)
+    on_big, _ = _median([sys.executable, "-c", _FIRST_PAINT, str(big)], env)
+    ms = f"{on_demo * 1000:.0f} / {bare * 1000:.0f} ms"
+    _row("window first paint: demo vs bare QMainWindow", ms, "<= 3x", f"{on_demo / bare:.1f}x")
+    ms = f"{on_big * 1000:.0f} / {on_demo * 1000:.0f} ms"
+    _row(f"window first paint: {BIG} vs demo", ms, "<= 1.2x", f"{on_big / on_demo:.2f}x")
+
+
+def test_import_of_1000_case_files(tmp_path):
+    import json
+
+    source = json.loads((ROOT / "tests" / "fixtures" / "import" / "valid_case.json").read_text())
+    files = []
+    for n in range(1000):
+        source["patient"]["mrn"] = f"BENCH{n:05d}"
+        path = tmp_path / f"case{n:04d}.json"
+        path.write_text(json.dumps(source), encoding="utf-8")
+        files.append(str(path))
+    bare, _ = _median([sys.executable, "-c", "import sqlite3"])
+    times = []
+    for round_ in range(3):
+        db = tmp_path / f"import{round_}.db"
+        start = time.perf_counter()
+        _run(_cli("--db", str(db), "import", *files))
+        times.append(time.perf_counter() - start)
+    took = statistics.median(times)
+    _row("import 1,000 case files, new database", f"{took:.2f} s", "< 0.5 s",
+         f"{took / bare:.0f}x python start")  # fmt: skip
+
+
+def test_zz_print_the_table(benchmark_report):
+    """Last in this module: the table of every figure measured above."""
+    width = max(len(r[0]) for r in _ROWS) if _ROWS else 10
+    benchmark_report(f"{'figure':<{width}}  {'measured':>20}  {'target':>9}  ratio")
+    for figure, measured, target, ratio in _ROWS:
+        benchmark_report(f"{figure:<{width}}  {measured:>20}  {target:>9}  {ratio}")
+    assert _ROWS
