@@ -36,3 +36,9 @@ def test_ruff_format():
 def test_mypy_on_mdt_app():
     done = _run(_tool("mypy"), "mdt_app")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_import_layers():
+    """The layer contracts of pyproject.toml ([tool.importlinter]) hold."""
+    done = _run(_tool("lint-imports"), "--no-cache")
+    assert done.returncode == 0, done.stdout + done.stderr
