@@ -90,5 +90,8 @@ def test_pseudonymised_bundle_has_no_names_mrns_or_birth_dates(store, meeting, t
             assert identifier not in content and json.dumps(identifier)[1:-1] not in content
     bundle = Bundle.model_validate_json(content)
     for patient in resources(bundle, Patient):
-        assert patient.name is None and patient.birthDate is None
+        assert patient.birthDate is None
         assert patient.identifier[0].system == "urn:mdt-assistant:pseudonym"
+        # a pseudonymous structured name keeps the Patient valid (mCODE / US Core need one)
+        assert patient.name[0].family == patient.identifier[0].value
+        assert patient.name[0].use == "anonymous" and not patient.name[0].given

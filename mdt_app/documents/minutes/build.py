@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 def build_minutes(store: Store, meeting_id: int) -> c.MeetingMinutes:
     """The minutes of one meeting; NotFound (a UserError) for an unknown id."""
+    from mdt_app.exchange.records import database_uuid
     from mdt_app.store import now
 
     meeting = store.get_meeting(meeting_id)
@@ -36,6 +37,7 @@ def build_minutes(store: Store, meeting_id: int) -> c.MeetingMinutes:
         items=items,
         generated_at=now(),
         generated_by=store.actor,
+        database_uuid=database_uuid(store),
     )
 
 
@@ -78,6 +80,7 @@ def _entry(
         decision=_record(effective, options) if effective else None,
         superseded=tuple(_record(r, options) for r in superseded),
         draft=_record(draft, options) if draft else None,
+        case=case,
     )
 
 

@@ -114,6 +114,7 @@ class AgendaEntry:
     decision: DecisionRecord | None  # the effective (latest signed) decision
     superseded: tuple[DecisionRecord, ...]  # earlier signed decisions it amends
     draft: DecisionRecord | None  # an unsigned draft, flagged as such
+    case: d.Case | None = None  # the whole case, for the FHIR export's clinical resources
 
     @property
     def status_label(self) -> str:
@@ -148,6 +149,7 @@ class MeetingMinutes:
     generated_at: datetime
     generated_by: str
     pseudonymised: bool = False
+    database_uuid: str = ""  # names exported resource ids (UUIDv5), see exchange.records
 
     @property
     def summary(self) -> Summary:

@@ -12,7 +12,10 @@ CarePlan that the amendment ``replaces``). Ids are urn:uuid, stable per meeting/
 
 from __future__ import annotations
 
+import base64
+import tempfile
 import uuid
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 from mdt_app.documents.minutes import content as c
 from mdt_app.documents.minutes import text
+from mdt_app.documents.minutes.fhir_case import CaseResources, patient_resource
+from mdt_app.exchange.codes import MRN_SYSTEM_DEFAULT
 
 LOINC = "http://loinc.org"
 TUMOR_BOARD = {"system": LOINC, "code": "85232-7", "display": "Tumor board Consult note"}
@@ -34,8 +39,8 @@ def write_fhir(minutes: c.MeetingMinutes, path: Path) -> None:
     path.write_text(minutes_bundle(minutes).model_dump_json(indent=2), encoding="utf-8")
 
 
-def urn(*parts: object) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, '/'.join(str(p) for p in parts))}"
+def urn(*parts: object, namespace: uuid.UUID = _NAMESPACE) -> str:
+    return f"urn:uuid:{uuid.uuid5(namespace, '/'.join(str(p) for p in parts))}"
 
 
 def narrative(rows: text.Rows) -> dict:
@@ -51,8 +56,21 @@ class _BundleBuilder:
     def __init__(self, minutes: c.MeetingMinutes):
         self.m = minutes
         self.resources: dict[str, dict] = {}  # fullUrl -> resource, in insertion order
+        # Ids are UUIDv5 names under the database's own UUID: stable across exports of one
+        # database, different in every other database (two centres' "meeting 1" differ).
+        self.namespace = uuid.UUID(minutes.database_uuid) if minutes.database_uuid else _NAMESPACE
+        self.conditions: dict[int, dict] = {}  # agenda item id -> its Condition reference
+        self.cases_done: set[str] = set()  # Patients whose clinical resources are in
+
+    def urn(self, *parts: object) -> str:
+        return urn(*parts, namespace=self.namespace)
+
+    def ids(self, *parts: object) -> str:
+        return self.urn(*parts).removeprefix("urn:uuid:")
 
     def add(self, full_url: str, resource: dict) -> dict:
+        if full_url.startswith("urn:uuid:") and "id" not in resource:
+            resource = {"resourceType": resource["resourceType"], "id": full_url[9:], **resource}
         self.resources.setdefault(full_url, resource)
         return {"reference": full_url}
 
@@ -60,10 +78,23 @@ class _BundleBuilder:
         resource: dict[str, Any] = {"resourceType": "Practitioner", "name": [{"text": name}]}
         if specialty:
             resource["qualification"] = [{"code": {"text": specialty}}]
-        return {**self.add(urn("practitioner", name), resource), "display": name}
+        return {**self.add(self.urn("practitioner", name), resource), "display": name}
 
     def patient(self, e: c.AgendaEntry) -> dict:
         p, pseudonymised = e.patient, self.m.pseudonymised
+        if e.case is not None:
+            full_url = self.urn("patient", e.case.patient.id or p.mrn)
+            system = self.m.centre.get("mrn_system") or MRN_SYSTEM_DEFAULT
+            ref = self.add(full_url, patient_resource(e.case, full_url[9:], system, pseudonymised))
+            if full_url not in self.cases_done:
+                self.cases_done.add(full_url)
+                built = CaseResources(e.case, self.ids, ref)
+                for u, r in built.build():
+                    self.add(u, r)
+                if built.condition_ref:
+                    self.conditions[e.item_id] = built.condition_ref
+                self.document(e, ref)
+            return ref
         system = PSEUDONYM_SYSTEM if pseudonymised else MRN_SYSTEM
         resource: dict[str, Any] = {
             "resourceType": "Patient",
@@ -74,7 +105,42 @@ class _BundleBuilder:
             resource["name"] = [{"text": p.name}]
         if p.birth_date:
             resource["birthDate"] = p.birth_date.isoformat()
-        return self.add(urn("patient", system, p.mrn), resource)
+        return self.add(self.urn("patient", system, p.mrn), resource)
+
+    def document(self, e: c.AgendaEntry, subject: dict) -> None:
+        """A DocumentReference with this patient's part of the minutes as PDF, for the EHR.
+
+        Only the patient's own agenda item goes in: the meeting's whole minutes name other
+        patients and must not be filed in one patient's record.
+        """
+        from mdt_app.documents.minutes.pdf import write_pdf
+
+        own = replace(self.m, items=(e,))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "minutes.pdf"
+            write_pdf(own, path)
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+        self.add(
+            self.urn("document", self.m.meeting.id, e.item_id),
+            {
+                "resourceType": "DocumentReference",
+                "status": "current",
+                "type": {"coding": [TUMOR_BOARD]},
+                "subject": subject,
+                "date": self.m.generated_at.isoformat(),
+                "description": f"MDT minutes, {self.m.meeting.title} ({self.m.meeting.date})",
+                "content": [
+                    {
+                        "attachment": {
+                            "contentType": "application/pdf",
+                            "data": data,
+                            "title": f"MDT minutes {self.m.meeting.date}",
+                            "creation": self.m.generated_at.isoformat(),
+                        }
+                    }
+                ],
+            },
+        )
 
     def care_plan(self, e: c.AgendaEntry, x: c.DecisionRecord, subject: dict, active: bool) -> dict:
         activities = [_activity(code=o) for o in x.chosen]
@@ -91,6 +157,7 @@ class _BundleBuilder:
             "title": f"MDT decision, {self.m.meeting.title}, item {e.position}",
             "description": x.plan_text or text.chosen_line(x),
             "subject": subject,
+            "addresses": [self.conditions[e.item_id]] if e.item_id in self.conditions else None,
             "activity": activities,
             "note": [{"text": n} for n in notes],
         }
@@ -103,8 +170,8 @@ class _BundleBuilder:
                 f"urn:mdt-assistant:guideline:{e.options.guideline_id}:{x.guideline_version}"
             ]
         if x.amends_decision_id:
-            resource["replaces"] = [{"reference": urn("decision", x.amends_decision_id)}]
-        return self.add(urn("decision", x.id), {k: v for k, v in resource.items() if v})
+            resource["replaces"] = [{"reference": self.urn("decision", x.amends_decision_id)}]
+        return self.add(self.urn("decision", x.id), {k: v for k, v in resource.items() if v})
 
     def item_section(self, e: c.AgendaEntry) -> dict:
         subject = self.patient(e)
@@ -148,7 +215,9 @@ def minutes_bundle(minutes: c.MeetingMinutes) -> Bundle:
     """The validated FHIR document Bundle of the minutes."""
     builder = _BundleBuilder(minutes)
     composition = builder.composition()  # first, as a document requires; fills the rest
-    entries = [{"fullUrl": urn("minutes", minutes.meeting.id), "resource": composition}]
+    full_url = builder.urn("minutes", minutes.meeting.id)
+    composition = {"resourceType": "Composition", "id": full_url[9:], **composition}
+    entries = [{"fullUrl": full_url, "resource": composition}]
     entries += [{"fullUrl": u, "resource": r} for u, r in builder.resources.items()]
     return Bundle.model_validate(
         {
@@ -171,6 +240,7 @@ def _activity(
     if code is not None:
         detail["code"] = {"coding": [{"system": OPTION_SYSTEM, "code": code.code}]}
         detail["code"]["text"] = code.title
+        detail["description"] = code.title  # titled in words: systems that show only text
     if action is not None:
         detail["description"] = action.description
         if action.owner:

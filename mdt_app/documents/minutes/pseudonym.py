@@ -104,8 +104,26 @@ def _entry(e: AgendaEntry, p: Pseudonymiser) -> AgendaEntry:
         )
 
     code = p.pseudonym(mrn)
+    case = None
+    if e.case is not None:
+        case = replace(
+            e.case,
+            patient=replace(
+                e.case.patient, mrn=code, given_name="", family_name=code, birth_date=None
+            ),
+            referral=replace(
+                e.case.referral,
+                question=clean(e.case.referral.question),
+                referring_clinician=clean(e.case.referral.referring_clinician),
+            ),
+            imaging=[
+                replace(i, summary=clean(i.summary) or "", region=clean(i.region) or "")
+                for i in e.case.imaging
+            ],
+        )
     return replace(
         e,
+        case=case,
         patient=PatientRef(code, code, None, e.patient.age, e.patient.sex),
         status_reason=clean(e.status_reason),
         referral_question=clean(e.referral_question),
