@@ -16,6 +16,7 @@ case that an mdt-case/1 file could not.
 from __future__ import annotations
 
 import functools
+import json
 import os.path
 import re
 from collections import Counter
@@ -26,10 +27,18 @@ from typing import Any
 from mdt_app import domain as d
 from mdt_app.casefile import CaseFileError, case_to_dict, describe_type, parse_case
 from mdt_app.exchange import fhir_mapping as fm
+from mdt_app.exchange.codes import CASE_FIELD
 from mdt_app.exchange.fhir_mapping import Json, MappingError, Target
 
 BUNDLE_TYPES = ("collection", "transaction", "document", "searchset")
-READ_TYPES = ("Patient", "Condition", "Observation", "ImagingStudy", "DiagnosticReport")
+READ_TYPES = (
+    "Patient",
+    "Condition",
+    "Observation",
+    "ImagingStudy",
+    "DiagnosticReport",
+    "ServiceRequest",
+)
 STATUSES = {
     "Observation": (
         "registered",
@@ -56,6 +65,20 @@ STATUSES = {
     "ImagingStudy": ("registered", "available", "cancelled", "entered-in-error", "unknown"),
 }
 NO_REPORT_TEXT = "No report text in the imported FHIR Bundle."
+_MDT_REFERRAL = re.compile(r"multidisciplinary|tumou?r board|\bMDT\b", re.IGNORECASE)
+
+
+@dataclass
+class PatientImport:
+    """One Patient of a Bundle: its case and what the import made of each resource."""
+
+    case: d.Case
+    label: str  # the Patient entry, e.g. "Bundle entry 1 (Patient pat-zoe)"
+    mapped: dict[str, str]  # case field -> the resource it came from
+    skipped: list[tuple[str, str]]  # (resource, why it added nothing)
+    notes: list[str]  # what the report should say (pathological TNM preferred ...)
+    thyroid_cancer: bool  # a thyroid cancer Condition was found
+    deceased: bool
 
 
 @dataclass
@@ -64,6 +87,8 @@ class BundleImport:
 
     cases: list[d.Case]
     skipped: Counter[str] = field(default_factory=Counter)
+    patients: list[PatientImport] = field(default_factory=list)
+    unattributed: list[tuple[str, str]] = field(default_factory=list)  # (resource, why)
 
 
 def parse_bundle(data: Json, where: str) -> list[d.Case]:
@@ -93,8 +118,12 @@ class _Entry:
 
     @property
     def label(self) -> str:
+        return f"{self.where}: {self.short}"
+
+    @property
+    def short(self) -> str:
         name = f"{self.type} {self.id}" if self.id else self.type
-        return f"{self.where}: Bundle entry {self.index} ({name})"
+        return f"Bundle entry {self.index} ({name})"
 
     def fail(self, element: str, problem: str) -> CaseFileError:
         if element:
@@ -266,12 +295,23 @@ class _Patient:
     tnm: dict[str, tuple[_Key, str]] = field(default_factory=dict)
     stage_summary: dict[str, str] = field(default_factory=dict)
     results: dict[str, tuple[_Key, Any]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)  # case field -> resource
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    overlay: dict[str, tuple[Any, str]] = field(default_factory=dict)  # app case-field facts
+    tnm_bases: dict[str, set[str]] = field(default_factory=dict)
+    stage_groups: list[tuple[str, str]] = field(default_factory=list)  # (value, resource)
+    referral: d.Referral | None = None
+    deceased: bool = False
 
-    def offer(self, name: str, key: _Key, value: Any, table: str = "results") -> None:
+    def offer(
+        self, name: str, key: _Key, value: Any, table: str = "results", source: str = ""
+    ) -> None:
         """Keep ``value`` for ``name`` if its key beats the one held (later dates win)."""
         held: dict[str, tuple[_Key, Any]] = getattr(self, table)
         if name not in held or key > held[name][0]:
             held[name] = (key, value)
+            self.sources[f"{table}:{name}"] = source
 
 
 _RESULT_RANK = {"positive": 2, "negative": 2, "pending": 1, "unknown": 0}
@@ -288,15 +328,25 @@ class _Mapper:
         }
         self.reported_studies: set[int] = set()
         self.skipped: Counter[str] = Counter()
+        self.used: set[int] = set()  # entries that gave the cases something
+        self.why: dict[int, str] = {}  # entries that gave nothing, and why
 
     def run(self) -> BundleImport:
-        order = ("Patient", "Condition", "Observation", "DiagnosticReport", "ImagingStudy")
+        order = (
+            "Patient",
+            "Condition",
+            "Observation",
+            "DiagnosticReport",
+            "ImagingStudy",
+            "ServiceRequest",
+        )
         handlers = {
             "Patient": self.patient,
             "Condition": self.condition,
             "Observation": self.observation,
             "DiagnosticReport": self.report,
             "ImagingStudy": self.study,
+            "ServiceRequest": self.service_request,
         }
         for kind in order:
             if kind == "Condition" and not self.patients:
@@ -307,7 +357,52 @@ class _Mapper:
                         handlers[kind](entry)
                     except MappingError as err:
                         raise entry.fail(err.element, err.problem) from None
-        return BundleImport([self.finish(p) for p in self.patients], self.skipped)
+        cases = [self.finish(p) for p in self.patients]
+        result = BundleImport(cases, self.skipped)
+        self.account(result)
+        return result
+
+    def skip(self, e: _Entry, why: str) -> None:
+        """Note that an entry added nothing, and why (the import report lists it)."""
+        self.why.setdefault(e.index, why)
+
+    def account(self, result: BundleImport) -> None:
+        """Every entry that gave nothing is listed, under its patient where it names one."""
+        by_patient: dict[int, list[tuple[str, str]]] = {id(p): [] for p in self.patients}
+        for e in self.entries:
+            if e.index in self.used or e.type == "Patient":
+                continue
+            why = self.why.get(e.index)
+            if why is None:
+                why = (
+                    f"{e.type} resources are not read by the import"
+                    if e.type not in READ_TYPES
+                    else "holds nothing the case format records"
+                )
+            owner = None
+            for element in ("subject", "patient"):
+                ref = e.resource.get(element)
+                if isinstance(ref, dict):
+                    owner = self.find(ref)
+                    if owner:
+                        break
+            if owner is None:
+                result.unattributed.append((e.short, why))
+            else:
+                by_patient[id(owner)].append((e.short, why))
+        for p, case in zip(self.patients, result.cases, strict=True):
+            mapped = {k.split(":", 1)[1]: v for k, v in p.sources.items() if v}
+            result.patients.append(
+                PatientImport(
+                    case=case,
+                    label=p.entry.short,
+                    mapped=mapped,
+                    skipped=p.skipped + by_patient[id(p)],
+                    notes=p.notes,
+                    thyroid_cancer=bool(p.diagnoses),
+                    deceased=p.deceased,
+                )
+            )
 
     # --- who ---
 
@@ -373,6 +468,9 @@ class _Mapper:
             diagnosis=d.Diagnosis(histology=None),
         )
         p = _Patient(e, case, fm.identifier_values(r))
+        p.deceased = r.get("deceasedBoolean") is True or bool(r.get("deceasedDateTime"))
+        for name in ("mrn", "given_name", "family_name", "birth_date", "sex"):
+            p.sources[f"patient:patient.{name}"] = e.short
         self.patients.append(p)
         for key in e.refs():
             self.by_key.setdefault(key, p)
@@ -382,20 +480,28 @@ class _Mapper:
     def condition(self, e: _Entry) -> None:
         r = e.resource
         kind = fm.diagnosis_kind(r)
-        if kind is None or fm.is_refuted(r):
-            return
+        if kind is None:
+            return self.skip(e, "not a thyroid cancer diagnosis")
+        if fm.is_refuted(r):
+            return self.skip(e, "verification status refuted or entered-in-error")
         element, value = fm.diagnosis_date(r)
         when = fm.full_date(value, element) if value is not None else None
         summary: dict[str, str] = {}
+        p = self.owner(e)
         for i, stage in enumerate(r.get("stage") or []):
             concept = stage.get("summary") if isinstance(stage, dict) else None
             for text in [c.get("code") for c in fm.codings(concept)] + fm.texts(concept):
                 for cat, found in fm.tnm_tokens(text) if isinstance(text, str) else []:
-                    summary.setdefault(cat, fm.check_tnm(cat, found, f"stage[{i}].summary"))
-        p = self.owner(e)
+                    try:
+                        summary.setdefault(cat, fm.check_tnm(cat, found, f"stage[{i}].summary"))
+                    except MappingError as err:
+                        p.skipped.append((e.short, f"{err.element}: {err.problem}"))
         p.diagnoses.append((kind, when, e.index))
+        self.used.add(e.index)
         for cat, found in summary.items():
-            p.stage_summary.setdefault(cat, found)
+            if cat not in p.stage_summary:
+                p.stage_summary[cat] = found
+                p.sources[f"stage_summary:tnm.{cat}"] = e.short
 
     # --- Observation ---
 
@@ -403,7 +509,9 @@ class _Mapper:
         r = e.resource
         status = r.get("status") or "unknown"
         if status in fm.VOID_STATUSES:
-            return
+            return self.skip(e, f"status {status}")
+        if fm.has_system(r.get("code"), CASE_FIELD):
+            return self.case_field(e)
         parts: list[tuple[str, Json, Target]] = []
         variant = _braf_variant(r)
         if variant:
@@ -421,37 +529,68 @@ class _Mapper:
         when = fm.sort_date(fm.observation_date(r)[1]) or date.min
         found = []
         for prefix, item, target in parts:
+            if target.kind == "stage":
+                value = fm.label(item.get("valueCodeableConcept")) or item.get("valueString")
+                if value:
+                    self.owner(e).stage_groups.append((str(value), e.short))
+                    self.skip(e, "stage group read for the report; the app stages from T, N, M")
+                continue
             try:
                 value = _read(item, status, target)
             except MappingError as err:
+                if target.kind == "tnm":  # e.g. T3 without subcategory: listed, not fatal
+                    self.skip(e, f"{prefix}{err.element}: {err.problem}; left unknown")
+                    continue
                 raise MappingError(prefix + err.element, err.problem) from None
             if value is not None and value != "unknown":  # unknown is the default anyway
                 found.append((target, value))
         if not found:
-            return
+            return self.skip(e, self.why.get(e.index, "no result the case format can hold"))
         p = self.owner(e)
+        self.used.add(e.index)
         for target, value in found:
             if target.kind == "tnm":
-                key = (when, target.detail == "pathological", e.index)
-                p.offer(target.name, key, value, table="tnm")
+                # Pathological staging is preferred over clinical whenever both are given;
+                # among the same basis the latest wins.
+                key = (target.detail == "pathological", when, e.index)
+                p.tnm_bases.setdefault(target.name, set()).add(target.detail)
+                p.offer(target.name, key, value, table="tnm", source=e.short)
             elif target.kind == "biomarker":
-                p.offer(target.name, (_RESULT_RANK[value], when, e.index), value)
+                p.offer(target.name, (_RESULT_RANK[value], when, e.index), value, source=e.short)
             else:
-                p.offer(target.kind, (when, e.index), value)
+                p.offer(target.kind, (when, e.index), value, source=e.short)
+
+    def case_field(self, e: _Entry) -> None:
+        """A case fact in the app's own code system (written by the minutes export)."""
+        r = e.resource
+        key = next(c["code"] for c in fm.codings(r.get("code")) if c.get("system") == CASE_FIELD)
+        if "valueBoolean" in r:
+            value: Any = r["valueBoolean"]
+        elif r.get("valueCodeableConcept"):
+            value = next((c.get("code") for c in fm.codings(r["valueCodeableConcept"])), None)
+        elif isinstance(r.get("valueString"), str):
+            try:
+                value = json.loads(r["valueString"])
+            except ValueError:
+                raise e.fail("valueString", "is not the JSON value of a case field") from None
+        else:
+            return self.skip(e, "case fact without a value")
+        self.owner(e).overlay[key] = (value, e.short)
+        self.used.add(e.index)
 
     def lab(self, e: _Entry) -> None:
         r = e.resource
         quantity = r.get("valueQuantity") or {}
         if quantity.get("value") is None:
             self.skipped["laboratory result without a numeric value"] += 1
-            return
+            return self.skip(e, "laboratory result without a numeric value")
         if quantity.get("comparator"):
             self.skipped["laboratory result with a comparator (<, >)"] += 1
-            return
-        test = fm.label(r.get("code"))
+            return self.skip(e, "laboratory result with a comparator (<, >)")
+        test = fm.lab_name(r.get("code"))
         if not test:
             self.skipped["laboratory result without a test name"] += 1
-            return
+            return self.skip(e, "laboratory result without a test name")
         element, raw_when = fm.observation_date(r)
         if raw_when is None:
             raise e.fail(element, "a laboratory result needs a date (effective[x] or issued)")
@@ -462,6 +601,8 @@ class _Mapper:
             raise e.fail("referenceRange", f"low {low:g} is above high {high:g}")
         unit = quantity.get("unit") or quantity.get("code")
         p = self.owner(e)
+        self.used.add(e.index)
+        p.sources.setdefault("labs:labs", e.short)
         p.case.labs.append(
             d.LabResult(
                 date=when,
@@ -478,8 +619,10 @@ class _Mapper:
     def report(self, e: _Entry) -> None:
         r = e.resource
         status = r.get("status") or "unknown"
-        if status in fm.VOID_STATUSES or not fm.is_imaging_report(r):
-            return
+        if status in fm.VOID_STATUSES:
+            return self.skip(e, f"status {status}")
+        if not fm.is_imaging_report(r):
+            return self.skip(e, "not an imaging report (its results are read one by one)")
         studies = []
         for ref in r.get("imagingStudy") or []:
             target = ref.get("reference") if isinstance(ref, dict) else None
@@ -489,7 +632,7 @@ class _Mapper:
                 self.reported_studies.add(study.index)
         if status == "registered":
             self.skipped["imaging report not yet written (status registered)"] += 1
-            return
+            return self.skip(e, "imaging report not yet written (status registered)")
         codes = [c for s in studies for c in _study_modalities(s.resource)]
         codes += [c["code"] for c in fm.codings(r.get("code")) if c.get("system") == fm.DICOM]
         codes += fm.modality_codes_from_text(fm.words(r.get("code")))
@@ -500,7 +643,7 @@ class _Mapper:
         modality = fm.map_modality(codes, text)
         if modality is None:
             self.skipped["imaging with a modality the case format does not list"] += 1
-            return
+            return self.skip(e, "imaging with a modality the case format does not list")
         element, raw_when = _report_date(r)
         if raw_when is None and studies and studies[0].resource.get("started"):
             element, raw_when = "imagingStudy", studies[0].resource["started"]
@@ -517,6 +660,9 @@ class _Mapper:
         if status in ("preliminary", "partial"):
             summary = f"Preliminary report: {summary}"
         p = self.owner(e)
+        self.used.add(e.index)
+        self.used.update(s.index for s in studies)
+        p.sources.setdefault("imaging:imaging", e.short)
         p.case.imaging.append(
             d.ImagingStudy(
                 date=when,
@@ -528,19 +674,23 @@ class _Mapper:
 
     def study(self, e: _Entry) -> None:
         r = e.resource
-        if e.index in self.reported_studies or r.get("status") in fm.VOID_STATUSES:
-            return
+        if e.index in self.reported_studies:
+            return self.skip(e, "read with the imaging report that refers to it")
+        if r.get("status") in fm.VOID_STATUSES:
+            return self.skip(e, f"status {r.get('status')}")
         if r.get("status") == "registered":
             self.skipped["imaging study not yet available (status registered)"] += 1
-            return
+            return self.skip(e, "imaging study not yet available (status registered)")
         modality = fm.map_modality(_study_modalities(r), _study_text(r))
         if modality is None:
             self.skipped["imaging with a modality the case format does not list"] += 1
-            return
+            return self.skip(e, "imaging with a modality the case format does not list")
         if not r.get("started"):
             raise e.fail("started", "an imaging study needs a date")
         when = fm.full_date(r["started"], "started")
         p = self.owner(e)
+        self.used.add(e.index)
+        p.sources.setdefault("imaging:imaging", e.short)
         p.case.imaging.append(
             d.ImagingStudy(
                 date=when,
@@ -550,10 +700,37 @@ class _Mapper:
             )
         )
 
+    # --- referral ---
+
+    def service_request(self, e: _Entry) -> None:
+        """A referral to the MDT (the export's own, or one whose text says MDT/tumour board)."""
+        r = e.resource
+        ours = any(fm.has_system(cc, CASE_FIELD) for cc in r.get("category") or [])
+        if not ours and not _MDT_REFERRAL.search(fm.words(r.get("code"))):
+            return self.skip(e, "not a referral to the MDT")
+        if r.get("status") in ("revoked", "entered-in-error"):
+            return self.skip(e, f"status {r.get('status')}")
+        p = self.owner(e)
+        requester = (r.get("requester") or {}).get("display")
+        question = next((fm.label(cc) for cc in r.get("reasonCode") or [] if fm.label(cc)), None)
+        priority = r.get("priority")
+        p.referral = d.Referral(
+            referred_on=fm.full_date(r["authoredOn"], "authoredOn")
+            if r.get("authoredOn")
+            else None,
+            referring_clinician=requester.strip() if isinstance(requester, str) else None,
+            question=question,
+            urgent=None if priority is None else priority != "routine",
+        )
+        p.sources["referral:referral"] = e.short
+        self.used.add(e.index)
+
     # --- the case ---
 
     def finish(self, p: _Patient) -> d.Case:
         case = p.case
+        if p.referral is not None:
+            case.referral = p.referral
         if p.diagnoses:
             kinds = {k for k, _, _ in p.diagnoses}
             kind = "atc" if "atc" in kinds else "thyroid_cancer"
@@ -562,9 +739,24 @@ class _Mapper:
                 histology="anaplastic_thyroid_carcinoma" if kind == "atc" else None,
                 diagnosed_on=dates[0] if dates else None,
             )
+            chosen = next(
+                i for k, w, i in p.diagnoses if k == kind and (not dates or w == dates[0])
+            )
+            source = next(x.short for x in self.entries if x.index == chosen)
+            p.sources["diagnosis:diagnosis.histology"] = source
+            if dates:
+                p.sources["diagnosis:diagnosis.diagnosed_on"] = source
         tnm = {cat: value for cat, (_, value) in p.tnm.items()}
+        for cat in list(p.tnm):
+            p.sources[f"tnm:tnm.{cat}"] = p.sources.pop(f"tnm:{cat}", "")
+            if {"pathological", "clinical"} <= p.tnm_bases.get(cat, set()):
+                p.notes.append(
+                    f"tnm.{cat}: pathological and clinical values given; pathological used"
+                )
         for cat, value in p.stage_summary.items():
             tnm.setdefault(cat, value)
+        for value, source in p.stage_groups:
+            p.notes.append(f"stage group {value!r} in {source} (the app stages from T, N and M)")
         case.tnm = d.TNM(t=tnm.get("t"), n=tnm.get("n"), m=tnm.get("m"))
         found = {name: value for name, (_, value) in p.results.items()}
         case.biomarkers = d.Biomarkers(
@@ -573,9 +765,28 @@ class _Mapper:
             pdl1_tps_percent=found.get("pdl1"),
         )
         case.ecog = found.get("ecog")
+        for name in list(p.sources):
+            table, _, field_name = name.partition(":")
+            if table == "results":
+                where = "ecog" if field_name == "ecog" else f"biomarkers.{field_name}"
+                where = {
+                    "tmb": "biomarkers.tmb_mut_per_mb",
+                    "pdl1": "biomarkers.pdl1_tps_percent",
+                }.get(field_name, where)
+                p.sources[f"results:{where}"] = p.sources.pop(name)
         mrn = case.patient.mrn
+        data = case_to_dict(case)
+        for key, (value, source) in p.overlay.items():
+            head, _, sub = key.partition(".")
+            if sub:
+                if not isinstance(data.get(head), dict):
+                    data[head] = {}
+                data[head][sub] = value
+            else:
+                data[key] = value
+            p.sources[f"fact:{key}"] = source
         # The case-file rules are the last word: anything they refuse is refused here too.
-        return parse_case(case_to_dict(case), f"{p.entry.label[:-1]}, MRN {mrn})")
+        return parse_case(data, f"{p.entry.label[:-1]}, MRN {mrn})")
 
 
 def _read(item: Json, status: str, target: Target) -> Any:

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from mdt_app import domain as d
+from mdt_app.exchange import codes as k
 
 Json = dict[str, Any]
 
@@ -51,6 +52,11 @@ def codings(cc: Any) -> list[Json]:
 def has_code(cc: Any, system: str, codes: set[str] | frozenset[str]) -> bool:
     """True if a coding carries one of ``codes`` in ``system`` (or with no system given)."""
     return any(c.get("code") in codes and c.get("system") in (None, system) for c in codings(cc))
+
+
+def has_system(cc: Any, system: str) -> bool:
+    """True if a coding of ``cc`` is in ``system``."""
+    return any(c.get("system") == system for c in codings(cc))
 
 
 def code_in(cc: Any, system: str, table: dict[str, Any]) -> Any:
@@ -186,11 +192,18 @@ def language_of(patient: Json) -> str | None:
 
 # ICD-O-3 morphology of anaplastic (undifferentiated) carcinoma: 8020/3 is the WHO code for
 # anaplastic thyroid carcinoma, 8021/3 "carcinoma, anaplastic, NOS".
-ATC_MORPHOLOGY = frozenset({"8020/3", "8021/3"})
+ATC_MORPHOLOGY = k.ATC_MORPHOLOGY  # 8020/3, 8021/3, 8030/3 ... (see exchange/codes.py)
 _ATC_TEXT = re.compile(
     r"\b(anaplastic|undifferentiated)\b.*\bthyroid|\bthyroid\b.*\b(anaplastic|undifferentiated)\b",
     re.IGNORECASE,
 )
+# Histology words of an anaplastic carcinoma, read together with a thyroid site.
+_ATC_HISTOLOGY_TEXT = re.compile(
+    r"\banaplastic\b|\bundifferentiated carcinoma|giant[- ]cell carcinoma"
+    r"|spindle[- ]cell carcinoma",
+    re.IGNORECASE,
+)
+THYROID_SITE_SNOMED = frozenset({"69748006"})  # Thyroid structure (body structure)
 _OTHER_HISTOLOGY = re.compile(
     r"papillary|follicular|medullary|oncocytic|h[uü]rthle|poorly differentiated|lymphoma|"
     r"sarcoma|metasta|secondary",
@@ -233,8 +246,14 @@ def diagnosis_kind(condition: Json) -> str | None:
     )
     text = words(*concepts)
     thyroid = site_c73 or "thyroid" in text.lower()
+    thyroid = thyroid or any(
+        c.get("code") in THYROID_SITE_SNOMED and c.get("system") in (None, k.SNOMED)
+        for c in all_codings
+    )
+    histology_text = words(*concepts[:1], *concepts[1 + len(condition.get("bodySite") or []) :])
     if _ATC_TEXT.search(words(condition.get("code"))) or (
-        thyroid and any(_morphology(c) for c in all_codings)
+        thyroid
+        and (any(_morphology(c) for c in all_codings) or _ATC_HISTOLOGY_TEXT.search(histology_text))
     ):
         return "atc"
     if site_c73 and not _OTHER_HISTOLOGY.search(words(condition.get("code"))):
@@ -307,6 +326,12 @@ def target_of(code: Any) -> Target | None:
     tnm = code_in(code, LOINC, TNM_CODES)
     if tnm:
         return tnm
+    axis = code_in(code, SNOMED, k.TNM_SNOMED)  # mCODE 4, German oncology profiles
+    if axis:
+        return Target("tnm", axis[0], axis[1])
+    basis = code_in(code, SNOMED, k.STAGE_GROUP_SNOMED) or code_in(code, LOINC, k.STAGE_GROUP_LOINC)
+    if basis:
+        return Target("stage", "", basis)
     text = words(code)
     if has_code(code, LOINC, {ECOG_CODE}) or _ECOG.search(text):
         return Target("ecog")
@@ -367,6 +392,13 @@ def tnm_value(value_cc: Any, value_string: Any, category: str, element: str) -> 
 
 def check_tnm(category: str, value: str, element: str) -> str:
     allowed = _TNM_ALLOWED[category]
+    if re.fullmatch(r"M1[a-d]", value):
+        return "M1"  # a subcategorised M1 is distant metastasis: M1 for thyroid staging
+    if value in ("T3", "N2", "N3") and value not in allowed:
+        sub = "T3a or T3b" if value == "T3" else "N0, N1a or N1b"
+        raise MappingError(
+            element, f"{value!r} without a thyroid subcategory ({sub}) cannot be staged"
+        )
     if value not in allowed:
         raise MappingError(element, f"{value!r} is not one of {', '.join(allowed)}")
     return value
@@ -547,7 +579,8 @@ def tmb_value(item: Json) -> float | None:
     if quantity.get("value") is None or quantity.get("comparator"):
         return None
     unit = _unit_text(quantity)
-    if unit and not re.search(r"mb|megabase", unit, re.IGNORECASE):
+    # UCUM forms in use: 1/1000000{Base}, {mutations}/1000000{Base}, /Mb, mut/Mb, 10*-6.
+    if unit and not re.search(r"mb|megabase|1000000\{base|10\*6\{base|10\*-6", unit, re.I):
         return None
     value = float(quantity["value"])
     if not 0 <= value <= 1000:
@@ -570,6 +603,19 @@ def pdl1_value(item: Json) -> float | None:
 
 
 # --- labs -------------------------------------------------------------------------------------
+
+
+def lab_name(code: Any) -> str | None:
+    """The contract's test name for a LOINC-coded lab (TSH, free T4 ...), else its label.
+
+    A text that already is the contract's name in another case ("Free T4") is kept as
+    written, so an exported case comes back exactly as it left.
+    """
+    mapped = code_in(code, LOINC, k.LAB_LOINC)
+    written = label(code)
+    if mapped and not (written and written.lower() == mapped.lower()):
+        return str(mapped)
+    return written
 
 
 def is_laboratory(obs: Json) -> bool:

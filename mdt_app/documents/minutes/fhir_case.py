@@ -37,6 +37,7 @@ GENE_HGNC = {
     "ret_fusion": ("HGNC:9967", "RET"),
     "alk_fusion": ("HGNC:427", "ALK"),
 }
+MSI_DISPLAY = "Microsatellite instability [Interpretation] in Cancer specimen Qualitative"
 PRESENT = {"system": k.LOINC, "code": "LA9633-4", "display": "Present"}
 ABSENT = {"system": k.LOINC, "code": "LA9634-2", "display": "Absent"}
 LAB_CATEGORY = [{"coding": [{"system": k.OBS_CATEGORY, "code": "laboratory"}]}]
@@ -306,8 +307,7 @@ class CaseResources:
                         {
                             "system": k.LOINC,
                             "code": "81695-9",
-                            "display": "Microsatellite instability [Interpretation] in Cancer specimen "
-                            "Qualitative",
+                            "display": MSI_DISPLAY,
                         }
                     ],
                     "text": "Microsatellite instability",
