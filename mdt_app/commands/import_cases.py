@@ -1,28 +1,46 @@
-"""`mdt-app import FILE... [--meeting ID]`: import case files, all or nothing."""
+"""`mdt-app import FILE... [--meeting ID]`: import case files, all or nothing, with a report."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 
-from mdt_app import domain as d
 from mdt_app.commands._common import store_for
-from mdt_app.exchange import read_cases
+from mdt_app.exchange.importer import apply_import, read_file
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "import",
         parents=[common],
-        help="import case files (mdt-case/1 JSON or FHIR R4 Bundles)",
+        help="import case files (mdt-case/1 JSON, FHIR R4 Bundles, HL7 v2 messages)",
         description="Import cases from mdt-case/1 JSON files (one case or a list of cases "
-        "per file) or FHIR R4 Bundles in JSON (one case per Patient; see docs/fhir-import.md). "
-        "Every file is checked first; if any case is invalid nothing is imported. "
-        "A patient whose MRN is already stored is updated, not duplicated.",
+        "per file), FHIR R4 Bundles in JSON (one case per Patient; see docs/fhir-import.md), "
+        "HL7 v2 message files (ADT, A40 merges, ORU results; see docs/hl7v2.md) or an "
+        "expert panel's reply (mdt-panel-reply/1). Every file is checked first; if any is "
+        "invalid nothing is imported. A patient whose MRN is already stored is updated, not "
+        "duplicated. A report says, per patient, what was created or updated, where each "
+        "field came from and what was skipped and why.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="case file(s) to import")
+    p.add_argument("files", nargs="+", metavar="FILE", help="file(s) to import")
     p.add_argument("--meeting", type=int, metavar="ID", help="also queue the cases on this meeting")
+    p.add_argument(
+        "--include-non-atc",
+        action="store_true",
+        help="also import FHIR / HL7 v2 patients with no thyroid cancer diagnosis",
+    )
+    p.add_argument(
+        "--include-deceased", action="store_true", help="also import patients who have died"
+    )
+    p.add_argument(
+        "--report",
+        choices=("summary", "full", "json"),
+        default="summary",
+        help="summary: one line per patient (default); full: every field mapped and every "
+        "resource skipped; json: the report as JSON on standard output",
+    )
     p.set_defaults(func=run)
 
 
@@ -49,46 +67,22 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    cases: list[d.Case] = []
     reading = Progress(len(args.files), "Checking files")
+    files = []
     for n, path in enumerate(args.files, start=1):
-        cases.extend(read_cases(path))  # raises before the database is opened
+        files.append(read_file(path))  # raises before the database is opened
         reading.step(n)
     reading.close()
-    _refuse_conflicting_duplicates(cases)
     with store_for(args, create=True) as store:
-        if args.meeting is not None:
-            store.get_meeting(args.meeting)
-        progress = Progress(len(cases), "Importing cases")
-        changed = 0
-        with store.atomic():
-            for n, case in enumerate(cases, start=1):
-                case_id, did_change = store.import_case(case)
-                changed += did_change
-                if args.meeting is not None:
-                    store.add_to_agenda(args.meeting, case_id)
-                progress.step(n)
-        progress.close()
-    where = f" and queued on meeting {args.meeting}" if args.meeting is not None else ""
-    print(
-        f"Imported {len(cases)} case(s){where}: {changed} new or updated, "
-        f"{len(cases) - changed} unchanged."
-    )
+        report = apply_import(
+            store,
+            files,
+            meeting_id=args.meeting,
+            include_non_atc=args.include_non_atc,
+            include_deceased=args.include_deceased,
+        )
+    if args.report == "json":
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.lines(detail=args.report == "full")))
     return 0
-
-
-def _refuse_conflicting_duplicates(cases: list[d.Case]) -> None:
-    """The same MRN twice in one batch with different content is ambiguous: refuse it."""
-    from mdt_app.casefile import case_to_dict
-    from mdt_app.errors import ValidationError
-
-    seen: dict[str, dict] = {}
-    for case in cases:
-        key = case.patient.mrn.strip()
-        content = case_to_dict(case)
-        if key in seen and seen[key] != content:
-            raise ValidationError(
-                f"MRN {key} appears twice in this import with different data; "
-                "import one version at a time"
-            )
-        seen[key] = content

@@ -602,7 +602,7 @@ class _Mapper:
         unit = quantity.get("unit") or quantity.get("code")
         p = self.owner(e)
         self.used.add(e.index)
-        p.sources.setdefault("labs:labs", e.short)
+        p.sources[f"labs:labs[{len(p.case.labs)}] {test}"] = e.short
         p.case.labs.append(
             d.LabResult(
                 date=when,
@@ -662,7 +662,7 @@ class _Mapper:
         p = self.owner(e)
         self.used.add(e.index)
         self.used.update(s.index for s in studies)
-        p.sources.setdefault("imaging:imaging", e.short)
+        p.sources[f"imaging:imaging[{len(p.case.imaging)}] {modality}"] = e.short
         p.case.imaging.append(
             d.ImagingStudy(
                 date=when,
@@ -690,7 +690,7 @@ class _Mapper:
         when = fm.full_date(r["started"], "started")
         p = self.owner(e)
         self.used.add(e.index)
-        p.sources.setdefault("imaging:imaging", e.short)
+        p.sources[f"imaging:imaging[{len(p.case.imaging)}] {modality}"] = e.short
         p.case.imaging.append(
             d.ImagingStudy(
                 date=when,
@@ -755,8 +755,18 @@ class _Mapper:
                 )
         for cat, value in p.stage_summary.items():
             tnm.setdefault(cat, value)
-        for value, source in p.stage_groups:
-            p.notes.append(f"stage group {value!r} in {source} (the app stages from T, N and M)")
+        if p.stage_groups:
+            from mdt_app.staging import stage_for
+
+            ours = stage_for(d.TNM(t=tnm.get("t"), n=tnm.get("n"), m=tnm.get("m"))).stage
+            for value, source in p.stage_groups:
+                said = re.search(r"\b(?:stage\s*)?([0IV]+[A-C]?)\b", value, re.IGNORECASE)
+                agree = said is not None and said.group(1).upper() == ours
+                p.notes.append(
+                    f"stage group {value!r} in {source}: "
+                    + ("agrees with" if agree else "not used; the app stages from T, N and M:")
+                    + f" {ours}"
+                )
         case.tnm = d.TNM(t=tnm.get("t"), n=tnm.get("n"), m=tnm.get("m"))
         found = {name: value for name, (_, value) in p.results.items()}
         case.biomarkers = d.Biomarkers(

@@ -1,0 +1,216 @@
+"""Import files into the database, all or nothing, with a report (CLI and window alike).
+
+    files = read_files(paths)            # every file checked; the database not yet opened
+    report = apply_import(store, files, meeting_id=None,
+                          include_non_atc=False, include_deceased=False)
+
+Formats, told apart by content: mdt-case/1 JSON, FHIR R4 Bundles (JSON), HL7 v2 message
+files (`hl7v2.py`) and an expert panel's reply (`panel.py`). Clinical gating (FHIR and
+HL7 v2): a patient with no thyroid cancer diagnosis, or who has died, is not imported
+unless the caller asks for them; the report says which and why. Case files are the app's
+own format and are imported as they are.
+
+One transaction for the whole import: if anything fails, nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mdt_app import domain as d
+from mdt_app.casefile import CaseFileError, case_to_dict, load_json_file, parse_document
+from mdt_app.errors import ValidationError
+from mdt_app.exchange.report import (
+    CREATED,
+    NOT_IMPORTED,
+    UNCHANGED,
+    UPDATED,
+    FileReport,
+    ImportReport,
+    PatientReport,
+)
+
+if TYPE_CHECKING:
+    from mdt_app.store import Store
+
+NON_ATC_OPTION = "--include-non-atc"
+DECEASED_OPTION = "--include-deceased"
+
+
+@dataclass
+class Incoming:
+    """One case a file offers, with what is needed to decide whether and how to import it."""
+
+    case: d.Case
+    report: PatientReport
+    gated: bool = False  # apply the clinical gating (FHIR, HL7 v2)
+    thyroid_cancer: bool = True
+    deceased: bool = False
+    # HL7 v2 carries only part of a case: build the case to store on the stored one (or None).
+    merge: Callable[[d.Case | None], d.Case] | None = None
+    # Run after the case is stored (notes); each returns a line for the report, or None.
+    after: list[Callable[[Store, int], str | None]] = field(default_factory=list)
+
+
+# A step that is not a case, e.g. an HL7 A40 merge: runs in file order; returns report lines.
+Operation = Callable[["Store"], list[str]]
+
+
+@dataclass
+class FileImport:
+    report: FileReport
+    steps: list[Incoming | Operation] = field(default_factory=list)
+
+    @property
+    def incoming(self) -> list[Incoming]:
+        return [s for s in self.steps if isinstance(s, Incoming)]
+
+
+def read_files(paths: list[str | os.PathLike[str]]) -> list[FileImport]:
+    """Read and check every file; CaseFileError (one line, naming the file) on the first fault."""
+    return [read_file(p) for p in paths]
+
+
+def read_file(path: str | os.PathLike[str]) -> FileImport:
+    path = Path(path)
+    where = str(path)
+    from mdt_app.exchange import hl7v2
+
+    if hl7v2.looks_like_hl7(path):
+        return hl7v2.read_hl7_file(path)
+    data = load_json_file(path)
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        return _fhir(data, where)
+    if isinstance(data, dict) and data.get("format") == "mdt-panel-reply/1":
+        from mdt_app.exchange.panel import read_reply
+
+        return read_reply(data, where)
+    if isinstance(data, dict) and "resourceType" in data and "format" not in data:
+        raise CaseFileError(
+            f"{where}: is a FHIR {data['resourceType']!s:.40} resource, not a Bundle; "
+            "import a Bundle (collection, transaction, document or searchset) that holds it"
+        )
+    cases = parse_document(data, where)
+    out = FileImport(FileReport(where, "mdt-case/1"))
+    for n, case in enumerate(cases, start=1):
+        source = f"case {n}" if len(cases) > 1 else "case"
+        given = case_to_dict(case)
+        mapped = [(k, source) for k, v in given.items() if k != "format" and v not in (None, [])]
+        report = PatientReport(case.patient.mrn, case.patient.display_name, source, mapped=mapped)
+        out.report.patients.append(report)
+        out.steps.append(Incoming(case, report))
+    return out
+
+
+def _fhir(data: dict, where: str) -> FileImport:
+    from mdt_app.exchange.fhir_bundle import read_bundle
+
+    bundle = read_bundle(data, where)
+    out = FileImport(FileReport(where, "FHIR Bundle", unattributed=list(bundle.unattributed)))
+    for p in bundle.patients:
+        report = PatientReport(
+            p.case.patient.mrn,
+            p.case.patient.display_name,
+            p.label,
+            mapped=sorted(p.mapped.items()),
+            skipped=list(p.skipped),
+            notes=list(p.notes),
+        )
+        out.report.patients.append(report)
+        out.steps.append(
+            Incoming(
+                p.case, report, gated=True, thyroid_cancer=p.thyroid_cancer, deceased=p.deceased
+            )
+        )
+    return out
+
+
+def apply_import(
+    store: Store,
+    files: list[FileImport],
+    *,
+    meeting_id: int | None = None,
+    include_non_atc: bool = False,
+    include_deceased: bool = False,
+) -> ImportReport:
+    """Import what ``files`` offer in one transaction; the report says what became of each."""
+    report = ImportReport([f.report for f in files], meeting_id)
+    if meeting_id is not None:
+        store.get_meeting(meeting_id)
+    _refuse_conflicting_duplicates([i for f in files for i in f.incoming if i.merge is None])
+    with store.atomic():
+        for f in files:
+            for step in f.steps:
+                if not isinstance(step, Incoming):
+                    f.report.events.extend(step(store))
+                    continue
+                _one(store, step, meeting_id, include_non_atc, include_deceased)
+                if step.report.case_id is not None:
+                    for after in step.after:
+                        line = after(store, step.report.case_id)
+                        if line:
+                            f.report.events.append(line)
+    return report
+
+
+def import_files(
+    store: Store, paths: list[str | os.PathLike[str]], **options: object
+) -> ImportReport:
+    """read_files + apply_import (the window's path: the store is already open)."""
+    return apply_import(store, read_files(paths), **options)  # type: ignore[arg-type]
+
+
+def _one(
+    store: Store,
+    step: Incoming,
+    meeting_id: int | None,
+    include_non_atc: bool,
+    include_deceased: bool,
+) -> None:
+    r = step.report
+    stored_id = store.find_case_by_mrn(step.case.patient.mrn)
+    if step.gated and step.deceased and not include_deceased:
+        r.action = NOT_IMPORTED
+        r.reason = f"the patient has died (Patient deceased); {DECEASED_OPTION} imports them"
+        return
+    # HL7 v2 never carries a diagnosis: its messages update patients already stored.
+    known_hl7 = step.merge is not None and stored_id is not None
+    if step.gated and not step.thyroid_cancer and not include_non_atc and not known_hl7:
+        r.action = NOT_IMPORTED
+        r.reason = (
+            "no thyroid cancer diagnosis in the file"
+            + ("" if stored_id is None else " (a Bundle without one would clear the stored one)")
+            + f"; {NON_ATC_OPTION} imports the patient"
+        )
+        return
+    case = step.case
+    if step.merge is not None:
+        case = step.merge(store.get_case(stored_id) if stored_id is not None else None)
+    case_id, changed = store.import_case(case)
+    r.case_id = case_id
+    r.action = CREATED if stored_id is None else UPDATED if changed else UNCHANGED
+    if meeting_id is not None:
+        store.add_to_agenda(meeting_id, case_id)
+
+
+def _refuse_conflicting_duplicates(incoming: list[Incoming]) -> None:
+    """The same MRN twice in one batch with different content is ambiguous: refuse it."""
+    seen: dict[str, dict] = {}
+    for i in incoming:
+        key = i.case.patient.mrn.strip()
+        content = case_to_dict(i.case)
+        if key in seen and seen[key] != content:
+            raise ValidationError(
+                f"MRN {key} appears twice in this import with different data; "
+                "import one version at a time"
+            )
+        seen[key] = content
+
+
+def with_patient(stored: d.Case, patient: d.Patient) -> d.Case:
+    """The stored case with new demographics (the stored row id kept)."""
+    return replace(stored, patient=replace(patient, id=stored.patient.id))
