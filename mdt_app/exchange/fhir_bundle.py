@@ -523,6 +523,8 @@ class _Mapper:
             if target and not (variant and item is r):
                 parts.append((prefix, item, target))
         if not parts:
+            if fm.has_code(r.get("code"), fm.LOINC, {"69548-6"}):
+                return self.skip(e, "genomic variant of a gene or change the case does not record")
             if fm.is_laboratory(r):
                 self.lab(e)
             return

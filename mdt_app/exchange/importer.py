@@ -56,8 +56,19 @@ class Incoming:
     after: list[Callable[[Store, int], str | None]] = field(default_factory=list)
 
 
-# A step that is not a case, e.g. an HL7 A40 merge: runs in file order; returns report lines.
-Operation = Callable[["Store"], list[str]]
+@dataclass(frozen=True)
+class ImportOptions:
+    meeting_id: int | None = None
+    include_non_atc: bool = False
+    include_deceased: bool = False
+    # HL7 v2: the PID-3 assigning authority whose identifier is the MRN (else the centre
+    # setting ``hl7_assigning_authority``, else the identifier typed MR).
+    assigning_authority: str | None = None
+
+
+# A step that is not a ready case (an HL7 v2 message, an A40 merge, a panel reply): runs in
+# file order inside the import's transaction, adds to the report itself; returns event lines.
+Operation = Callable[["Store", ImportOptions], list[str]]
 
 
 @dataclass
@@ -136,8 +147,10 @@ def apply_import(
     meeting_id: int | None = None,
     include_non_atc: bool = False,
     include_deceased: bool = False,
+    assigning_authority: str | None = None,
 ) -> ImportReport:
     """Import what ``files`` offer in one transaction; the report says what became of each."""
+    options = ImportOptions(meeting_id, include_non_atc, include_deceased, assigning_authority)
     report = ImportReport([f.report for f in files], meeting_id)
     if meeting_id is not None:
         store.get_meeting(meeting_id)
@@ -146,7 +159,7 @@ def apply_import(
         for f in files:
             for step in f.steps:
                 if not isinstance(step, Incoming):
-                    f.report.events.extend(step(store))
+                    f.report.events.extend(step(store, options))
                     continue
                 _one(store, step, meeting_id, include_non_atc, include_deceased)
                 if step.report.case_id is not None:

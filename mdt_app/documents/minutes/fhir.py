@@ -239,8 +239,9 @@ def _activity(
     detail: dict[str, Any] = {"status": "not-started"}
     if code is not None:
         detail["code"] = {"coding": [{"system": OPTION_SYSTEM, "code": code.code}]}
-        detail["code"]["text"] = code.title
-        detail["description"] = code.title  # titled in words: systems that show only text
+        title = _title(code)
+        detail["code"]["text"] = title
+        detail["description"] = title  # titled in words: systems that show only text
     if action is not None:
         detail["description"] = action.description
         if action.owner:
@@ -253,3 +254,12 @@ def _activity(
             "repeat": {"frequency": 1, "period": follow_up.follow_up_months, "periodUnit": "mo"}
         }
     return {"detail": detail}
+
+
+def _title(option: c.OptionRef) -> str:
+    """The option's title in words; from the pathway when the decision recorded none."""
+    if option.title and option.title != option.code:
+        return option.title
+    from mdt_app.guideline.engine import load_pathway
+
+    return load_pathway().title_of(option.code)

@@ -1,0 +1,172 @@
+"""Minutes FHIR export then import: the same cases; ids stable per database, unique across."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from mdt_app.casefile import case_to_dict
+from mdt_app.documents.minutes import export_minutes
+from mdt_app.exchange.importer import import_files
+from mdt_app.exchange.report import CREATED, UNCHANGED
+from mdt_app.store import open_store
+from tests import mcode_profiles
+
+PROFILE_NAMES = {
+    mcode_profiles.MCODE + "mcode-" + name: name
+    for name in (
+        "cancer-patient",
+        "primary-cancer-condition",
+        "tnm-primary-tumor-category",
+        "tnm-regional-nodes-category",
+        "tnm-distant-metastases-category",
+        "tnm-stage-group",
+        "ecog-performance-status",
+        "genomic-variant",
+    )
+}
+
+
+def export(store, meeting_id: int, path: Path, **kw) -> dict:
+    export_minutes(store, meeting_id, path, **kw)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def cases_of(store, meeting_id: int) -> dict[str, dict]:
+    out = {}
+    for item in store.agenda(meeting_id):
+        data = case_to_dict(store.get_case(item.case_id))
+        out[data["patient"]["mrn"]] = data
+    return out
+
+
+def ids(bundle: dict) -> set[str]:
+    return {e["fullUrl"] for e in bundle["entry"]} | {e["resource"]["id"] for e in bundle["entry"]}
+
+
+@pytest.fixture
+def exported(demo_store, tmp_path):
+    """Every demo meeting exported once."""
+    return {
+        m.id: export(demo_store, m.id, tmp_path / f"m{m.id}.json")
+        for m in demo_store.list_meetings()
+    }
+
+
+def test_round_trip_into_an_empty_database_gives_the_same_cases(demo_store, exported, tmp_path):
+    empty = open_store(tmp_path / "empty.db", actor="tester")
+    paths = []
+    for meeting_id, bundle in exported.items():
+        path = tmp_path / f"m{meeting_id}.json"
+        assert json.loads(path.read_text(encoding="utf-8")) == bundle
+        paths.append(path)
+    report = import_files(empty, paths)
+    assert report.count(CREATED) == len({p.mrn for p in report.patients})
+    compared = 0
+    for meeting in demo_store.list_meetings():
+        for mrn, before in cases_of(demo_store, meeting.id).items():
+            after = case_to_dict(empty.get_case(empty.find_case_by_mrn(mrn)))
+            assert after == before, mrn
+            compared += 1
+    assert compared >= 14
+    # the demo has histology, TNM, ECOG, biomarkers, labs, imaging, referral, goals, airway
+    sample = [case_to_dict(empty.get_case(i)) for i in empty.case_ids()]
+    assert any(c["biomarkers"]["braf_v600e"] == "positive" for c in sample)
+    assert any(c["labs"] and c["imaging"] and c["referral"]["question"] for c in sample)
+    assert any(c["goals_of_care"] and c["airway"] != "unknown" for c in sample)
+    empty.close()
+
+
+def test_reimporting_a_meetings_own_export_changes_nothing(demo_store, exported, tmp_path):
+    before = {m.id: cases_of(demo_store, m.id) for m in demo_store.list_meetings()}
+    audit_before = len(demo_store.audit_log())
+    report = import_files(demo_store, [tmp_path / "m2.json"])
+    assert {p.action for p in report.patients} == {UNCHANGED}
+    assert {m.id: cases_of(demo_store, m.id) for m in demo_store.list_meetings()} == before
+    assert len(demo_store.audit_log()) == audit_before
+
+
+def test_one_database_exports_the_same_ids_twice(demo_store, tmp_path):
+    first = export(demo_store, 2, tmp_path / "a.json")
+    second = export(demo_store, 2, tmp_path / "b.json")
+    assert ids(first) == ids(second)
+    assert first["identifier"] != second["identifier"]  # the export itself is new each time
+    for e in first["entry"]:
+        assert e["fullUrl"] == f"urn:uuid:{e['resource']['id']}"
+
+
+def test_two_demo_databases_export_different_ids(tmp_path):
+    from mdt_app.demo import build_demo_database
+
+    one = open_store(build_demo_database(tmp_path / "one.db"), actor="t")
+    two = open_store(build_demo_database(tmp_path / "two.db"), actor="t")
+    a, b = export(one, 1, tmp_path / "1.json"), export(two, 1, tmp_path / "2.json")
+    assert len(ids(a)) > 20 and not ids(a) & ids(b)
+    one.close()
+    two.close()
+
+
+def test_every_export_validates_and_claims_mcode_profiles_it_meets(demo_store, exported):
+    claimed = 0
+    for bundle in exported.values():
+        Bundle.model_validate(bundle)  # fhir.resources R4B
+        for e in bundle["entry"]:
+            r = e["resource"]
+            for url in (r.get("meta") or {}).get("profile", []):
+                assert url in PROFILE_NAMES, url
+                assert mcode_profiles.problems(r, PROFILE_NAMES[url]) == [], (url, r["id"])
+                claimed += 1
+    assert claimed > 50
+
+
+def test_export_content_other_systems_need(demo_store, exported):
+    demo_store.set_setting("centre", {"name": "X", "mrn_system": "urn:oid:1.2.3.4.5"})
+    bundle = exported[1]
+    kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+    assert {"Patient", "Condition", "Observation", "CarePlan", "DocumentReference"} <= kinds
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    plans = [r for r in by_url.values() if r["resourceType"] == "CarePlan"]
+    assert plans and all(
+        by_url[p["addresses"][0]["reference"]]["resourceType"] == "Condition" for p in plans
+    )
+    for plan in plans:
+        for activity in plan["activity"]:
+            code = activity["detail"].get("code")
+            if code:  # titled in words, not the raw option code
+                assert activity["detail"]["description"] != code["coding"][0]["code"]
+    patient = next(r for r in by_url.values() if r["resourceType"] == "Patient")
+    assert patient["identifier"][0]["type"]["coding"][0]["code"] == "MR"
+    assert patient["name"][0]["family"] and patient["name"][0]["given"]
+    doc = next(r for r in by_url.values() if r["resourceType"] == "DocumentReference")
+    import base64
+
+    assert base64.b64decode(doc["content"][0]["attachment"]["data"]).startswith(b"%PDF")
+    snomed_t = [
+        r
+        for r in by_url.values()
+        if r["resourceType"] == "Observation"
+        and any(c.get("code") == "399504009" for c in r["code"].get("coding", []))
+    ]
+    assert snomed_t
+
+
+def test_centre_identifier_system_is_used(demo_store, tmp_path):
+    demo_store.set_setting("centre", {"name": "X", "mrn_system": "urn:oid:1.2.3.4.5"})
+    bundle = export(demo_store, 1, tmp_path / "c.json")
+    patients = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+    assert {p["identifier"][0]["system"] for p in patients} == {"urn:oid:1.2.3.4.5"}
+
+
+def test_pseudonymised_export_keeps_valid_patients(demo_store, tmp_path):
+    bundle = export(demo_store, 2, tmp_path / "p.json", pseudonymise=True)
+    Bundle.model_validate(bundle)
+    for e in bundle["entry"]:
+        r = e["resource"]
+        if r["resourceType"] == "Patient":
+            assert mcode_profiles.problems(r, "cancer-patient") == []
+            assert r["name"][0]["family"].startswith("PSN-") and "birthDate" not in r
