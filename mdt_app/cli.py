@@ -26,6 +26,7 @@ COMMANDS = {
     "guideline": "guideline",
     "care-programme": "care_programme",
     "minutes": "minutes",
+    "refer": "refer",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

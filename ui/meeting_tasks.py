@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 CARE_PROGRAMME = ("ui.care_programme_dialog", "open_care_programme")
 MINUTES = ("ui.minutes_export", "export_minutes")
+PANEL_REFERRAL = ("ui.panel_referral_dialog", "refer_to_panel")
 
 
 def _t(text: str) -> str:
@@ -158,6 +159,11 @@ class MeetingTasks:
             self.prompts.info(_t("The care programme is printed from a signed decision."))
             return
         self._hand_over(CARE_PROGRAMME, _t("The care programme"), signed.case_id, signed.id)
+
+    def refer_to_panel(self) -> None:
+        if self.session.case is None or self.session.case.id is None:
+            return
+        self._hand_over(PANEL_REFERRAL, _t("Expert panel referral"), self.session.case.id)
 
     def export_minutes(self) -> None:
         if self.session.meeting is None:

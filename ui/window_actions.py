@@ -56,6 +56,8 @@ SPECS = (
                "amend"),
     ActionSpec("careProgrammeAction", "&Case", QT_TR_NOOP("Care programme…"), ("Ctrl+P",),
                "care_programme"),
+    ActionSpec("referPanelAction", "&Case", QT_TR_NOOP("Refer to expert panel…"), (),
+               "refer_to_panel"),
     ActionSpec("presentationAction", "&View", QT_TR_NOOP("Presentation mode (large type)"),
                ("F5", "Ctrl+Shift+P"), "set_presentation", checkable=True, toolbar=True),
     ActionSpec("showAgendaAction", "&View", QT_TR_NOOP("Show agenda"), ("Ctrl+L",),
