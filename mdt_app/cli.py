@@ -27,6 +27,7 @@ COMMANDS = {
     "care-programme": "care_programme",
     "minutes": "minutes",
     "refer": "refer",
+    "notes": "notes",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

@@ -170,3 +170,12 @@ def test_pseudonymised_export_keeps_valid_patients(demo_store, tmp_path):
         if r["resourceType"] == "Patient":
             assert mcode_profiles.problems(r, "cancer-patient") == []
             assert r["name"][0]["family"].startswith("PSN-") and "birthDate" not in r
+
+
+def test_a_pseudonymised_export_never_becomes_patients(demo_store, tmp_path):
+    export(demo_store, 2, tmp_path / "p.json", pseudonymise=True)
+    before = demo_store.case_ids()
+    report = import_files(demo_store, [tmp_path / "p.json"])
+    assert report.patients and {p.action for p in report.patients} == {"not imported"}
+    assert "pseudonym" in (report.patients[0].reason or "")
+    assert demo_store.case_ids() == before

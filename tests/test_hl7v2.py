@@ -183,3 +183,15 @@ def test_cli_all_or_nothing(tmp_path, capsys):
     code, out, err = run(capsys, "import", str(ORU), "--db", str(db), "--report", "full")
     assert code == 0 and "UPDATED: Zoë Łukasiewicz-Ångström, MRN H123456" in out
     assert "mapped labs: free T4 <- OBR 1 / OBX 2" in out
+
+
+def test_notes_command_lists_the_pathology_note(tmp_path, capsys):
+    db = str(tmp_path / "n.db")
+    run(capsys, "import", str(BUNDLE), str(ORU), "--db", db)
+    code, out, err = run(capsys, "notes", "1", "--db", db)
+    assert code == 0, err
+    header, line = out.splitlines()
+    assert header == "date\tkind\tsource\ttext"
+    assert line.startswith("2026-11-01\thistology\tHL7 v2 message 1 (ORU^R01 LAB0042)\t")
+    code, _, err = run(capsys, "notes", "99", "--db", db)
+    assert code != 0 and "no case with id 99" in err

@@ -24,6 +24,7 @@ HISTOLOGY_EXTENSION = MCODE + "mcode-histology-morphology-behavior"
 # The app's own systems, for facts that no FHIR or mCODE element carries.
 CASE_FIELD = "urn:mdt-assistant:case-field"
 MRN_SYSTEM_DEFAULT = "urn:mdt-assistant:mrn"
+PSEUDONYM_SYSTEM = "urn:mdt-assistant:pseudonym"
 
 # The contract's laboratory test names (case-file labs[].test) by LOINC code.
 LAB_LOINC: dict[str, str] = {

@@ -27,7 +27,7 @@ from typing import Any
 from mdt_app import domain as d
 from mdt_app.casefile import CaseFileError, case_to_dict, describe_type, parse_case
 from mdt_app.exchange import fhir_mapping as fm
-from mdt_app.exchange.codes import CASE_FIELD
+from mdt_app.exchange.codes import CASE_FIELD, PSEUDONYM_SYSTEM
 from mdt_app.exchange.fhir_mapping import Json, MappingError, Target
 
 BUNDLE_TYPES = ("collection", "transaction", "document", "searchset")
@@ -79,6 +79,7 @@ class PatientImport:
     notes: list[str]  # what the report should say (pathological TNM preferred ...)
     thyroid_cancer: bool  # a thyroid cancer Condition was found
     deceased: bool
+    pseudonymised: bool = False  # named only by an app pseudonym (a pseudonymised export)
 
 
 @dataclass
@@ -303,6 +304,7 @@ class _Patient:
     stage_groups: list[tuple[str, str]] = field(default_factory=list)  # (value, resource)
     referral: d.Referral | None = None
     deceased: bool = False
+    pseudonymised: bool = False
 
     def offer(
         self, name: str, key: _Key, value: Any, table: str = "results", source: str = ""
@@ -401,6 +403,7 @@ class _Mapper:
                     notes=p.notes,
                     thyroid_cancer=bool(p.diagnoses),
                     deceased=p.deceased,
+                    pseudonymised=p.pseudonymised,
                 )
             )
 
@@ -469,6 +472,10 @@ class _Mapper:
         )
         p = _Patient(e, case, fm.identifier_values(r))
         p.deceased = r.get("deceasedBoolean") is True or bool(r.get("deceasedDateTime"))
+        p.pseudonymised = all(
+            isinstance(i, dict) and i.get("system") == PSEUDONYM_SYSTEM
+            for i in r.get("identifier") or []
+        )
         for name in ("mrn", "given_name", "family_name", "birth_date", "sex"):
             p.sources[f"patient:patient.{name}"] = e.short
         self.patients.append(p)

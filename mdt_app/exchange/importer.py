@@ -48,6 +48,7 @@ class Incoming:
     case: d.Case
     report: PatientReport
     gated: bool = False  # apply the clinical gating (FHIR, HL7 v2)
+    pseudonymised: bool = False  # a pseudonymised export's patient: never a real patient
     thyroid_cancer: bool = True
     deceased: bool = False
     # HL7 v2 carries only part of a case: build the case to store on the stored one (or None).
@@ -134,7 +135,12 @@ def _fhir(data: dict, where: str) -> FileImport:
         out.report.patients.append(report)
         out.steps.append(
             Incoming(
-                p.case, report, gated=True, thyroid_cancer=p.thyroid_cancer, deceased=p.deceased
+                p.case,
+                report,
+                gated=True,
+                thyroid_cancer=p.thyroid_cancer,
+                deceased=p.deceased,
+                pseudonymised=p.pseudonymised,
             )
         )
     return out
@@ -185,6 +191,10 @@ def _one(
     include_deceased: bool,
 ) -> None:
     r = step.report
+    if step.pseudonymised:
+        r.action = NOT_IMPORTED
+        r.reason = "named only by a pseudonym (a pseudonymised export): not a patient record"
+        return
     stored_id = store.find_case_by_mrn(step.case.patient.mrn)
     if step.gated and step.deceased and not include_deceased:
         r.action = NOT_IMPORTED
