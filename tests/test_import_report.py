@@ -121,3 +121,48 @@ def test_tmb_units_in_use(unit):
     from mdt_app.exchange.fhir_mapping import tmb_value
 
     assert tmb_value({"valueQuantity": {"value": 12, "code": unit}}) == 12.0
+
+
+def test_genomics_reporting_fusion_variant(tmp_path, store):
+    ln = "http://loinc.org"
+    data = json.loads(ATC.read_text(encoding="utf-8"))
+    data["entry"].append(
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "id": "atc-ntrk",
+                "status": "final",
+                "code": {"coding": [{"system": ln, "code": "69548-6"}]},
+                "subject": {"reference": "Patient/atc-anna"},
+                "valueCodeableConcept": {"coding": [{"system": ln, "code": "LA9633-4"}]},
+                "component": [
+                    {
+                        "code": {"coding": [{"system": ln, "code": "48018-6"}]},
+                        "valueCodeableConcept": {
+                            "coding": [{"code": "HGNC:3495", "display": "ETV6"}]
+                        },
+                    },
+                    {
+                        "code": {"coding": [{"system": ln, "code": "48018-6"}]},
+                        "valueCodeableConcept": {
+                            "coding": [{"code": "HGNC:8033", "display": "NTRK3"}]
+                        },
+                    },
+                    {
+                        "code": {"coding": [{"system": ln, "code": "48019-4"}]},
+                        "valueCodeableConcept": {
+                            "coding": [
+                                {"system": "http://www.sequenceontology.org", "code": "SO:0001565"}
+                            ]
+                        },
+                    },
+                ],
+            }
+        }
+    )
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (p,) = import_files(store, [path]).patients
+    case = store.get_case(p.case_id)
+    assert case.biomarkers.ntrk_fusion == "positive" and case.biomarkers.ret_fusion == "unknown"
+    assert dict(p.mapped)["biomarkers.ntrk_fusion"].endswith("(Observation atc-ntrk)")

@@ -520,7 +520,7 @@ class _Mapper:
         if fm.has_system(r.get("code"), CASE_FIELD):
             return self.case_field(e)
         parts: list[tuple[str, Json, Target]] = []
-        variant = _braf_variant(r)
+        variant = _genomic_variant(r)
         if variant:
             parts.append(("", r, variant))
         for prefix, item in [("", r)] + [
@@ -830,21 +830,45 @@ def _read(item: Json, status: str, target: Target) -> Any:
     return None
 
 
-def _braf_variant(obs: Json) -> Target | None:
-    """A genomics-reporting variant Observation (69548-6) for BRAF p.V600E, if it is one."""
+# Sequence Ontology terms a Genomics Reporting variant uses for a fusion.
+_FUSION_SO = {"SO:0001565", "SO:0001886", "SO:0001887"}  # gene_fusion, transcript_fusion, ...
+_FUSION_GENES = {"ntrk_fusion": r"NTRK[123]?", "ret_fusion": "RET", "alk_fusion": "ALK"}
+
+
+def _genomic_variant(obs: Json) -> Target | None:
+    """A genomics-reporting variant Observation (69548-6): BRAF p.V600E, or an NTRK, RET or
+    ALK fusion (the fusion named by a Sequence Ontology code or the word, the gene by a
+    gene-studied component; the partner gene, such as ETV6 or EML4, may be listed too)."""
     if not fm.has_code(obs.get("code"), fm.LOINC, {"69548-6"}):
         return None
-    gene = change = ""
+    gene = change = other = ""
+    genes: list[str] = []
+    fusion = False
     for c in obs.get("component") or []:
         concept = c.get("valueCodeableConcept")
         codes = [str(x.get("code") or "") for x in fm.codings(concept)]
         value = " ".join([fm.words(concept), str(c.get("valueString") or ""), *codes])
+        fusion = fusion or bool(_FUSION_SO & set(codes))
         if fm.has_code(c.get("code"), fm.LOINC, {"48018-6"}):
-            gene += value
+            gene += " " + value
+            genes.append(value)
         elif fm.has_code(c.get("code"), fm.LOINC, {"48005-3"}):
             change += value
+        else:
+            other += " " + value
     if re.search(r"\bBRAF\b", gene) and re.search(r"V600E|Val600Glu", change):
         return Target("biomarker", "braf_v600e", "v600e")
+    fusion = fusion or bool(
+        re.search(r"fusion|rearrang", f"{other} {fm.words(obs.get('code'))}", re.I)
+    )
+    if fusion:
+        named = [
+            name
+            for name, rx in _FUSION_GENES.items()
+            if any(re.search(rf"\b{rx}\b", g) for g in genes)
+        ]
+        if len(named) == 1:
+            return Target("biomarker", named[0])
     return None
 
 
