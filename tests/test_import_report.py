@@ -166,3 +166,14 @@ def test_genomics_reporting_fusion_variant(tmp_path, store):
     case = store.get_case(p.case_id)
     assert case.biomarkers.ntrk_fusion == "positive" and case.biomarkers.ret_fusion == "unknown"
     assert dict(p.mapped)["biomarkers.ntrk_fusion"].endswith("(Observation atc-ntrk)")
+
+
+def test_mcode_genomics_example_bundle_fusion_and_tmb(store):
+    gx = FIXTURES / "mcode" / "Bundle-gx-genomic-bundle-adam-anyperson.json"
+    (p,) = import_files(store, [gx]).patients
+    assert p.action == NOT_IMPORTED  # no thyroid cancer in it
+    (p,) = import_files(store, [gx], include_non_atc=True).patients
+    b = store.get_case(p.case_id).biomarkers
+    assert b.alk_fusion == "positive"  # MET-ALK fusion variant (Genomics Reporting IG)
+    assert b.tmb_mut_per_mb == 57.1  # UCUM 1/1000000{Base}
+    assert b.braf_v600e == "unknown"  # a region-level pertinent negative is not read as V600E
