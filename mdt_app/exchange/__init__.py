@@ -1,5 +1,9 @@
 """Reading cases from the files `mdt-app import` accepts: mdt-case/1 JSON and FHIR R4 Bundles.
 
+For importing into a database use `mdt_app.exchange.importer` (read_files, apply_import,
+import_files): it also reads HL7 v2 files and panel replies, applies the clinical gating
+and returns the import report. `read_cases` below gives only the cases of a JSON file.
+
 `read_cases(path)` reads and decodes the file once, then hands the JSON to the reader its
 content asks for: a FHIR Bundle (``"resourceType": "Bundle"``) to `fhir_bundle`, anything
 else to the mdt-case/1 reader (`casefile.parse_document`). Either way the result is a list

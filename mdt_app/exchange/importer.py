@@ -177,10 +177,27 @@ def apply_import(
 
 
 def import_files(
-    store: Store, paths: list[str | os.PathLike[str]], **options: object
+    store: Store,
+    paths: list[str | os.PathLike[str]],
+    *,
+    meeting_id: int | None = None,
+    include_non_atc: bool = False,
+    include_deceased: bool = False,
+    assigning_authority: str | None = None,
 ) -> ImportReport:
-    """read_files + apply_import (the window's path: the store is already open)."""
-    return apply_import(store, read_files(paths), **options)  # type: ignore[arg-type]
+    """read_files + apply_import (the window's path: the store is already open).
+
+    A bad file raises CaseFileError before anything is written; a failure while writing
+    rolls the whole import back. The report says what became of every patient.
+    """
+    return apply_import(
+        store,
+        read_files(paths),
+        meeting_id=meeting_id,
+        include_non_atc=include_non_atc,
+        include_deceased=include_deceased,
+        assigning_authority=assigning_authority,
+    )
 
 
 def _one(

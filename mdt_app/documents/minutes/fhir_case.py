@@ -28,8 +28,12 @@ Ids = Callable[..., str]  # ids(kind, *parts) -> a UUID string, stable per datab
 _STANDARD = {"format", "patient", "referral", "tnm", "ecog", "imaging", "labs"}
 _STANDARD_DIAGNOSIS = {"histology", "diagnosed_on"}
 _STANDARD_BIOMARKERS = set(d.BIOMARKER_FIELDS) | {"tmb_mut_per_mb", "pdl1_tps_percent"}
-_DEFAULTS: dict[str, Any] = {"resectability": "unknown", "phase": "new", "airway": "unknown"}
-_DEFAULTS["decision_capacity"] = "unknown"
+_DEFAULTS: dict[str, Any] = {
+    "resectability": "unknown",
+    "phase": "new",
+    "airway": "unknown",
+    "decision_capacity": "unknown",
+}
 
 GENE_HGNC = {
     "braf_v600e": ("HGNC:1097", "BRAF"),
