@@ -57,6 +57,8 @@ def looks_like_hl7(path: Path) -> bool:
     """An .hl7 file, or one whose content starts with an MSH (or batch header) segment."""
     if path.suffix.lower() in (".hl7", ".hl7v2"):
         return True
+    if path.suffix.lower() == ".json":
+        return False  # JSON files are case files, Bundles or replies: no need to open them
     try:
         with path.open("rb") as f:
             head = f.read(8).lstrip(b"\xef\xbb\xbf \t\r\n")
