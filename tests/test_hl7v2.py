@@ -195,3 +195,15 @@ def test_notes_command_lists_the_pathology_note(tmp_path, capsys):
     assert line.startswith("2026-11-01\thistology\tHL7 v2 message 1 (ORU^R01 LAB0042)\t")
     code, _, err = run(capsys, "notes", "99", "--db", db)
     assert code != 0 and "no case with id 99" in err
+
+
+def test_assigning_authority_by_universal_id(store, tmp_path):
+    path = write(
+        tmp_path,
+        MSH.format("ADT^A04^ADT_A01", 2),
+        "PID|1||555^^^&2.16.840.1.113883.3.999&ISO^MR~H778^^^NG&1.2.826.0.1.1&ISO^MR||Novak^Eva||19600101|F",
+    )
+    (p,) = import_files(
+        store, [path], include_non_atc=True, assigning_authority="1.2.826.0.1.1"
+    ).patients
+    assert p.mrn == "H778"

@@ -75,6 +75,11 @@ class Identifier:
     value: str
     authority: str  # CX.4 namespace (or universal id)
     type: str  # CX.5 (MR, NH, PI ...)
+    universal: str = ""  # CX.4.2, e.g. an OID
+
+    @property
+    def authorities(self) -> set[str]:
+        return {x.upper() for x in (self.authority, self.universal) if x}
 
 
 @dataclass
@@ -268,9 +273,12 @@ def _identifiers(seg: Any, n: int, element: str) -> list[Identifier]:
         value = parts[0].strip()
         if not value:
             continue
-        authority = parts[3].split("&")[0].strip() if len(parts) > 3 else ""
+        # CX.4 is namespace&universal id&type: either part may name the authority
+        hd = [x.strip() for x in parts[3].split("&")] if len(parts) > 3 else []
+        authority = next((x for x in hd[:2] if x), "")
         kind = parts[4].strip() if len(parts) > 4 else ""
-        out.append(Identifier(_unescape(value), authority, kind))
+        universal = hd[1] if len(hd) > 1 else ""
+        out.append(Identifier(_unescape(value), authority, kind, universal))
     return out
 
 
@@ -441,7 +449,7 @@ def _report_text(message: Message, obr: Any, obr_no: int, text: str) -> None:
 def _mrn(p: PatientPart, authority: str | None) -> str | None:
     """The identifier that is the MRN: the centre's assigning authority if set, else type MR."""
     if authority:
-        found = [i for i in p.identifiers if i.authority.upper() == authority.upper()]
+        found = [i for i in p.identifiers if authority.upper() in i.authorities]
         mr = [i for i in found if i.type in ("MR", "")]
         chosen = mr or found
         return chosen[0].value if chosen else None
