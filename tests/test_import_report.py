@@ -15,6 +15,7 @@ JENNY = FIXTURES / "mcode" / "Bundle-mcode-patient-bundle-jenny-m.json"
 ATC = FIXTURES / "import" / "atc_mcode_snomed.json"
 SYNTHEA = FIXTURES / "import" / "synthea_like_non_cancer.json"
 DECEASED = FIXTURES / "import" / "deceased_atc.json"
+SNOMED = "http://snomed.info/sct"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -177,3 +178,21 @@ def test_mcode_genomics_example_bundle_fusion_and_tmb(store):
     assert b.alk_fusion == "positive"  # MET-ALK fusion variant (Genomics Reporting IG)
     assert b.tmb_mut_per_mb == 57.1  # UCUM 1/1000000{Base}
     assert b.braf_v600e == "unknown"  # a region-level pertinent negative is not read as V600E
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ({"coding": [{"system": SNOMED, "code": "363478007",
+                      "display": "Malignant tumor of thyroid gland (disorder)"}]}, "thyroid_cancer"),
+        ({"text": "Thyroid cancer"}, "thyroid_cancer"),
+        ({"text": "Anaplastic carcinoma of thyroid"}, "atc"),
+        ({"text": "Papillary thyroid carcinoma"}, None),  # another histology: not read
+        ({"text": "Benign thyroid nodule"}, None),
+        ({"text": "Malignant neoplasm of breast"}, None),
+    ],
+)  # fmt: skip
+def test_thyroid_cancer_named_by_snomed_display_or_text(code, kind):
+    from mdt_app.exchange.fhir_mapping import diagnosis_kind
+
+    assert diagnosis_kind({"code": code}) == kind

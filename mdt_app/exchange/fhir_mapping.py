@@ -204,6 +204,13 @@ _ATC_HISTOLOGY_TEXT = re.compile(
     re.IGNORECASE,
 )
 THYROID_SITE_SNOMED = frozenset({"69748006"})  # Thyroid structure (body structure)
+# A thyroid cancer named in words (SNOMED CT displays such as "Malignant tumor of thyroid
+# gland (disorder)", or text): counts as C73 does.
+_THYROID_CANCER_TEXT = re.compile(
+    r"\b(malignan\w*|cancer|carcinoma)\b.*\bthyroid|\bthyroid\b.*\b(malignan\w*|cancer|carcinoma)\b",
+    re.IGNORECASE,
+)
+_BENIGN = re.compile(r"\bbenign|\badenoma\b|\bnodule\b|\bgoit(re|er)\b|history of|screening", re.I)
 _OTHER_HISTOLOGY = re.compile(
     r"papillary|follicular|medullary|oncocytic|h[uü]rthle|poorly differentiated|lymphoma|"
     r"sarcoma|metasta|secondary",
@@ -256,7 +263,9 @@ def diagnosis_kind(condition: Json) -> str | None:
         and (any(_morphology(c) for c in all_codings) or _ATC_HISTOLOGY_TEXT.search(histology_text))
     ):
         return "atc"
-    if site_c73 and not _OTHER_HISTOLOGY.search(words(condition.get("code"))):
+    code_text = words(condition.get("code"))
+    named = bool(_THYROID_CANCER_TEXT.search(code_text)) and not _BENIGN.search(code_text)
+    if (site_c73 or named) and not _OTHER_HISTOLOGY.search(code_text):
         return "thyroid_cancer"
     return None
 
