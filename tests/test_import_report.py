@@ -16,6 +16,7 @@ ATC = FIXTURES / "import" / "atc_mcode_snomed.json"
 SYNTHEA = FIXTURES / "import" / "synthea_like_non_cancer.json"
 DECEASED = FIXTURES / "import" / "deceased_atc.json"
 SNOMED = "http://snomed.info/sct"
+MALIGNANT_THYROID = "Malignant tumor of thyroid gland (disorder)"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -183,8 +184,8 @@ def test_mcode_genomics_example_bundle_fusion_and_tmb(store):
 @pytest.mark.parametrize(
     ("code", "kind"),
     [
-        ({"coding": [{"system": SNOMED, "code": "363478007",
-                      "display": "Malignant tumor of thyroid gland (disorder)"}]}, "thyroid_cancer"),
+        ({"coding": [{"system": SNOMED, "code": "363478007", "display": MALIGNANT_THYROID}]},
+         "thyroid_cancer"),
         ({"text": "Thyroid cancer"}, "thyroid_cancer"),
         ({"text": "Anaplastic carcinoma of thyroid"}, "atc"),
         ({"text": "Papillary thyroid carcinoma"}, None),  # another histology: not read
