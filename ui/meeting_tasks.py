@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 CARE_PROGRAMME = ("ui.care_programme_dialog", "open_care_programme")
 MINUTES = ("ui.minutes_export", "export_minutes")
 PANEL_REFERRAL = ("ui.panel_referral_dialog", "refer_to_panel")
+CASE_NOTES = ("ui.case_notes_dialog", "show_case_notes")
 
 
 def _t(text: str) -> str:
@@ -164,6 +165,11 @@ class MeetingTasks:
         if self.session.case is None or self.session.case.id is None:
             return
         self._hand_over(PANEL_REFERRAL, _t("Expert panel referral"), self.session.case.id)
+
+    def case_notes(self) -> None:
+        if self.session.case is None or self.session.case.id is None:
+            return
+        self._hand_over(CASE_NOTES, _t("Case notes"), self.session.case.id)
 
     def export_minutes(self) -> None:
         if self.session.meeting is None:

@@ -58,6 +58,7 @@ SPECS = (
                "care_programme"),
     ActionSpec("referPanelAction", "&Case", QT_TR_NOOP("Refer to expert panel…"), (),
                "refer_to_panel"),
+    ActionSpec("caseNotesAction", "&Case", QT_TR_NOOP("Case notes…"), (), "case_notes"),
     ActionSpec("presentationAction", "&View", QT_TR_NOOP("Presentation mode (large type)"),
                ("F5", "Ctrl+Shift+P"), "set_presentation", checkable=True, toolbar=True),
     ActionSpec("showAgendaAction", "&View", QT_TR_NOOP("Show agenda"), ("Ctrl+L",),

@@ -36,3 +36,19 @@ def test_window_has_the_refer_action(meeting_window):
         type(meeting_window.actions["referPanelAction"]), "referPanelAction"
     )
     assert action is not None and "expert panel" in action.text()
+
+
+def test_case_notes_dialog_shows_the_panel_reply(qtbot, window, demo_db, tmp_path):
+    from mdt_app.exchange.records import add_note
+    from ui.case_notes_dialog import CaseNotesDialog
+
+    with open_store(demo_db) as store:
+        case_id = store.case_ids()[0]
+        with store.atomic():
+            add_note(store, case_id, "panel_reply", "Surgery advised.", source="EURACAN G6",
+                     source_key="k1")  # fmt: skip
+    dialog = CaseNotesDialog(window, demo_db, case_id)
+    qtbot.addWidget(dialog)
+    assert dialog.count == 1
+    text = dialog.view.toPlainText()
+    assert "Expert panel reply" in text and "Surgery advised." in text and "EURACAN G6" in text
