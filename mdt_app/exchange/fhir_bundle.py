@@ -65,6 +65,11 @@ STATUSES = {
     "ImagingStudy": ("registered", "available", "cancelled", "entered-in-error", "unknown"),
 }
 NO_REPORT_TEXT = "No report text in the imported FHIR Bundle."
+_NOT_READ_WHY = {
+    "CarePlan": "plans and decisions are not imported: a decision is made and signed in a meeting",
+    "DocumentReference": "documents are not imported (the case data travels in the other resources)",
+    "Composition": "the document's narrative; its facts are read from the other resources",
+}
 _MDT_REFERRAL = re.compile(r"multidisciplinary|tumou?r board|\bMDT\b", re.IGNORECASE)
 
 
@@ -374,7 +379,7 @@ class _Mapper:
         for e in self.entries:
             if e.index in self.used or e.type == "Patient":
                 continue
-            why = self.why.get(e.index)
+            why = self.why.get(e.index) or _NOT_READ_WHY.get(e.type)
             if why is None:
                 why = (
                     f"{e.type} resources are not read by the import"
