@@ -67,7 +67,7 @@ STATUSES = {
 NO_REPORT_TEXT = "No report text in the imported FHIR Bundle."
 _NOT_READ_WHY = {
     "CarePlan": "plans and decisions are not imported: a decision is made and signed in a meeting",
-    "DocumentReference": "documents are not imported (the case data travels in the other resources)",
+    "DocumentReference": "documents are not imported (the case data is in the other resources)",
     "Composition": "the document's narrative; its facts are read from the other resources",
 }
 _MDT_REFERRAL = re.compile(r"multidisciplinary|tumou?r board|\bMDT\b", re.IGNORECASE)
