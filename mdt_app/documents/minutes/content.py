@@ -114,6 +114,7 @@ class AgendaEntry:
     decision: DecisionRecord | None  # the effective (latest signed) decision
     superseded: tuple[DecisionRecord, ...]  # earlier signed decisions it amends
     draft: DecisionRecord | None  # an unsigned draft, flagged as such
+    registry_refused: bool = False  # left out of pseudonymised minutes (see consent.py)
 
     @property
     def status_label(self) -> str:
@@ -148,6 +149,7 @@ class MeetingMinutes:
     generated_at: datetime
     generated_by: str
     pseudonymised: bool = False
+    withheld: int = 0  # cases left out of pseudonymised minutes: registry use refused
 
     @property
     def summary(self) -> Summary:
