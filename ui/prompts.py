@@ -101,6 +101,25 @@ class Prompts(QObject):
             return None
         return int(combo.currentData()), why.toPlainText().strip()
 
+    def defer_case(self, patient: d.Patient, current: d.Meeting, meetings: list[d.Meeting],
+                   title: str | None = None):  # fmt: skip
+        """Where to defer (or move) the case and why: a DeferChoice, or None if cancelled."""
+        from ui.widgets.defer_dialog import DeferDialog
+
+        dialog = DeferDialog(patient, current, meetings, self.window, title)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def case_files(self) -> list[str]:
+        """Files to import, chosen in the system file dialog."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui.import_dialog import FILE_FILTER
+
+        files, _ = QFileDialog.getOpenFileNames(
+            self.window, self.tr("Import cases"), "", self.tr(FILE_FILTER)
+        )
+        return files
+
     def pick_case(self, rows: list[d.CaseRow]) -> int | None:
         if not rows:
             self.info(self.tr("Every case in the database is already on this agenda."))

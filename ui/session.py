@@ -56,16 +56,24 @@ class MeetingSession(QObject):
     # --- meetings and agenda --------------------------------------------------------------
 
     def meetings(self) -> list[d.Meeting]:
-        return self.store.list_meetings()
+        """What the selector lists: upcoming and recent meetings (and the one shown)."""
+        choices = self.store.meeting_choices(self.today)
+        if self.meeting is not None and all(m.id != self.meeting.id for m in choices):
+            choices.append(self.meeting)
+        return choices
 
     def default_meeting_id(self) -> int | None:
-        """The meeting in progress, else the next planned one, else the newest."""
+        """The meeting in progress, else the next open one, else the latest."""
         meetings = self.meetings()
+        for status in ("in_progress", "planned"):
+            found = [m for m in meetings if m.status == status and m.date >= self.today]
+            if found:
+                return min(found, key=lambda m: (m.date, m.start_time or "")).id
         for status in ("in_progress", "planned"):
             found = [m for m in meetings if m.status == status]
             if found:
-                return min(found, key=lambda m: m.date).id
-        return meetings[0].id if meetings else None
+                return max(found, key=lambda m: m.date).id
+        return max(meetings, key=lambda m: m.date).id if meetings else None
 
     def select_meeting(self, meeting_id: int | None) -> None:
         self.close_case()
@@ -79,10 +87,10 @@ class MeetingSession(QObject):
             self.lines = []
         else:
             meeting_id = self.meeting.id or 0
-            meetings = {m.id: m for m in self.meetings()}
-            self.lines = agenda_lines(
-                self.store.list_cases(meeting_id), self.store.agenda(meeting_id), meetings
-            )
+            items = self.store.agenda(meeting_id)
+            targets = {i.deferred_to_meeting_id for i in items} - {None}
+            meetings = {t: self.store.get_meeting(t) for t in targets}
+            self.lines = agenda_lines(self.store.list_cases(meeting_id), items, meetings)
         self.agendaChanged.emit(self.lines)
 
     def move_item(self, item_id: int, position: int) -> None:

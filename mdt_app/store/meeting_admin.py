@@ -368,7 +368,7 @@ class MeetingAdminMixin(StoreBase):
             )  # fmt: skip
         return new_item
 
-    def remove_from_agenda(self, item_id: int, reason: str) -> None:
+    def remove_from_agenda(self, item_id: int, reason: str) -> d.AgendaItem:
         """Take off a case queued by mistake (no decision on it); the audit log keeps it."""
         if not reason.strip():
             raise ValidationError("removing a case from the agenda needs a reason")
@@ -383,6 +383,7 @@ class MeetingAdminMixin(StoreBase):
                 {"case_id": item.case_id, "meeting_id": item.meeting_id,
                  "position": item.position, "reason": reason.strip()},
             )  # fmt: skip
+        return item
 
     def defer_to_date(self, item_id: int, day: date, reason: str, title: str) -> d.AgendaItem:
         """Defer to the open meeting on ``day``, creating one (``title``) if there is none."""

@@ -42,6 +42,19 @@ class ScriptedPrompts(Prompts):
         self.asked.append(("defer", tuple(meetings)))
         return self.answers["defer"]
 
+    def defer_case(self, patient, current, meetings, title=None):
+        from ui.widgets.defer_dialog import DeferChoice
+
+        self.asked.append(("defer", tuple(meetings)))
+        answer = self.answers["defer"]
+        if isinstance(answer, tuple):  # (meeting id, reason)
+            return DeferChoice(answer[1], meeting_id=answer[0])
+        return answer
+
+    def case_files(self):
+        self.asked.append(("files", ()))
+        return self.answers.get("files") or []
+
     def pick_case(self, rows):
         self.asked.append(("case", tuple(rows)))
         return self.answers["case"]
