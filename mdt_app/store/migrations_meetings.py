@@ -2,9 +2,9 @@
 series, intake drafts and the patient search index.
 
 The meetings table is rebuilt once (SQLite cannot change a CHECK constraint in place)
-so that 'cancelled' becomes a status. The rebuild copies whatever columns, indexes and
-triggers the table has at that point, so migrations of other modules that ran before
-keep their work.
+so that 'cancelled' becomes a status (m130_meeting_cancelled_status). The rebuild copies
+whatever columns, indexes and triggers the table has at that point, so migrations of
+other modules that ran before keep their work.
 """
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ OLD_STATUS_CHECK = "status IN ('planned', 'in_progress', 'closed')"
 NEW_STATUS_CHECK = "status IN ('planned', 'in_progress', 'closed', 'cancelled')"
 
 
-def _rebuild_meetings_with_cancelled(db: Database) -> None:
+@migrations(transactional=False)
+def m130_meeting_cancelled_status(db: Database) -> None:
+    """Rebuild the meetings table so that 'cancelled' is an allowed status.
+
+    Foreign keys must be off while the table is swapped (SQLite's documented procedure;
+    deferring them is not enough, the drop counts as deleting every meeting), and that
+    pragma only works outside a transaction: so this migration runs its own transaction
+    and checks every foreign key before committing.
+    """
     sql = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'meetings'"
     ).fetchone()[0]
     if "'cancelled'" in sql:
-        return
+        return  # already done (a run stopped after the swap, before being recorded)
     if OLD_STATUS_CHECK not in sql:
-        raise RuntimeError("meetings table has an unexpected status constraint")
+        raise RuntimeError("the meetings table has an unexpected status constraint")
+    if db.conn.in_transaction:
+        raise RuntimeError("the meetings table cannot be rebuilt inside a transaction")
     extras = [
         row[0]
         for row in db.execute(
@@ -33,23 +43,30 @@ def _rebuild_meetings_with_cancelled(db: Database) -> None:
         ).fetchall()
     ]
     columns = ", ".join(f'"{c.name}"' for c in db["meetings"].columns)
-    # Agenda items and attendance point at meetings: check them at commit, not mid-copy.
-    db.execute("PRAGMA defer_foreign_keys = ON")
     new_sql = sql.replace(OLD_STATUS_CHECK, NEW_STATUS_CHECK).replace(
         "CREATE TABLE meetings", "CREATE TABLE meetings_rebuilt", 1
     )
-    db.execute(new_sql)
-    db.execute(f"INSERT INTO meetings_rebuilt ({columns}) SELECT {columns} FROM meetings")
-    db.execute("DROP TABLE meetings")
-    db.execute("ALTER TABLE meetings_rebuilt RENAME TO meetings")
-    for statement in extras:
-        db.execute(statement)
+    keys_were_on = db.execute("PRAGMA foreign_keys").fetchone()[0]
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            db.execute(new_sql)
+            db.execute(f"INSERT INTO meetings_rebuilt ({columns}) SELECT {columns} FROM meetings")
+            db.execute("DROP TABLE meetings")
+            db.execute("ALTER TABLE meetings_rebuilt RENAME TO meetings")
+            for statement in extras:
+                db.execute(statement)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"rebuilding meetings broke foreign keys: {broken[:3]}")
+    finally:
+        if keys_were_on:
+            db.execute("PRAGMA foreign_keys = ON")
 
 
 @migrations()
 def m130_meeting_details(db: Database) -> None:
     """Time, expected specialties, series, cancellation and closing of a meeting."""
-    _rebuild_meetings_with_cancelled(db)
     db.execute("""
         CREATE TABLE meeting_series (
             id INTEGER PRIMARY KEY,
