@@ -153,3 +153,12 @@ def is_open(meeting: d.Meeting) -> bool:
 def takes_place_today(meeting: d.Meeting | None, today: date) -> bool:
     """Only a meeting held today (and not closed or cancelled) has a case 'under discussion'."""
     return meeting is not None and is_open(meeting) and meeting.date == today
+
+
+def decisions_open(meeting: d.Meeting | None, decision: d.Decision) -> bool:
+    """Whether a decision can still be written on this meeting: not once it is closed or
+    cancelled (its minutes are final), except an amendment of a signed decision, which
+    is a new attributed record."""
+    if meeting is None or is_open(meeting):
+        return True
+    return decision.amends_decision_id is not None

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
+from mdt_app import meetings as meeting_rules
 from mdt_app.store import Store
 from ui.guidance import recommend_case
 from ui.models.agenda_model import AgendaLine, agenda_lines
@@ -27,6 +28,7 @@ class DecisionState:
     editable: bool
     history: list[d.Decision] = field(default_factory=list)  # every record, oldest first
     snapshot: dict | None = None  # the options the decision is judged against
+    read_only_reason: str | None = None  # why it cannot be edited, when that is not deferral
 
     @property
     def signed_decision(self) -> d.Decision | None:
@@ -176,6 +178,11 @@ class MeetingSession(QObject):
             state = DecisionState(fresh, True, history, current)
         if item.status == "deferred" and draft is None:
             state.editable = False  # decided at the meeting it was deferred to
+        if state.editable and not meeting_rules.decisions_open(self.meeting, state.decision):
+            state.editable = False  # a closed meeting's minutes are final
+            state.read_only_reason = self.tr(
+                "The meeting is {status}: its decisions are final (defer or amend instead)."
+            ).format(status=self.meeting.status if self.meeting else "")
         self.state = state
         self.decisionChanged.emit(state)
 

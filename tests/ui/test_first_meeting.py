@@ -25,7 +25,9 @@ from ui.import_dialog import ImportDialog
 from ui.intake_dialog import IntakeDialog
 from ui.widgets.close_meeting_dialog import CloseMeetingDialog
 from ui.widgets.defer_dialog import DeferChoice, DeferDialog
+from ui.widgets.identity_dialog import IdentityDialog
 from ui.widgets.meeting_dialog import MeetingDialog, qdate
+from ui.widgets.meeting_finder import MeetingFinder
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -79,7 +81,9 @@ def test_a_meeting_from_an_empty_database(qtbot, tmp_path, monkeypatch, shots):
     assert window.case_stack.currentWidget() is window.start_panel
     assert window.start_panel.buttons["startNewMeeting"].isVisible()
     assert window.start_panel.buttons["startDemo"].isVisible()
-    capture(window, QDialog(window), shots / "first-run-1366x768.png")  # the window alone
+    shots.mkdir(parents=True, exist_ok=True)
+    settle()
+    window.grab().save(str(shots / "first-run-1366x768.png"))
 
     # 1. Create the meeting: today 08:00, weekly, chair and link, expected specialties.
     def meeting_exec(dialog):
@@ -144,6 +148,27 @@ def test_a_meeting_from_an_empty_database(qtbot, tmp_path, monkeypatch, shots):
     with open_store(db) as store:
         entered = store.get_case(store.find_case_by_mrn("H900001"))
     assert entered.consent.registry == "refused" and entered.imaging[0].modality == "CT"
+
+    # Correct the identity (audited, reason required): the birth date was mistyped.
+    calls = []
+
+    def identity_exec(dialog):
+        calls.append(dialog.problem.text())
+        dialog.birth.setText("1950-03-12")
+        if len(calls) == 1:  # first without a reason: refused, the dialog asks again
+            capture(window, dialog, shots / "identity-dialog-1366x768.png")
+        else:
+            dialog.why.setPlainText("Birth date mistyped on the referral")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(IdentityDialog, "exec", identity_exec)
+    window.findChild(object, "editIdentityAction").trigger()
+    with open_store(db) as store:
+        [entry] = [e for e in store.audit_log("patient") if e.action == "edit_identity"]
+    assert entry.details["changes"]["birth_date"] == {"from": "1950-03-02", "to": "1950-03-12"}
+    assert "needs a reason" in calls[1]
+    assert "1950-03-12" in window.banner.text()
 
     # 3. Import a file: report first, nothing written until confirmed; not queued.
     def import_exec(dialog):
@@ -237,6 +262,13 @@ def test_a_meeting_from_an_empty_database(qtbot, tmp_path, monkeypatch, shots):
         kowalska = next(i for i in store.agenda(meeting.id) if i.status == "not_discussed")
         assert kowalska.status_reason == "Ran out of time"
         assert kowalska.deferred_to_meeting_id == later.id
+
+    # The selector lists upcoming and recent meetings; the finder finds any by date/title.
+    finder = MeetingFinder(lambda text: window.store.find_meetings(text), window)
+    finder.text.setText(today.isoformat()[:7])
+    assert finder.list.count() >= 1
+    capture(window, finder, shots / "meeting-finder-1366x768.png")
+    finder.close()
 
     # 8. The minutes of the closed meeting are final (no PROVISIONAL mark).
     from pypdf import PdfReader
