@@ -90,14 +90,21 @@ def search_cases(store: Store, text: str, *, limit: int = DEFAULT_LIMIT) -> list
     sql = f"""
         WITH hits AS ({hits}),
         top AS (
-            SELECT p.* FROM patients p JOIN hits ON hits.pid = p.id
+            SELECT p.id, p.mrn, p.given_name, p.family_name, p.birth_date
+            FROM patients p JOIN hits ON hits.pid = p.id
             ORDER BY (p.mrn = ? COLLATE NOCASE) DESC, p.family_name COLLATE NOCASE,
                      p.given_name COLLATE NOCASE, p.id
             LIMIT ?)
         SELECT c.id, c.t, c.n, c.m, c.referred_on, c.diagnosed_on, c.urgent,
                p.mrn, p.given_name, p.family_name, p.birth_date,
                a.id AS item_id, a.position, a.status AS agenda_status,
-               m.id AS m_id, m.date AS m_date, m.title AS m_title, m.status AS m_status
+               m.id AS m_id, m.date AS m_date, m.title AS m_title, m.status AS m_status,
+               -- Store.decision_status in one pass: the latest signed record decides.
+               (SELECT CASE WHEN x.amends_decision_id IS NULL THEN 'signed' ELSE 'amended' END
+                FROM decisions x WHERE x.agenda_item_id = a.id AND x.status = 'signed'
+                ORDER BY x.signed_at DESC, x.id DESC LIMIT 1) AS signed_status,
+               EXISTS (SELECT 1 FROM decisions x
+                       WHERE x.agenda_item_id = a.id AND x.status = 'draft') AS has_draft
         FROM top p
         JOIN cases c ON c.patient_id = p.id
         LEFT JOIN agenda_items a ON a.id = (
@@ -108,10 +115,10 @@ def search_cases(store: Store, text: str, *, limit: int = DEFAULT_LIMIT) -> list
                  p.given_name COLLATE NOCASE, p.id, c.id DESC
     """
     params += [text, limit, text]
-    return [_hit(store, r) for r in store.query(sql, params)]
+    return [_hit(r) for r in store.query(sql, params)]
 
 
-def _hit(store: Store, r: dict) -> SearchHit:
+def _hit(r: dict) -> SearchHit:
     from mdt_app.staging import stage_for
 
     meeting = None
@@ -130,7 +137,7 @@ def _hit(store: Store, r: dict) -> SearchHit:
         agenda_item_id=r["item_id"],
         position=r["position"],
         agenda_status=r["agenda_status"],
-        decision_status=store.decision_status(r["item_id"]) if r["item_id"] else "none",
+        decision_status=r["signed_status"] or ("draft" if r["has_draft"] else "none"),
         referred_on=rows.day(r["referred_on"]),
         diagnosed_on=rows.day(r["diagnosed_on"]),
         urgent=rows.unflag(r["urgent"]),
