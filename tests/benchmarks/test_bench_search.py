@@ -107,6 +107,7 @@ def archive(tmp_path_factory):
         start = time.perf_counter()
         build_archive(store)
         built = time.perf_counter() - start
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path, built
 
 
@@ -153,7 +154,9 @@ def test_search_at_100000_patients(archive, benchmark_report):
     queries = _queries(random.Random(13))
     with open_store(path, actor="bench") as store:
         assert store.query("SELECT count(*) AS n FROM patients")[0]["n"] == PATIENTS
-        search_cases(store, "warm up")
+        # A first pass reads the index into the page cache, as a day's use of the app does;
+        # its figures are reported too.
+        cold = _timed_each(lambda q: search_cases(store, q), queries)
         found = {q: len(search_cases(store, q)) for q in queries[:5]}
         times = _timed_each(lambda q: search_cases(store, q), queries)
         baseline = _timed_each(lambda q: _scan_baseline(store, q), queries[:5])
@@ -162,7 +165,7 @@ def test_search_at_100000_patients(archive, benchmark_report):
     benchmark_report(
         f"search, {PATIENTS:,} patients ({len(queries)} queries: name fragments, names, MRN "
         f"prefixes, birth dates): p50 {p50:.1f} ms, p95 {p95:.1f} ms (target < {TARGET_MS:.0f}"
-        f" ms), max {max(times):.1f} ms; full-scan baseline {base:.0f} ms = {base / p95:.0f}x "
+        f" ms), max {max(times):.1f} ms; first pass p95 {_p95(cold):.1f} ms; full-scan baseline {base:.0f} ms = {base / p95:.0f}x "
         f"the p95; archive built in {built:.1f} s"
     )
     assert all(n > 0 for n in found.values()), found  # the queries do find patients
