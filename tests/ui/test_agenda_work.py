@@ -1,0 +1,138 @@
+"""Agenda work in the window on the demo database: defer to a new date, move between
+meetings, remove a case queued by mistake, open a search hit on its meeting, drop files
+on the agenda, 'discussing' only on the meeting's day, the demo in its own database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QDialog
+from ui_helpers import open_window, press
+
+from mdt_app.store import open_store
+from tests.conftest import FIXTURES
+from ui.import_dialog import ImportDialog
+from ui.models.agenda_model import AgendaTableModel
+from ui.widgets.defer_dialog import DeferChoice
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+NEW_NAMES = ("newMeetingAction", "closeMeetingAction", "newCaseAction", "importCasesAction",
+             "patientSearch", "meetingSelector")  # fmt: skip
+
+
+def _queued(window):
+    return next(x for x in window.agenda.model.rows()
+                if x.item.status == "queued" and x.decision_status == "none")  # fmt: skip
+
+
+def test_the_new_object_names_exist(meeting_window):
+    for name in NEW_NAMES:
+        assert meeting_window.findChild(object, name) is not None, name
+    for name in NEW_NAMES[:4]:
+        assert isinstance(meeting_window.findChild(QAction, name), QAction)
+
+
+def test_defer_to_a_new_date_creates_the_meeting(qtbot, meeting_window, demo_db):
+    window = meeting_window
+    line = _queued(window)
+    window.agenda.select_item(line.item_id)
+    day = window.session.meeting.date + timedelta(days=35)
+    window.prompts.answers["defer"] = DeferChoice("Awaiting surgery opinion", new_date=day)
+    window.findChild(QAction, "deferAction").trigger()
+    with open_store(demo_db) as store:
+        item = store.get_agenda_item(line.item_id)
+        target = store.get_meeting(item.deferred_to_meeting_id)
+        assert item.status == "deferred" and target.date == day
+        assert [i.case_id for i in store.agenda(target.id)] == [line.item.case_id]
+
+
+def test_move_and_remove_are_audited_with_their_reason(qtbot, meeting_window, demo_db):
+    window = meeting_window
+    line = _queued(window)
+    window.agenda.select_item(line.item_id)
+    with open_store(demo_db) as store:
+        later = next(m for m in store.list_meetings() if m.status == "planned")
+    window.prompts.answers["defer"] = DeferChoice("queued on the wrong week", meeting_id=later.id)
+    count = window.agenda.model.rowCount()
+    window.findChild(QAction, "moveToMeetingAction").trigger()
+    assert window.agenda.model.rowCount() == count - 1
+    other = _queued(window)
+    window.agenda.select_item(other.item_id)
+    window.prompts.answers["reason"] = "referral withdrawn by the surgeon"
+    window.findChild(QAction, "removeFromAgendaAction").trigger()
+    assert window.agenda.model.rowCount() == count - 2
+    with open_store(demo_db) as store:
+        log = {e.action: e.details for e in store.audit_log("agenda_item")}
+        assert log["move_to_meeting"]["reason"] == "queued on the wrong week"
+        assert log["remove_from_agenda"]["reason"] == "referral withdrawn by the surgeon"
+        assert line.item.case_id in [i.case_id for i in store.agenda(later.id)]
+    # A case with a decision cannot be removed: the refusal is shown, nothing changes.
+    decided = next(x for x in window.agenda.model.rows() if x.decision_status == "signed")
+    window.agenda.select_item(decided.item_id)
+    window.findChild(QAction, "removeFromAgendaAction").trigger()
+    assert window.prompts.messages[-1][0] == "warn"
+    assert "decision recorded" in window.prompts.messages[-1][1]
+
+
+def test_enter_on_a_search_hit_opens_it_on_its_meeting(qtbot, meeting_window, demo_db):
+    window = meeting_window
+    with open_store(demo_db) as store:
+        closed = next(m for m in store.list_meetings() if m.status == "closed")
+        item = store.agenda(closed.id)[0]
+        patient = store.get_case(item.case_id).patient
+    press(qtbot, window, Qt.Key.Key_F, CTRL)
+    field = window.findChild(object, "patientSearch")
+    qtbot.keyClicks(field, patient.mrn)
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # Enter before the pause: searches, then opens
+    assert window.session.meeting.id == closed.id
+    assert window.agenda.meetings.currentData() == closed.id
+    assert window.session.case.patient.mrn == patient.mrn
+    # On a closed meeting the case is open but not "under discussion".
+    row = window.agenda.model.row_of_item(window.session.item.id)
+    status = window.agenda.model.index(row, AgendaTableModel.STATUS).data()
+    assert "discussing" not in status
+    assert window.findChild(QAction, "closeMeetingAction").isEnabled() is False
+
+
+def test_files_dropped_on_the_agenda_are_imported_with_the_report(qtbot, meeting_window):
+    window = meeting_window
+    seen = []
+
+    def exec_(dialog):
+        seen.append(list(dialog.paths))
+        return QDialog.DialogCode.Rejected
+
+    from pytest import MonkeyPatch
+
+    with MonkeyPatch.context() as mp:
+        mp.setattr(ImportDialog, "exec", exec_)
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(FIXTURES / "import" / "two_cases.json"))])
+        viewport = window.agenda.queue.viewport()
+        actions = Qt.DropAction.CopyAction
+        enter = QDragEnterEvent(QPoint(10, 10), actions, mime, Qt.MouseButton.NoButton,
+                                Qt.KeyboardModifier.NoModifier)  # fmt: skip
+        QApplication.sendEvent(viewport, enter)
+        assert enter.isAccepted()
+        drop = QDropEvent(QPoint(10, 10), actions, mime, Qt.MouseButton.NoButton,
+                          Qt.KeyboardModifier.NoModifier)  # fmt: skip
+        QApplication.sendEvent(viewport, drop)
+        qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == [[str(FIXTURES / "import" / "two_cases.json")]]
+
+
+def test_the_demo_opens_in_its_own_database(qtbot, tmp_path):
+    from mdt_app import paths
+
+    db = tmp_path / "empty.db"
+    window = open_window(qtbot, db)
+    qtbot.mouseClick(window.start_panel.buttons["startDemo"], Qt.MouseButton.LeftButton)
+    [demo] = window._other_windows
+    assert demo.db_path == paths.demo_database_path()
+    assert "DEMO" in demo.windowTitle()
+    with open_store(db) as store:
+        assert store.list_meetings() == [] and store.case_ids() == []
+    demo.close()
+    window.close()
