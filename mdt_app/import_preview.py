@@ -147,7 +147,9 @@ def apply_import(store: Store, plan: ImportPlan, meeting_id: int | None = None) 
     """Write the plan's cases (all or nothing) and queue them on ``meeting_id``; the ids
     of every case in the plan (unchanged ones are queued too)."""
     if meeting_id is not None:
-        store.get_meeting(meeting_id)
+        from mdt_app.meetings import check_can_queue
+
+        check_can_queue(store.get_meeting(meeting_id))
     ids = []
     with store.atomic():
         for planned in plan.cases:

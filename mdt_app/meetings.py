@@ -162,3 +162,11 @@ def decisions_open(meeting: d.Meeting | None, decision: d.Decision) -> bool:
     if meeting is None or is_open(meeting):
         return True
     return decision.amends_decision_id is not None
+
+
+def check_can_queue(meeting: d.Meeting) -> None:
+    """Cases are queued on open meetings only: a closed meeting's minutes are final."""
+    if not is_open(meeting):
+        raise ValidationError(
+            f"meeting {meeting.id} is {meeting.status}; queue the cases on an open meeting"
+        )

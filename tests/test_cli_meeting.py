@@ -223,3 +223,12 @@ def test_search_without_result_and_with_a_bad_date(capsys, searchable):
     assert code == 1 and out == "" and "not a valid date" in err and err.count("\n") == 1
     code, _, err = run(capsys, "--db", searchable + ".missing", "search", "x")
     assert code == 1 and "no such database" in err
+
+
+def test_cases_are_not_queued_on_a_closed_meeting(capsys, db):
+    first = create(capsys, db, date.today())
+    run(capsys, "--db", db, "meeting", "close", str(first))
+    code, out, err = run(capsys, "--db", db, "import", str(TWO), "--meeting", str(first))
+    assert code == 1 and "is closed; queue the cases on an open meeting" in err
+    with open_store(db) as store:
+        assert store.case_ids() == []

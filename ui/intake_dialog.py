@@ -104,6 +104,7 @@ class IntakeDialog(QDialog):
         self.today = today or date.today()
         self.patient_id: int | None = None
         self.saved_case_id: int | None = None
+        self.touched = False  # only a form the user has typed in is kept as a draft
         self.case: d.Case | None = None
         self._loading = True
         self.fields = FormFields(self._changed)
@@ -454,6 +455,7 @@ class IntakeDialog(QDialog):
     def _changed(self, *args) -> None:
         if self._loading:
             return
+        self.touched = True
         self.live_timer.start()
         self.draft_timer.start()
 
@@ -546,7 +548,7 @@ class IntakeDialog(QDialog):
 
     def keep_draft(self) -> None:
         self.draft_timer.stop()
-        if self.saved_case_id is not None:
+        if self.saved_case_id is not None or not self.touched:
             return
         try:
             self.store.save_intake_draft(self.state())
@@ -574,6 +576,7 @@ class IntakeDialog(QDialog):
         self.draft_timer.stop()
         self.store.discard_intake_draft()
         self.clear_form()
+        self.touched = False
         self.draft_note.setText(self.tr("Draft discarded"))
 
     def reject(self) -> None:

@@ -230,6 +230,7 @@ class MeetingAdminTasks:
         if draft is not None:
             if self.prompts.confirm(_t("Continue the referral form left unfinished?")):
                 dialog.load_state(draft)
+                dialog.touched = True
             else:
                 self.store.discard_intake_draft()
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_case_id is not None:

@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     _refuse_conflicting_duplicates(cases)
     with store_for(args, create=True) as store:
         if args.meeting is not None:
-            store.get_meeting(args.meeting)
+            from mdt_app.meetings import check_can_queue
+
+            check_can_queue(store.get_meeting(args.meeting))
         progress = Progress(len(cases), "Importing cases")
         changed = 0
         with store.atomic():

@@ -136,3 +136,29 @@ def test_the_demo_opens_in_its_own_database(qtbot, tmp_path):
         assert store.list_meetings() == [] and store.case_ids() == []
     demo.close()
     window.close()
+
+
+def test_an_unfinished_referral_is_kept_and_offered_again(qtbot, meeting_window, monkeypatch):
+    from ui.intake_dialog import IntakeDialog
+
+    window = meeting_window
+    typed = []
+
+    def first(dialog):
+        dialog.findChild(object, "intakeFamilyName").setText("Halfway")
+        dialog.reject()  # closed without saving: kept as a draft
+        return dialog.result()
+
+    monkeypatch.setattr(IntakeDialog, "exec", first)
+    window.findChild(QAction, "newCaseAction").trigger()
+    assert window.store.intake_draft()["form"]["patient"]["family_name"] == "Halfway"
+
+    def second(dialog):
+        typed.append(dialog.findChild(object, "intakeFamilyName").text())
+        dialog.reject()
+        return dialog.result()
+
+    monkeypatch.setattr(IntakeDialog, "exec", second)
+    window.findChild(QAction, "newCaseAction").trigger()  # the scripted prompt says yes
+    assert typed == ["Halfway"]
+    assert ("confirm", "Continue the referral form left unfinished?") in window.prompts.messages
