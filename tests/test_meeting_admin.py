@@ -198,11 +198,12 @@ def test_cancelled_is_a_status_of_an_upgraded_database(tmp_path):
 def test_import_preview_writes_nothing_until_applied(store):
     m = meeting(store)
     two = FIXTURES / "import" / "two_cases.json"
-    plan = plan_import(store, [two, FIXTURES / "import" / "valid_case.json"])
-    assert [c.action for c in plan.cases] == [NEW_PATIENT] * 3
+    fhir = FIXTURES / "import" / "fhir_bundle.json"
+    plan = plan_import(store, [two, FIXTURES / "import" / "valid_case.json", fhir])
+    assert [c.action for c in plan.cases] == [NEW_PATIENT] * 4
     assert store.case_ids() == []
     ids = apply_import(store, plan, m)
-    assert len(ids) == 3 and len(store.agenda(m)) == 3
+    assert len(ids) == 4 and len(store.agenda(m)) == 4
     changed = json.loads(two.read_text())
     changed[0]["patient"]["family_name"] = "Dvořáková"
     changed[0]["tnm"]["n"] = "N1a"

@@ -162,3 +162,31 @@ def test_an_unfinished_referral_is_kept_and_offered_again(qtbot, meeting_window,
     window.findChild(QAction, "newCaseAction").trigger()  # the scripted prompt says yes
     assert typed == ["Halfway"]
     assert ("confirm", "Continue the referral form left unfinished?") in window.prompts.messages
+
+
+def test_a_new_case_for_a_known_patient_found_by_search(qtbot, meeting_window, monkeypatch):
+    from ui.intake_dialog import IntakeDialog
+
+    window = meeting_window
+    known = window.session.case.patient
+
+    def exec_(dialog):
+        dialog.known_patient.setChecked(True)
+        dialog.find.setText(known.mrn)
+        dialog._find(known.mrn)
+        dialog._choose_known(dialog.found.item(0))
+        assert dialog.findChild(object, "intakeMrn").text() == known.mrn
+        assert not dialog.findChild(object, "intakeMrn").isEnabled()  # identity read-only
+        dialog.findChild(object, "intakePhase").set_value("progression")
+        dialog.refresh()
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(IntakeDialog, "exec", exec_)
+    window.findChild(QAction, "newCaseAction").trigger()
+    from mdt_app.search import search_cases
+
+    found = [h.row for h in search_cases(window.store, known.mrn)]
+    assert len(found) >= 2  # the earlier case and the new one, same patient
+    assert window.session.case.patient.id == known.id
+    assert window.session.case.phase == "progression"
