@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSplitter,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -49,6 +50,25 @@ IMAGING_COLUMNS = ("date", "modality", "region", "summary")
 LAB_COLUMNS = ("date", "test", "value", "unit", "low", "high")
 LIST_TITLES = {"recommended": "✔ Recommended", "consider": "? Consider",
                "not_recommended": "✘ Not recommended", "missing": "! Missing"}  # fmt: skip
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A cell edited by choosing one of the case format's values (e.g. the modality)."""
+
+    def __init__(self, values: tuple[str, ...], parent=None):
+        super().__init__(parent)
+        self.values = values
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        combo.addItems(list(self.values))
+        return combo
+
+    def setEditorData(self, editor, index):
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or self.values[0])
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 class EntryTable(QTableWidget):
@@ -596,10 +616,18 @@ def _page(form: QFormLayout) -> QWidget:
 
 
 def _partial_case(form: dict) -> d.Case | None:
-    """While the form is not yet valid, the stage from its TNM alone (when that is valid)."""
-    try:
-        tnm_only = {**intake.empty_form(), "patient": {"mrn": "-", "family_name": "-"},
-                    "tnm": form.get("tnm") or {}}  # fmt: skip
-        return intake.case_from_form(tnm_only)
-    except UserError:
-        return None
+    """While the form is not yet valid, the case it would make once the identity is in
+    (or, if something else is wrong too, the stage from its TNM alone)."""
+    patient = dict(form.get("patient") or {})
+    patient["mrn"] = patient.get("mrn") or "-"
+    if not (patient.get("given_name") or patient.get("family_name")):
+        patient["family_name"] = "-"
+    for attempt in (
+        {**form, "patient": patient},
+        {**intake.empty_form(), "patient": patient, "tnm": form.get("tnm") or {}},
+    ):
+        try:
+            return intake.case_from_form(attempt)
+        except UserError:
+            continue
+    return None
