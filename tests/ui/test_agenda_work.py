@@ -190,3 +190,32 @@ def test_a_new_case_for_a_known_patient_found_by_search(qtbot, meeting_window, m
     assert len(found) >= 2  # the earlier case and the new one, same patient
     assert window.session.case.patient.id == known.id
     assert window.session.case.phase == "progression"
+
+
+def test_meeting_details_edited_and_a_meeting_cancelled(qtbot, meeting_window, demo_db,
+                                                        monkeypatch):  # fmt: skip
+    from ui.widgets.meeting_dialog import MeetingDialog
+
+    window = meeting_window
+    with open_store(demo_db) as store:
+        later = next(m for m in store.list_meetings() if m.status == "planned")
+    window.refresh_meetings(later.id)
+
+    def exec_(dialog):
+        dialog.location.setText("Room 2.01")
+        dialog.title.setText("   ")  # refused: the dialog stays open with the reason
+        dialog.accept()
+        assert "needs a title" in dialog.problem.text()
+        dialog.title.setText("Thyroid MDT (moved)")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(MeetingDialog, "exec", exec_)
+    window.findChild(QAction, "editMeetingAction").trigger()
+    assert window.session.meeting.title == "Thyroid MDT (moved)"
+    assert "Room 2.01" in window.findChild(object, "meetingDetails").text()
+    window.prompts.answers["reason"] = "bank holiday"
+    window.findChild(QAction, "cancelMeetingAction").trigger()
+    assert window.session.meeting.status == "cancelled"
+    assert window.agenda.meetings.currentText().endswith("✘")
+    assert not window.findChild(QAction, "closeMeetingAction").isEnabled()
