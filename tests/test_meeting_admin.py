@@ -126,7 +126,7 @@ def test_defer_to_a_new_date_creates_the_meeting(store):
     a = meeting(store, chair="Dr C", start_time="08:00")
     store.add_referral(referral(), meeting_id=a)
     item = store.agenda(a)[0]
-    new_item = store.defer_to_date(item.id, TODAY + timedelta(days=21), "awaiting PET", "MDT")
+    new_item = store.defer_to_date(item.id, TODAY + timedelta(days=21), "awaiting PET")
     target = store.get_meeting(new_item.meeting_id)
     assert target.date == TODAY + timedelta(days=21) and target.chair == "Dr C"
     assert store.get_agenda_item(item.id).status == "deferred"

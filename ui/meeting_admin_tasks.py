@@ -8,8 +8,6 @@ the older ones). The rules are in the core (store, mdt_app.meetings); this only 
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QStackedWidget, QToolBar, QWidget
 
@@ -323,7 +321,7 @@ class MeetingAdminTasks:
         self.decision.flush()
         item_id = s.item.id or 0
         if choice.meeting_id is None:
-            target_id = self.guard(self._meeting_on, choice.new_date, s.meeting)
+            target_id = self.guard(self.store.meeting_on, choice.new_date, s.meeting)
             if target_id is None:
                 return
         else:
@@ -335,17 +333,6 @@ class MeetingAdminTasks:
         else:
             self.guard(s.defer_item, item_id, target_id, choice.reason)
         self.agenda.set_meetings(s.meetings(), s.meeting.id if s.meeting else None)
-
-    def _meeting_on(self, day: date, like: d.Meeting) -> int:
-        """The open meeting on ``day``, created (like ``like``) if there is none."""
-        found = [m for m in self.store.find_meetings(day.isoformat()) if mt.is_open(m)]
-        if found:
-            return found[0].id or 0
-        return self.store.plan_meeting(
-            d.Meeting(date=day, title=like.title, chair=like.chair, location=like.location,
-                      start_time=like.start_time,
-                      expected_specialties=list(like.expected_specialties))
-        )  # fmt: skip
 
     def remove_case(self) -> None:
         s = self.session

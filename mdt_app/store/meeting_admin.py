@@ -385,30 +385,35 @@ class MeetingAdminMixin(StoreBase):
             )  # fmt: skip
         return item
 
-    def defer_to_date(self, item_id: int, day: date, reason: str, title: str) -> d.AgendaItem:
-        """Defer to the open meeting on ``day``, creating one (``title``) if there is none."""
+    def meeting_on(self, day: date, like: d.Meeting) -> int:
+        """The open meeting held on ``day`` (other than ``like``); one is created with
+        ``like``'s title, chair, place, time and specialties if there is none."""
+        found = self.query(
+            "SELECT id FROM meetings WHERE date = ? AND status IN ('planned', 'in_progress')"
+            " AND id != ? ORDER BY start_time, id LIMIT 1",
+            [day.isoformat(), like.id],
+        )
+        if found:
+            return int(found[0]["id"])
+        return self.plan_meeting(
+            d.Meeting(
+                date=day,
+                title=like.title,
+                chair=like.chair,
+                location=like.location,
+                start_time=like.start_time,
+                expected_specialties=list(like.expected_specialties),
+            )
+        )
+
+    def defer_to_date(self, item_id: int, day: date, reason: str) -> d.AgendaItem:
+        """Defer to the open meeting on ``day``, creating one if there is none."""
         if not reason.strip():
             raise ValidationError("deferring a case needs a reason")
         item = self.get_agenda_item(item_id)
         source = self.get_meeting(item.meeting_id)
-        found = self.query(
-            "SELECT id FROM meetings WHERE date = ? AND status IN ('planned', 'in_progress')"
-            " AND id != ? ORDER BY start_time, id LIMIT 1",
-            [day.isoformat(), source.id],
-        )
         with self.atomic():  # a meeting created for it goes if the deferral fails
-            if found:
-                target_id = found[0]["id"]
-            else:
-                meeting = d.Meeting(
-                    date=day,
-                    title=title,
-                    chair=source.chair,
-                    location=source.location,
-                    start_time=source.start_time,
-                    expected_specialties=list(source.expected_specialties),
-                )
-                target_id = self.plan_meeting(meeting)
+            target_id = self.meeting_on(day, source)
             return self.defer(item_id, target_id, reason)  # type: ignore[attr-defined]
 
     def _close_up(self, meeting_id: int) -> None:
