@@ -137,7 +137,12 @@ def test_close_marks_carries_and_makes_final(store):
     store.add_referral(referral("H1"), meeting_id=a)
     store.add_referral(referral("H2", "Two"), meeting_id=a)
     first, second = store.agenda(a)
+    draft = store.save_draft(d.Decision(case_id=first.case_id, agenda_item_id=first.id,
+                                        plan_text="half-written plan"))  # fmt: skip
     report = store.close_meeting(a, {first.id: "patient unwell"})
+    moved = store.get_decision(draft.id)
+    assert moved.plan_text == "half-written plan"
+    assert store.get_agenda_item(moved.agenda_item_id).meeting_id == b  # went with the case
     assert [c.reason for c in report.carried] == ["patient unwell", mt.DEFAULT_CARRY_REASON]
     assert all(c.to_meeting and c.to_meeting.id == b for c in report.carried)
     closed = store.get_meeting(a)

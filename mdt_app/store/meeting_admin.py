@@ -185,11 +185,29 @@ class MeetingAdminMixin(StoreBase):
                 {"reason": reason, "to_meeting_id": target.id if target else None},
             )
             if target is not None:
-                self._add_to_agenda(target.id or 0, item.case_id)
+                new_item = self._add_to_agenda(target.id or 0, item.case_id)
+                self._carry_draft(item.id or 0, new_item.id or 0)
             report.carried.append(
                 mt.CarriedCase(item.case_id, patient.display_name, patient.mrn, reason, target)
             )
         return report
+
+    def _carry_draft(self, from_item: int, to_item: int) -> None:
+        """An unsigned draft goes with its case, so nothing typed is left behind on a
+        closed meeting (unless the case already has a draft where it goes)."""
+        drafts = self.query(
+            "SELECT id FROM decisions WHERE agenda_item_id = ? AND status = 'draft'", [from_item]
+        )
+        taken = self.query(
+            "SELECT 1 FROM decisions WHERE agenda_item_id = ? AND status = 'draft'", [to_item]
+        )
+        if drafts and not taken:
+            draft_id = drafts[0]["id"]
+            self.db.execute(
+                "UPDATE decisions SET agenda_item_id = ? WHERE id = ?", [to_item, draft_id]
+            )
+            self.audit("carry_draft", "decision", draft_id, {"from_item": from_item,
+                       "to_item": to_item})  # fmt: skip
 
     def next_open_meeting(self, after: d.Meeting, *, create: bool = False) -> d.Meeting | None:
         """The first open meeting after ``after`` (by date); with ``create``, the series'
