@@ -2,8 +2,8 @@
 meetings, entering and importing referrals, finding patients, deferring, moving and
 removing agenda cases, correcting a patient's identity, and the first-run choices.
 
-A mixin of MainWindow placed before MeetingTasks (its add_case and defer_case replace
-the older ones). The rules are in the core (store, mdt_app.meetings); this only asks.
+A mixin of MainWindow beside MeetingTasks. The rules are in the core (store,
+mdt_app.meetings, mdt_app.search); this only asks and shows.
 """
 
 from __future__ import annotations

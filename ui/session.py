@@ -110,10 +110,6 @@ class MeetingSession(QObject):
         self.reload_agenda()
         return item
 
-    def cases_not_on_agenda(self) -> list[d.CaseRow]:
-        on_agenda = {line.item.case_id for line in self.lines}
-        return [row for row in self.store.list_cases() if row.id not in on_agenda]
-
     # --- attendance -----------------------------------------------------------------------
 
     def attendees(self) -> list[d.Attendee]:

@@ -89,7 +89,8 @@ def test_reorder_with_keys_and_drop(qtbot, meeting_window, demo_db):
 def test_add_case_from_another_meeting_is_a_search(qtbot, meeting_window, demo_db):
     """Ctrl+N is the patient search, never a list of the whole archive; Enter queues."""
     window = meeting_window
-    candidates = window.session.cases_not_on_agenda()
+    on_agenda = {line.item.case_id for line in window.session.lines}
+    candidates = [r for r in window.store.list_cases() if r.id not in on_agenda]
     assert candidates
     count = window.agenda.model.rowCount()
     press(qtbot, window, Qt.Key.Key_N, CTRL)

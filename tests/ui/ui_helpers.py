@@ -38,10 +38,6 @@ class ScriptedPrompts(Prompts):
         answer = self.answers["chair"]
         return default if answer == "default" else answer
 
-    def defer(self, meetings):
-        self.asked.append(("defer", tuple(meetings)))
-        return self.answers["defer"]
-
     def defer_case(self, patient, current, meetings, title=None):
         from ui.widgets.defer_dialog import DeferChoice
 
@@ -54,10 +50,6 @@ class ScriptedPrompts(Prompts):
     def case_files(self):
         self.asked.append(("files", ()))
         return self.answers.get("files") or []
-
-    def pick_case(self, rows):
-        self.asked.append(("case", tuple(rows)))
-        return self.answers["case"]
 
     def shortcuts(self, rows):
         self.asked.append(("shortcuts", tuple(rows)))
