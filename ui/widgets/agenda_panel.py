@@ -138,10 +138,12 @@ class AgendaPanel(QWidget):
                 self.meetings.count() - 1, m.title, Qt.ItemDataRole.ToolTipRole
             )
         # The list holds upcoming and recent meetings; older ones are found by date or title.
-        self.meetings.insertSeparator(self.meetings.count())
-        self.meetings.addItem(self.tr("Find an older meeting…"), FIND_MEETING)
+        if meetings:
+            self.meetings.insertSeparator(self.meetings.count())
+            self.meetings.addItem(self.tr("Find an older meeting…"), FIND_MEETING)
+        self.meetings.setPlaceholderText(self.tr("no meeting yet"))
         index = self.meetings.findData(selected)
-        self.meetings.setCurrentIndex(max(index, 0))
+        self.meetings.setCurrentIndex(max(index, 0) if meetings else -1)
         self._shown_index = self.meetings.currentIndex()
         self.meetings.blockSignals(False)
 
