@@ -19,7 +19,9 @@ from mdt_app.errors import UserError
 # command pays for nothing it does not use (reportlab alone costs 80 ms).
 COMMANDS = {
     "meetings": "meetings",
+    "meeting": "meeting",
     "cases": "cases",
+    "search": "search",
     "import": "import_cases",
     "demo": "demo",
     "recommend": "recommend",

@@ -259,9 +259,8 @@ def seed_demo(store: Store, today: date | None = None) -> None:
         raise StoreError(f"{store.path}: already holds meetings; the demo needs an empty database")
     store.set_setting("centre", src.CENTRE)
     earlier = _meeting(store, today - timedelta(days=14), "Thyroid ATC MDT", "closed")
-    current = _meeting(
-        store, today + timedelta(days=(2 - today.weekday()) % 7), "Thyroid ATC MDT", "in_progress"
-    )
+    # The meeting in progress is held today: only then is a case "under discussion".
+    current = _meeting(store, today, "Thyroid ATC MDT", "in_progress")
     later = _meeting(
         store, current.date + timedelta(days=14), "Thyroid ATC MDT", "planned", attended=False
     )

@@ -40,6 +40,9 @@ AGENDA_STATUSES = ("queued", "discussed", "deferred", "not_discussed")
 DECISION_STATUSES = ("draft", "signed")
 CASE_DECISION_STATUSES = ("none", "draft", "signed", "amended")
 MEETING_STATUSES = ("planned", "in_progress", "closed")
+# A meeting can also be cancelled (migration m130_meeting_details); kept apart from
+# MEETING_STATUSES, which the first migration's CHECK constraint is built from.
+MEETING_CANCELLED = "cancelled"
 OPTION_LISTS = ("recommended", "consider", "not_recommended", "missing")
 DEFAULT_FOLLOW_UP_MONTHS = 3
 FOLLOW_UP_ITEMS = ("clinical_examination", "tsh", "calcium", "fdg_pet_ct", "ct", "brain_mri")
@@ -273,8 +276,14 @@ class Meeting:
     title: str
     status: str = "planned"
     chair: str | None = None
-    location: str | None = None
+    location: str | None = None  # a room or a video link
     id: int | None = None
+    start_time: str | None = None  # "HH:MM", local time
+    expected_specialties: list[str] = field(default_factory=list)  # for the quorum
+    series_id: int | None = None
+    status_reason: str | None = None  # why it was cancelled
+    closed_at: datetime | None = None
+    closed_by: str | None = None
 
 
 @dataclass

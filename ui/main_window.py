@@ -13,6 +13,7 @@ from mdt_app import domain as d
 from mdt_app.errors import UserError
 from mdt_app.store import Store
 from ui import theme
+from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
 from ui.prompts import Prompts
 from ui.session import DecisionState, MeetingSession
@@ -40,7 +41,7 @@ def scrolled(widget: QWidget, name: str) -> QScrollArea:
     return area
 
 
-class MainWindow(QMainWindow, MeetingTasks):
+class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
     def __init__(
         self, store: Store, settings: UiSettings | None = None, *, load_after_paint: bool = False
     ):
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow, MeetingTasks):
         self._layout()
         self.actions = build_actions(self)
         self._wire()
+        self._setup_admin()
         self._restore()
         if load_after_paint:
             QTimer.singleShot(0, self._start)

@@ -51,25 +51,6 @@ class MeetingTasks:
         if dialog.exec():
             self.guard(s.set_attendance, dialog.attendees())
 
-    def add_case(self) -> None:
-        if self.session.meeting is None:
-            return
-        case_id = self.prompts.pick_case(self.session.cases_not_on_agenda())
-        if case_id is not None:
-            item = self.guard(self.session.add_case, case_id)
-            if item is not None:
-                self.agenda.select_item(item.id)
-
-    def defer_case(self) -> None:
-        s = self.session
-        if s.item is None or s.meeting is None:
-            return
-        others = [m for m in s.meetings() if m.id != s.meeting.id and m.status != "closed"]
-        answer = self.prompts.defer(others)
-        if answer is not None:
-            self.decision.flush()
-            self.guard(s.defer_item, s.item.id, *answer)
-
     # --- the open case ------------------------------------------------------------------------
 
     def edit_case(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -72,44 +70,24 @@ class Prompts(QObject):
             return None
         return name.text().strip()
 
-    def defer(self, meetings: list[d.Meeting]) -> tuple[int, str] | None:
-        """The meeting to defer to, and why."""
-        if not meetings:
-            self.warn(self.tr("There is no other meeting to defer to."))
-            return None
-        dialog = QDialog(self.window)
-        dialog.setObjectName("deferDialog")
-        dialog.setWindowTitle(self.tr("Defer case"))
-        combo = QComboBox()
-        for m in meetings:
-            combo.addItem(f"{m.date.isoformat()} · {m.title}", m.id)
-        why = QPlainTextEdit()
-        why.setPlaceholderText(self.tr("Reason (e.g. awaiting PET/CT)"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form = QFormLayout(dialog)
-        form.addRow(self.tr("Defer to"), combo)
-        form.addRow(self.tr("Reason"), why)
-        form.addRow(buttons)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        if not why.toPlainText().strip():
-            self.warn(self.tr("Deferring a case needs a reason."))
-            return None
-        return int(combo.currentData()), why.toPlainText().strip()
+    def defer_case(self, patient: d.Patient, current: d.Meeting, meetings: list[d.Meeting],
+                   title: str | None = None):  # fmt: skip
+        """Where to defer (or move) the case and why: a DeferChoice, or None if cancelled."""
+        from ui.widgets.defer_dialog import DeferDialog
 
-    def pick_case(self, rows: list[d.CaseRow]) -> int | None:
-        if not rows:
-            self.info(self.tr("Every case in the database is already on this agenda."))
-            return None
-        items = [f"{r.patient} · MRN {r.mrn} · {r.stage}" for r in rows]
-        choice, ok = QInputDialog.getItem(
-            self.window, self.tr("Add case to agenda"), self.tr("Case"), items, 0, False
+        dialog = DeferDialog(patient, current, meetings, self.window, title)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def case_files(self) -> list[str]:
+        """Files to import, chosen in the system file dialog."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui.import_dialog import FILE_FILTER
+
+        files, _ = QFileDialog.getOpenFileNames(
+            self.window, self.tr("Import cases"), "", self.tr(FILE_FILTER)
         )
-        return rows[items.index(choice)].id if ok else None
+        return files
 
     def shortcuts(self, rows: list[tuple[str, str]]) -> None:
         dialog = QDialog(self.window)

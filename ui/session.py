@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
+from mdt_app import meetings as meeting_rules
 from mdt_app.store import Store
 from ui.guidance import recommend_case
 from ui.models.agenda_model import AgendaLine, agenda_lines
@@ -27,6 +28,7 @@ class DecisionState:
     editable: bool
     history: list[d.Decision] = field(default_factory=list)  # every record, oldest first
     snapshot: dict | None = None  # the options the decision is judged against
+    read_only_reason: str | None = None  # why it cannot be edited, when that is not deferral
 
     @property
     def signed_decision(self) -> d.Decision | None:
@@ -56,16 +58,24 @@ class MeetingSession(QObject):
     # --- meetings and agenda --------------------------------------------------------------
 
     def meetings(self) -> list[d.Meeting]:
-        return self.store.list_meetings()
+        """What the selector lists: upcoming and recent meetings (and the one shown)."""
+        choices = self.store.meeting_choices(self.today)
+        if self.meeting is not None and all(m.id != self.meeting.id for m in choices):
+            choices.append(self.meeting)
+        return choices
 
     def default_meeting_id(self) -> int | None:
-        """The meeting in progress, else the next planned one, else the newest."""
+        """The meeting in progress, else the next open one, else the latest."""
         meetings = self.meetings()
+        for status in ("in_progress", "planned"):
+            found = [m for m in meetings if m.status == status and m.date >= self.today]
+            if found:
+                return min(found, key=lambda m: (m.date, m.start_time or "")).id
         for status in ("in_progress", "planned"):
             found = [m for m in meetings if m.status == status]
             if found:
-                return min(found, key=lambda m: m.date).id
-        return meetings[0].id if meetings else None
+                return max(found, key=lambda m: m.date).id
+        return max(meetings, key=lambda m: m.date).id if meetings else None
 
     def select_meeting(self, meeting_id: int | None) -> None:
         self.close_case()
@@ -79,10 +89,10 @@ class MeetingSession(QObject):
             self.lines = []
         else:
             meeting_id = self.meeting.id or 0
-            meetings = {m.id: m for m in self.meetings()}
-            self.lines = agenda_lines(
-                self.store.list_cases(meeting_id), self.store.agenda(meeting_id), meetings
-            )
+            items = self.store.agenda(meeting_id)
+            targets = {i.deferred_to_meeting_id for i in items} - {None}
+            meetings = {t: self.store.get_meeting(t) for t in targets}
+            self.lines = agenda_lines(self.store.list_cases(meeting_id), items, meetings)
         self.agendaChanged.emit(self.lines)
 
     def move_item(self, item_id: int, position: int) -> None:
@@ -99,10 +109,6 @@ class MeetingSession(QObject):
         item = self.store.add_to_agenda(self.meeting.id or 0, case_id)  # type: ignore[union-attr]
         self.reload_agenda()
         return item
-
-    def cases_not_on_agenda(self) -> list[d.CaseRow]:
-        on_agenda = {line.item.case_id for line in self.lines}
-        return [row for row in self.store.list_cases() if row.id not in on_agenda]
 
     # --- attendance -----------------------------------------------------------------------
 
@@ -168,6 +174,11 @@ class MeetingSession(QObject):
             state = DecisionState(fresh, True, history, current)
         if item.status == "deferred" and draft is None:
             state.editable = False  # decided at the meeting it was deferred to
+        if state.editable and not meeting_rules.decisions_open(self.meeting, state.decision):
+            state.editable = False  # a closed meeting's minutes are final
+            state.read_only_reason = self.tr(
+                "The meeting is {status}: its decisions are final (defer or amend instead)."
+            ).format(status=self.meeting.status if self.meeting else "")
         self.state = state
         self.decisionChanged.emit(state)
 

@@ -74,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         reading.step(n)
     reading.close()
     with store_for(args, create=True) as store:
+        if args.meeting is not None:
+            from mdt_app.meetings import check_can_queue
+
+            check_can_queue(store.get_meeting(args.meeting))
         report = apply_import(
             store,
             files,

@@ -21,11 +21,13 @@ from mdt_app.store.agenda import AgendaMixin
 from mdt_app.store.base import StoreBase, _operational_message, default_actor, now
 from mdt_app.store.cases import CasesMixin
 from mdt_app.store.decisions import DecisionsMixin
+from mdt_app.store.intake import IntakeMixin
+from mdt_app.store.meeting_admin import MeetingAdminMixin
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class Store(CasesMixin, AgendaMixin, DecisionsMixin):
+class Store(CasesMixin, AgendaMixin, DecisionsMixin, MeetingAdminMixin, IntakeMixin):
     """Cases, meetings, agendas, attendance, decisions, audit log and settings."""
 
 

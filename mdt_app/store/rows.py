@@ -185,6 +185,12 @@ def meeting_from(row: dict) -> d.Meeting:
         chair=row["chair"],
         location=row["location"],
         id=row["id"],
+        start_time=row.get("start_time"),
+        expected_specialties=json.loads(row.get("expected_specialties") or "[]"),
+        series_id=row.get("series_id"),
+        status_reason=row.get("status_reason"),
+        closed_at=moment(row.get("closed_at")),
+        closed_by=row.get("closed_by"),
     )
 
 

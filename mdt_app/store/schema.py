@@ -243,5 +243,8 @@ CREATE TABLE settings (
 """
 
 # Later migrations live in their own modules; importing them registers them in order.
-import mdt_app.store.migrations_exchange  # noqa: E402, F401  (issue 18)
-from mdt_app.store import migrations_consent  # noqa: E402, F401
+from mdt_app.store import (  # noqa: E402, F401
+    migrations_consent,
+    migrations_exchange,
+    migrations_meetings,
+)

@@ -86,13 +86,20 @@ def test_reorder_with_keys_and_drop(qtbot, meeting_window, demo_db):
         assert [i.id for i in store.agenda(meeting_id)][:3] == [last, second, first]
 
 
-def test_add_case_from_another_meeting(qtbot, meeting_window, demo_db):
+def test_add_case_from_another_meeting_is_a_search(qtbot, meeting_window, demo_db):
+    """Ctrl+N is the patient search, never a list of the whole archive; Enter queues."""
     window = meeting_window
-    candidates = window.session.cases_not_on_agenda()
+    on_agenda = {line.item.case_id for line in window.session.lines}
+    candidates = [r for r in window.store.list_cases() if r.id not in on_agenda]
     assert candidates
-    window.prompts.answers["case"] = candidates[0].id
     count = window.agenda.model.rowCount()
     press(qtbot, window, Qt.Key.Key_N, CTRL)
+    field = window.findChild(object, "patientSearch")
+    assert QApplication.focusWidget() is field
+    qtbot.keyClicks(field, candidates[0].mrn)
+    qtbot.waitUntil(window.patient_search.is_open, timeout=3000)
+    assert window.patient_search.model.row_object(0).row.id == candidates[0].id
+    qtbot.keyClick(field, Qt.Key.Key_Return)
     assert window.agenda.model.rowCount() == count + 1
     assert window.agenda.current_line().item.case_id == candidates[0].id
 

@@ -38,13 +38,18 @@ class ScriptedPrompts(Prompts):
         answer = self.answers["chair"]
         return default if answer == "default" else answer
 
-    def defer(self, meetings):
-        self.asked.append(("defer", tuple(meetings)))
-        return self.answers["defer"]
+    def defer_case(self, patient, current, meetings, title=None):
+        from ui.widgets.defer_dialog import DeferChoice
 
-    def pick_case(self, rows):
-        self.asked.append(("case", tuple(rows)))
-        return self.answers["case"]
+        self.asked.append(("defer", tuple(meetings)))
+        answer = self.answers["defer"]
+        if isinstance(answer, tuple):  # (meeting id, reason)
+            return DeferChoice(answer[1], meeting_id=answer[0])
+        return answer
+
+    def case_files(self):
+        self.asked.append(("files", ()))
+        return self.answers.get("files") or []
 
     def shortcuts(self, rows):
         self.asked.append(("shortcuts", tuple(rows)))

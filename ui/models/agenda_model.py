@@ -112,6 +112,8 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         super().__init__(parent)
         self.today = today or date.today()
         self.current_item_id: int | None = None
+        # Only a meeting held today has a case "under discussion" (set by the window).
+        self.live = True
 
     def set_current(self, item_id: int | None) -> None:
         """Mark the case under discussion; only its row and the previous one change."""
@@ -127,7 +129,7 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         return -1
 
     def status_text(self, line: AgendaLine) -> str:
-        symbol, words = STATUS_TEXT[line.status(self.current_item_id)]
+        symbol, words = STATUS_TEXT[line.status(self.current_item_id if self.live else None)]
         return f"{symbol} {self.tr(words)}"
 
     def display(self, line: AgendaLine, column: int) -> str:

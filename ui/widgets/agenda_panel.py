@@ -20,6 +20,8 @@ from ui.models.agenda_model import AgendaLine, AgendaTableModel
 from ui.models.base import OBJECT_ROLE
 from ui.widgets.common import label, restyle, table_view
 
+FIND_MEETING = -1  # the selector's last entry: opens the meeting finder
+
 
 class QuorumIndicator(QWidget):
     """'✔ Quorate' or '✘ Not quorate: …': symbol, words and border, not colour alone."""
@@ -49,6 +51,7 @@ class QuorumIndicator(QWidget):
 
 class AgendaPanel(QWidget):
     meetingSelected = Signal(int)
+    findMeetingRequested = Signal()
     itemSelected = Signal(int)  # agenda item id
     addCaseRequested = Signal()
     deferRequested = Signal()
@@ -128,29 +131,52 @@ class AgendaPanel(QWidget):
         self.meetings.blockSignals(True)
         self.meetings.clear()
         for m in meetings:
-            self.meetings.addItem(f"{m.date.isoformat()} · {m.title}", m.id)
+            when = f" {m.start_time}" if m.start_time else ""
+            mark = {"closed": " ✔", "cancelled": " ✘"}.get(m.status, "")
+            self.meetings.addItem(f"{m.date.isoformat()}{when} · {m.title}{mark}", m.id)
             self.meetings.setItemData(
                 self.meetings.count() - 1, m.title, Qt.ItemDataRole.ToolTipRole
             )
+        # The list holds upcoming and recent meetings; older ones are found by date or title.
+        if meetings:
+            self.meetings.insertSeparator(self.meetings.count())
+            self.meetings.addItem(self.tr("Find an older meeting…"), FIND_MEETING)
+        self.meetings.setPlaceholderText(self.tr("no meeting yet"))
         index = self.meetings.findData(selected)
-        self.meetings.setCurrentIndex(max(index, 0))
+        self.meetings.setCurrentIndex(max(index, 0) if meetings else -1)
+        self._shown_index = self.meetings.currentIndex()
         self.meetings.blockSignals(False)
 
     def show_meeting(self, meeting: d.Meeting | None) -> None:
         if meeting is None:
-            self.details.setText(self.tr("No meeting: import cases or create a demo database."))
+            self.details.setText(self.tr("No meeting yet: create one (Ctrl+Shift+N)."))
             return
         status = {"planned": self.tr("planned"), "in_progress": self.tr("in progress"),
-                  "closed": self.tr("closed")}.get(meeting.status, meeting.status)  # fmt: skip
+                  "closed": self.tr("closed"), "cancelled": self.tr("cancelled")}.get(
+            meeting.status, meeting.status)  # fmt: skip
         parts = [status]
+        if meeting.start_time:
+            parts.append(meeting.start_time)
         if meeting.chair:
             parts.append(self.tr("chair {name}").format(name=meeting.chair))
         if meeting.location:
             parts.append(meeting.location)
+        if meeting.status_reason:
+            parts.append(meeting.status_reason)
+        if meeting.expected_specialties:
+            parts.append(self.tr("expected: {who}").format(
+                who=", ".join(meeting.expected_specialties)))  # fmt: skip
         self.details.setText(" · ".join(parts))
 
     def _meeting_changed(self, index: int) -> None:
         meeting_id = self.meetings.itemData(index)
+        if meeting_id == FIND_MEETING:
+            self.meetings.blockSignals(True)
+            self.meetings.setCurrentIndex(getattr(self, "_shown_index", 0))
+            self.meetings.blockSignals(False)
+            self.findMeetingRequested.emit()
+            return
+        self._shown_index = index
         if meeting_id is not None:
             self.meetingSelected.emit(int(meeting_id))
 

@@ -246,7 +246,9 @@ class DecisionForm(QWidget):
                 version=x.guideline_version or "",
             )
         if not state.editable:
-            return self.tr("Deferred to another meeting: record the decision there.")
+            return state.read_only_reason or self.tr(
+                "Deferred to another meeting: record the decision there."
+            )
         if x.id is None:
             return self.tr("New decision: saved automatically as you type.")
         saved = x.updated_at.strftime("%H:%M:%S") if x.updated_at else ""

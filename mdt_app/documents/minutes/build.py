@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from mdt_app import domain as d
 from mdt_app.decision_rules import deviation, quorum
 from mdt_app.documents.minutes import content as c
+from mdt_app.documents.minutes.consent import consent_fact, excluded_from_pseudonymised
 from mdt_app.documents.minutes.facts import coded_facts, key_facts
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ def _entry(
         urgent=case.referral.urgent,
         stage=stage,
         stage_basis=basis,
-        facts=key_facts(case),
+        facts=(*key_facts(case), consent_fact(case.consent)),
+        registry_refused=excluded_from_pseudonymised(case.consent),
         coded=coded_facts(case),
         options=options,
         decision=_record(effective, options) if effective else None,

@@ -115,6 +115,7 @@ class AgendaEntry:
     superseded: tuple[DecisionRecord, ...]  # earlier signed decisions it amends
     draft: DecisionRecord | None  # an unsigned draft, flagged as such
     case: d.Case | None = None  # the whole case, for the FHIR export's clinical resources
+    registry_refused: bool = False  # left out of pseudonymised minutes (see consent.py)
 
     @property
     def status_label(self) -> str:
@@ -150,6 +151,7 @@ class MeetingMinutes:
     generated_by: str
     pseudonymised: bool = False
     database_uuid: str = ""  # names exported resource ids (UUIDv5), see exchange.records
+    withheld: int = 0  # cases left out of pseudonymised minutes: registry use refused
 
     @property
     def summary(self) -> Summary:

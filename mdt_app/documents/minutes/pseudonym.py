@@ -78,8 +78,11 @@ class Pseudonymiser:
 
 
 def pseudonymise_minutes(minutes: MeetingMinutes, p: Pseudonymiser) -> MeetingMinutes:
-    """The same minutes with every patient's name, MRN and birth date replaced or dropped."""
-    return replace(minutes, items=tuple(_entry(e, p) for e in minutes.items), pseudonymised=True)
+    """The same minutes with every patient's name, MRN and birth date replaced or dropped;
+    cases whose patient refused registry use are left out."""
+    kept = tuple(_entry(e, p) for e in minutes.items if not e.registry_refused)
+    withheld = len(minutes.items) - len(kept)
+    return replace(minutes, items=kept, pseudonymised=True, withheld=withheld)
 
 
 def _entry(e: AgendaEntry, p: Pseudonymiser) -> AgendaEntry:

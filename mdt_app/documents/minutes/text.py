@@ -56,6 +56,8 @@ def header_rows(m: c.MeetingMinutes) -> Rows:
     rows.append(("Minutes produced", [f"{moment(m.generated_at)} by {m.generated_by}"]))
     if m.pseudonymised:
         rows.append(("Pseudonymised", ["patient names and MRNs replaced by pseudonyms"]))
+        if m.withheld:
+            rows.append(("Left out", [f"{m.withheld} case(s): the patient refused registry use"]))
     return rows
 
 

@@ -1,0 +1,128 @@
+"""Referrals entered by hand, unfinished referral forms, and corrections of a patient's
+identity. A form is checked by the same mdt-case/1 reader `mdt-app import` uses
+(`mdt_app.intake.case_from_form`); this module only stores what passed."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from mdt_app import domain as d
+from mdt_app.errors import NotFound, ValidationError
+from mdt_app.store import rows
+from mdt_app.store.base import StoreBase, now
+
+
+class IntakeMixin(StoreBase):
+    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+
+        def get_case(self, case_id: int) -> d.Case: ...
+        def get_meeting(self, meeting_id: int) -> d.Meeting: ...
+        def _add_to_agenda(self, meeting_id: int, case_id: int) -> d.AgendaItem: ...
+
+    def patient_by_mrn(self, mrn: str) -> d.Patient | None:
+        found = self.query("SELECT * FROM patients WHERE mrn = ?", [mrn.strip()])
+        return rows.patient_from(found[0]) if found else None
+
+    def get_patient(self, patient_id: int) -> d.Patient:
+        found = self.query("SELECT * FROM patients WHERE id = ?", [patient_id])
+        if not found:
+            raise NotFound(f"no patient with id {patient_id}")
+        return rows.patient_from(found[0])
+
+    def add_referral(
+        self, case: d.Case, *, meeting_id: int | None, patient_id: int | None = None
+    ) -> int:
+        """Store a referral entered by hand as a NEW case: of a new patient, or (with
+        ``patient_id``) of a known one; queue it on ``meeting_id``. Returns the case id."""
+        if meeting_id is not None:
+            meeting = self.get_meeting(meeting_id)
+            if meeting.status not in ("planned", "in_progress"):
+                raise ValidationError(f"meeting {meeting_id} is {meeting.status}; choose another")
+        mrn = case.patient.mrn.strip()
+        holder = self.patient_by_mrn(mrn)
+        if patient_id is None and holder is not None:
+            raise ValidationError(
+                f"MRN {mrn} already belongs to {holder.display_name}: choose them as a known "
+                "patient to add a new case"
+            )
+        if patient_id is not None:
+            known = self.get_patient(patient_id)
+            if known.mrn != mrn:
+                raise ValidationError(
+                    f"the form's MRN {mrn} is not {known.display_name}'s ({known.mrn}); "
+                    "correct the identity with 'Edit patient identity'"
+                )
+        stamp = now().isoformat()
+        with self.atomic():
+            if patient_id is None:
+                patient_id = self.insert(
+                    "patients",
+                    {**rows.patient_row(case.patient), "created_at": stamp, "updated_at": stamp},
+                )
+            case_id = self.insert(
+                "cases",
+                {**rows.case_row(case), "patient_id": patient_id, "created_at": stamp,
+                 "updated_at": stamp},
+            )  # fmt: skip
+            for study in case.imaging:
+                self.insert("imaging", {**rows.imaging_row(study), "case_id": case_id})
+            for lab in case.labs:
+                self.insert("labs", {**rows.lab_row(lab), "case_id": case_id})
+            self.audit(
+                "enter_referral",
+                "case",
+                case_id,
+                {"mrn": mrn, "patient_id": patient_id, "meeting_id": meeting_id},
+            )
+            if meeting_id is not None:
+                self._add_to_agenda(meeting_id, case_id)
+            self.db.execute("DELETE FROM intake_drafts WHERE actor = ?", [self.actor])
+        return case_id
+
+    # --- the unfinished form ------------------------------------------------------------
+
+    def save_intake_draft(self, form: dict) -> None:
+        """Keep the referral form as typed (one per user; not an audited record)."""
+        with self.atomic():
+            self.db.execute(
+                "INSERT INTO intake_drafts (actor, saved_at, form) VALUES (?, ?, ?)"
+                " ON CONFLICT(actor) DO UPDATE SET saved_at = excluded.saved_at,"
+                " form = excluded.form",
+                [self.actor, now().isoformat(), json.dumps(form, ensure_ascii=False)],
+            )
+
+    def intake_draft(self) -> dict | None:
+        found = self.query("SELECT form FROM intake_drafts WHERE actor = ?", [self.actor])
+        return json.loads(found[0]["form"]) if found else None
+
+    def discard_intake_draft(self) -> None:
+        with self.atomic():
+            self.db.execute("DELETE FROM intake_drafts WHERE actor = ?", [self.actor])
+
+    # --- identity -----------------------------------------------------------------------
+
+    def edit_identity(self, patient: d.Patient, reason: str) -> dict:
+        """Correct a patient's name, birth date, sex, language or MRN (``patient.id``
+        names them); audited with every change and the reason. Returns the changes."""
+        from mdt_app.intake import checked_identity
+
+        if not reason.strip():
+            raise ValidationError("correcting a patient's identity needs a reason")
+        before = self.get_patient(patient.id or 0)
+        new = checked_identity(patient)
+        holder = self.patient_by_mrn(new.mrn)
+        if holder is not None and holder.id != before.id:
+            raise ValidationError(f"MRN {new.mrn} already belongs to {holder.display_name}")
+        old_row, new_row = rows.patient_row(before), rows.patient_row(new)
+        changes = {k: {"from": old_row[k], "to": v} for k, v in new_row.items() if old_row[k] != v}
+        if not changes:
+            return {}
+        with self.atomic():
+            self.db.table("patients").update(
+                before.id or 0, {**new_row, "updated_at": now().isoformat()}
+            )
+            self.audit(
+                "edit_identity", "patient", before.id, {"changes": changes, "reason": reason}
+            )
+        return changes
