@@ -138,4 +138,24 @@ QPlainTextEdit[readOnly="true"], QLineEdit[readOnly="true"] {{ background: #f1f3
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
 QWidget[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
 QStatusBar {{ color: {MUTED}; }}
+QFrame[group="care"] {{ border: 2px solid {MUTED}; }}
+QLabel[role="groupTitle"][group="care"] {{ color: {INK}; }}
+QWidget[role="optionRow"] {{ border: 3px solid transparent; border-radius: 4px; }}
+QWidget[role="optionRow"][focused="true"] {{ border: 3px solid {ACCENT}; background: #dbe7f7; }}
+QCheckBox:focus {{ outline: none; }}
+QCheckBox::indicator:focus {{ border: 2px solid {ACCENT}; }}
+QLabel[role="sources"] {{ color: {MUTED}; font-size: {pt(BASE_POINTS * 0.9)}; }}
+QLabel[role="unverifiedMark"] {{
+    color: {MISSING}; font-size: {pt(BASE_POINTS * 0.85)}; border: 1px dotted {MISSING};
+    border-radius: 3px; padding: 0 3px;
+}}
+QWidget#presentationBar {{ background: {INK}; }}
+QWidget#presentationBar QLabel {{ color: white; }}
+QLabel[role="presentPosition"] {{ font-size: {pt(15)}; font-weight: bold; }}
+QLabel[role="presentNext"] {{ font-size: {pt(13)}; }}
+QLabel[role="presentHint"] {{ font-size: {pt(9)}; color: #c5ccd5; }}
+*:focus {{ outline: 2px solid {ACCENT}; }}
+QPlainTextEdit:focus, QLineEdit:focus, QSpinBox:focus, QComboBox:focus, QTableView:focus {{
+    border: 2px solid {ACCENT};
+}}
 """

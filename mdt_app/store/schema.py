@@ -244,3 +244,4 @@ CREATE TABLE settings (
 
 # Later migrations live in their own modules; importing them registers them in order.
 from mdt_app.store import migrations_consent  # noqa: E402, F401
+from mdt_app.store import migrations_sign_off  # noqa: E402, F401  (issue 14)

@@ -129,7 +129,7 @@ def test_help_lists_the_shortcuts(qtbot, meeting_window):
     press(qtbot, meeting_window, Qt.Key.Key_F1)
     kind, rows = meeting_window.prompts.asked[-1]
     keys = dict(rows)
-    assert kind == "shortcuts"
+    assert kind == "manual"
     assert {"Alt+Down", "Alt+Up", "Alt+O", "Alt+D", "Ctrl+Shift+S", "F5 / Ctrl+Shift+P"} <= set(
         keys
     )
