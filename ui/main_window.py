@@ -90,7 +90,7 @@ class MainWindow(QMainWindow, MeetingTasks):
         self.case_splitter.addWidget(scrolled(self.summary, "summaryScroll"))
         self.case_splitter.addWidget(scrolled(self.options, "optionsScroll"))
         self.case_splitter.addWidget(self.decision)
-        self.case_splitter.setSizes([400, 370, 276])
+        self.case_splitter.setSizes([380, 370, 276])
         case_area = QWidget()
         case_area.setObjectName("caseArea")
         column = QVBoxLayout(case_area)
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow, MeetingTasks):
         self.main_splitter.addWidget(self.agenda)
         self.main_splitter.addWidget(case_area)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([320, 1046])
+        self.main_splitter.setSizes([340, 1026])
         self.setCentralWidget(self.main_splitter)
         self.splitters = {"main": self.main_splitter, "case": self.case_splitter}
 
@@ -310,10 +310,13 @@ class MainWindow(QMainWindow, MeetingTasks):
     def set_presentation(self, on: bool) -> None:
         """Full screen and large type for the projector; menus, toolbar, agenda and
         editing controls fold away (the keys still walk the agenda and decide)."""
-        self.setStyleSheet(theme.stylesheet(theme.PRESENTATION_SCALE if on else 1.0))
+        self.presentation.set_active(on)
+        screen = self.screen()
+        height = screen.geometry().height() if screen else 768
+        self.setStyleSheet(theme.stylesheet(theme.presentation_scale(height) if on else 1.0))
         self.settings.presentation_mode = on
         self.actions["showAgendaAction"].setChecked(not on)
-        self.presentation.set_active(on)
+        self.options.set_presenting(on)
         self._show_position()
         if on and QApplication.focusWidget() is None:
             self.options.setFocus()

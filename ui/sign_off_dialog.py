@@ -84,6 +84,8 @@ class SignOffDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self._layout()
+        # Keyboard first: type the reason if one is needed, else Enter signs as prefilled.
+        (self.reason if summary.exceptions else self.name).setFocus()
 
     def _layout(self) -> None:
         content = QWidget()
@@ -114,10 +116,6 @@ class SignOffDialog(QDialog):
         )
         present = "\n".join(s.attendance) or self.tr("nobody recorded as present")
         self._section(body, self.tr("Present"), present, "signOffAttendance")
-        quorum = label(
-            s.quorum, "signed" if s.quorate else "warning", wrap=True, name="signOffQuorum"
-        )
-        body.addWidget(quorum)
         scroll = QScrollArea()
         scroll.setObjectName("signOffScroll")
         scroll.setWidgetResizable(True)
@@ -126,6 +124,8 @@ class SignOffDialog(QDialog):
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        role = "signed" if s.quorate else "warning"
+        layout.addWidget(label(s.quorum, role, wrap=True, name="signOffQuorum"))
         if s.exceptions:
             needs = "\n".join(f"✘ {e}" for e in s.exceptions)
             text = self.tr("{needs}\nThe chair may sign only with a recorded reason:")
@@ -141,7 +141,16 @@ class SignOffDialog(QDialog):
             label(self.tr("A signed decision is read-only; changes become amendments."), "muted")
         )
         layout.addWidget(self.buttons)
+        self._content, self._scroll = content, scroll
         self._fit(content, scroll)
+
+    def showEvent(self, event) -> None:
+        # Fit again once the window's stylesheet has been applied (type sizes change).
+        self.ensurePolished()
+        for widget in self._content.findChildren(QWidget):
+            widget.ensurePolished()
+        self._fit(self._content, self._scroll)
+        super().showEvent(event)
 
     def _section(self, body: QVBoxLayout, title: str, text: str, name: str) -> None:
         body.addWidget(label(title, "sectionTitle"))
@@ -150,15 +159,17 @@ class SignOffDialog(QDialog):
     def _fit(self, content: QWidget, scroll: QScrollArea) -> None:
         """As tall as its content, up to most of the screen (then the content scrolls)."""
         self.setMinimumWidth(MIN_WIDTH)
-        content.setMinimumWidth(MIN_WIDTH - 40)
-        content.adjustSize()
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        cap = int(screen.availableGeometry().height() * 0.9) if screen else 900
-        others = 260 if self.summary.exceptions else 150
-        wanted = content.heightForWidth(MIN_WIDTH - 40)
+        inner = MIN_WIDTH - 40
+        content.setMinimumWidth(inner)
+        wanted = content.heightForWidth(inner - 20) + 8  # room for a scroll bar
         if wanted <= 0:
             wanted = content.sizeHint().height()
-        scroll.setMinimumHeight(min(wanted + 4, max(cap - others, 200)))
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        cap = int(screen.availableGeometry().height() * 0.9) if screen else 900
+        scroll.setMinimumHeight(0)
+        layout = self.layout()
+        others = layout.totalHeightForWidth(MIN_WIDTH) - scroll.sizeHint().height()
+        scroll.setMinimumHeight(min(wanted + 4, max(cap - others, 160)))
         self.adjustSize()
 
     def _accept(self) -> None:

@@ -30,6 +30,12 @@ MISSING = "#8a5a00"
 MISSING_BG = "#fff4d6"
 
 
+def presentation_scale(screen_height: int) -> float:
+    """Type scale for the projector: 1.4 on a 768-line screen, larger on taller ones
+    (about 1.8 at 1080), so the back of the room reads the same size of letters."""
+    return round(PRESENTATION_SCALE * max(1.0, screen_height / 768) ** 0.75, 2)
+
+
 def load_fonts(app: QApplication) -> None:
     """Use the shipped DejaVu Sans (it has every symbol the window draws)."""
     try:

@@ -113,7 +113,11 @@ def test_presentation_mode_is_remembered(qtbot, demo_db):
     base = window.styleSheet()
     press(qtbot, window, Qt.Key.Key_F5)
     assert window.actions["presentationAction"].isChecked()
-    assert window.styleSheet() != base and "14.0pt" in window.styleSheet()
+    from ui import theme
+
+    scale = theme.presentation_scale(window.screen().geometry().height())
+    assert scale >= theme.PRESENTATION_SCALE
+    assert window.styleSheet() != base and f"{10 * scale:.1f}pt" in window.styleSheet()
     assert not window.agenda.isVisible()  # folded away for the room
     press(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # still walks
     assert window.session.item.id == window.agenda.model.row_object(1).item_id

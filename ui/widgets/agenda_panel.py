@@ -138,9 +138,12 @@ class AgendaPanel(QWidget):
         """Set the fixed column widths once for the current type size."""
         metrics = self.queue.fontMetrics()
         pad = 18
+        # Wide enough for the common statuses; a rarer longer one ("not discussed") is
+        # elided, with its words in the tooltip.
         widest_status = max(
-            metrics.horizontalAdvance(self.model.status_text_for(key)) for key in STATUS_TEXT
-        )
+            metrics.horizontalAdvance(self.model.status_text_for(key))
+            for key in STATUS_TEXT if key != "not_discussed"
+        )  # fmt: skip
         widths = {
             AgendaTableModel.POSITION: metrics.horizontalAdvance("99") + pad,
             AgendaTableModel.STAGE: metrics.horizontalAdvance("Stage") + pad,

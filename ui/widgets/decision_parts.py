@@ -106,6 +106,7 @@ class ActionsEditor(QWidget):
         super().__init__(parent)
         self.model = ActionsTableModel(self, editable=True)
         self.view = table_view("actionsTable", self.tr("Actions"))
+        self.view.setTabKeyNavigation(True)  # an edited table: Tab goes to the next cell
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(ActionsTableModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)

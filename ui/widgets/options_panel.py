@@ -139,7 +139,7 @@ class OptionRow(QWidget):
         sources = option.get("sources") or []
         notes += tuple(s for s in sources if "unverified" in s.lower())
         self.rationale.setText(rationale)
-        self.unverified.setText(self.tr("ⓘ unverified") if notes else "")
+        self.unverified.setText(self.tr("◇ unverified") if notes else "")
         self.unverified.setToolTip(
             self.tr("Not checked against the primary text:\n{notes}").format(
                 notes="\n".join(f"• {n}" for n in notes)
@@ -188,11 +188,12 @@ class OptionRow(QWidget):
             self.box.setChecked(on)
             self.box.blockSignals(False)
 
-    def set_editable(self, on: bool) -> None:
+    def set_editable(self, on: bool, presenting: bool = False) -> None:
         if self.box is not None:
             self.box.setEnabled(on)
         if self.add_button is not None:
-            self.add_button.setVisible(on)  # a signed decision offers no "+ Action"
+            # A signed decision offers no "+ Action"; nor does the projected screen.
+            self.add_button.setVisible(on and not presenting)
 
 
 class OptionGroup(QFrame):
@@ -241,6 +242,8 @@ class OptionsPanel(QWidget):
         self.pool: dict[tuple[str, str], OptionRow] = {}
         # Asked before a not-recommended option is ticked (the window sets it).
         self.confirm: Callable[[str], bool] | None = None
+        self.presenting = False
+        self._editable = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(6)
@@ -262,6 +265,7 @@ class OptionsPanel(QWidget):
     ) -> None:
         """Show a Recommendation.as_dict(); ``picked`` codes are ticked."""
         self.rows = {}
+        self._editable = editable
         snapshot = snapshot or {}
         guideline = snapshot.get("guideline") or {}
         if guideline.get("id"):
@@ -280,7 +284,20 @@ class OptionsPanel(QWidget):
         self.warnings.setVisible(bool(warnings))
         for name, symbol, words in GROUPS:
             self._fill(name, symbol, words, self._options_of(snapshot, name), set(picked), editable)
+        self._chain_tab_order()
         self.setAccessibleDescription(self.summary())
+
+    def _chain_tab_order(self) -> None:
+        """Tab walks the options in the order shown, one stop each (rows are pooled, so
+        their creation order is not the display order)."""
+        stops = []
+        for name, _symbol, _words in GROUPS:
+            for row in self.groups[name].shown:
+                stop = row.box if row.box is not None else row.add_button
+                if stop is not None:
+                    stops.append(stop)
+        for before, after in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     @staticmethod
     def _options_of(snapshot: dict, group: str) -> list[dict]:
@@ -305,7 +322,7 @@ class OptionsPanel(QWidget):
             row = self._row(name, option["code"])
             row.set_option(option)
             row.set_picked(option["code"] in picked)
-            row.set_editable(editable)
+            row.set_editable(editable, self.presenting)
             box.rows.insertWidget(position + 1, row)  # after the "none" line
             row.show()  # at once: the chair may pick it before the next event-loop turn
             box.shown.append(row)
@@ -337,6 +354,12 @@ class OptionsPanel(QWidget):
         if row is not None:
             sources = list(row.option.get("sources") or [])
             self.citationRequested.emit(row.option["title"], sources, index)
+
+    def set_presenting(self, on: bool) -> None:
+        """Presentation mode hides the editing buttons ("+ Action"); ticking stays."""
+        self.presenting = on
+        for row in self.rows.values():
+            row.set_editable(self._editable, on)
 
     def pick_boxes(self) -> list[QCheckBox]:
         return [row.box for row in self.rows.values() if row.box is not None]
