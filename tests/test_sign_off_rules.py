@@ -81,3 +81,25 @@ def test_reason_appears_in_the_minutes(empty_meeting_item):
     line = rows["Sign-off exception"][0]
     assert "without a quorum" in line and "outside the meeting's day" in line
     assert "chair signed next morning" in line
+
+
+def test_follow_up_in_weeks_and_the_exception_reach_every_export(empty_meeting_item):
+    from mdt_app.documents.care_programme_content import care_programme_for
+    from mdt_app.documents.minutes.csv import item_row
+    from mdt_app.documents.minutes.text import follow_up_line
+
+    store, meeting_id, item = empty_meeting_item
+    draft = store.save_draft(_draft(item, follow_up_weeks=6, follow_up_months=2))
+    store.sign_decision(draft.id, "Dr Chair", exception_reason="no quorum: urgent airway",
+                        today=MEETING_DAY)  # fmt: skip
+    minutes = build_minutes(store, meeting_id)
+    entry = minutes.items[0]
+    assert follow_up_line(entry.decision).startswith("every 6 weeks")
+    row = item_row(minutes, entry)
+    assert row["follow_up_weeks"] == "6" and row["sign_off_exception"] == "not_quorate"
+    assert row["sign_off_reason"] == "no quorum: urgent airway"
+    assert rules.follow_up_interval(store.get_decision(draft.id)) == "every 6 weeks"
+    case, decision = store.get_case(item.case_id), store.get_decision(draft.id)
+    meeting = store.get_meeting(meeting_id)
+    programme = care_programme_for(case, decision, meeting, None, today=MEETING_DAY)
+    assert "about every 6 weeks" in str(programme)
