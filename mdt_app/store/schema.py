@@ -243,5 +243,7 @@ CREATE TABLE settings (
 """
 
 # Later migrations live in their own modules; importing them registers them in order.
-from mdt_app.store import migrations_consent  # noqa: E402, F401
-from mdt_app.store import migrations_sign_off  # noqa: E402, F401  (issue 14)
+from mdt_app.store import (  # noqa: E402
+    migrations_consent,  # noqa: F401
+    migrations_sign_off,  # noqa: F401  (issue 14)
+)
