@@ -311,6 +311,11 @@ def test_lab_values_are_rounded_per_test_and_chart_titles_not_cut(qtbot, meeting
     model.set_rows([d.LabResult(date(2026, 11, 1), "Haemoglobin", 137.25, "g/L", 120, 160)])
     assert model.data(model.index(0, LabsTableModel.VALUE)) == "137 g/L"
     w = meeting_window
+    s = w.summary
+    assert (
+        s.labs.mapTo(s, s.labs.rect().topLeft()).y()
+        < s.trends.mapTo(s, s.trends.rect().topLeft()).y()
+    )
     for chart in w.summary.trends.charts:
         font = chart.font()
         font.setBold(True)

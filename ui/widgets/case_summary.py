@@ -168,10 +168,11 @@ class CaseSummary(QWidget):
         layout.addWidget(self.facts)
         layout.addWidget(label(self.tr("Imaging (newest first)"), "sectionTitle", wrap=True))
         layout.addWidget(self.imaging)
-        layout.addWidget(label(self.tr("Lab trends"), "sectionTitle", wrap=True))
-        layout.addWidget(self.trends)
+        # The table first: today's values are what the meeting reads; the trends follow.
         layout.addWidget(label(self.tr("Lab results (▲ high, ▼ low)"), "sectionTitle", wrap=True))
         layout.addWidget(self.labs)
+        layout.addWidget(label(self.tr("Lab trends"), "sectionTitle", wrap=True))
+        layout.addWidget(self.trends)
         layout.addStretch(1)
         for view in (self.imaging, self.labs):
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
