@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Literal
 
 from mdt_app import domain as d
 
@@ -64,48 +66,143 @@ CARE_FRAMEWORK = frozenset(
     {"GOALS_OF_CARE", "PALLIATIVE_CARE", "ADVANCE_DIRECTIVE", "THYROID_HORMONE_REPLACEMENT"}
 )
 
+DeviationKind = Literal["not_recommended", "no_recommended_treatment"]
+ProblemKind = Literal[
+    "nothing_decided", "deviation_without_reason", "no_guideline_version", "follow_up_range",
+    "action_without_description", "amendment_without_reason",
+]  # fmt: skip
+ExceptionKind = Literal["not_quorate", "not_meeting_day"]
 
-def deviation(decision: d.Decision, snapshot: dict | None) -> str | None:
-    """Why this plan departs from the guideline, or None when it follows it.
+
+def titles_in(snapshot: dict | None) -> dict[str, str]:
+    """code -> title over the four lists of a Recommendation.as_dict() snapshot."""
+    out: dict[str, str] = {}
+    for name in d.OPTION_LISTS:
+        for option in (snapshot or {}).get(name) or []:
+            out.setdefault(option["code"], option.get("title") or option["code"])
+    return out
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """How a plan departs from the guideline: the options concerned, in clinicians' words."""
+
+    kind: DeviationKind
+    codes: tuple[str, ...]
+    titles: tuple[str, ...]
+
+    def __str__(self) -> str:
+        listed = ", ".join(self.titles)
+        if self.kind == "not_recommended":
+            return f"the plan includes a not-recommended option: {listed}"
+        return f"the plan includes none of the recommended treatments: {listed}"
+
+
+def deviation(decision: d.Decision, snapshot: dict | None) -> Deviation | None:
+    """How this plan departs from the guideline, or None when it follows it.
 
     A plan deviates when it includes a not-recommended option, or when it takes none of
     the recommended options. Where the guideline recommends management beyond the care
     framework given to everyone (goals of care, palliative care, advance directive,
-    thyroid hormone), the plan must take at least one of those.
+    thyroid hormone), the plan must take at least one of those: the missing treatments
+    are named.
     """
     if not snapshot:
         return None
+    titles = titles_in(snapshot)
     chosen = set(decision.chosen_options)
     not_recommended = {o["code"] for o in snapshot.get("not_recommended", [])}
-    recommended = {o["code"] for o in snapshot.get("recommended", [])}
-    against = sorted(chosen & not_recommended)
+    recommended = [o["code"] for o in snapshot.get("recommended", [])]
+    against = [c for c in decision.chosen_options if c in not_recommended]
     if against:
-        return "the plan includes not-recommended option(s): " + ", ".join(against)
-    expected = (recommended - CARE_FRAMEWORK) or recommended
-    if expected and not chosen & expected:
-        return (
-            "the plan includes none of the recommended options ("
-            + ", ".join(sorted(expected))
-            + ")"
+        return Deviation("not_recommended", tuple(against), tuple(titles[c] for c in against))
+    expected = [c for c in recommended if c not in CARE_FRAMEWORK] or recommended
+    if expected and not chosen & set(expected):
+        return Deviation(
+            "no_recommended_treatment", tuple(expected), tuple(titles[c] for c in expected)
         )
     return None
 
 
-def sign_off_problems(decision: d.Decision) -> list[str]:
+@dataclass(frozen=True)
+class SignOffProblem:
+    """One thing that stops a decision from being signed off."""
+
+    kind: ProblemKind
+    detail: str = ""
+    deviation: Deviation | None = None
+
+    def __str__(self) -> str:
+        return {
+            "nothing_decided": "choose at least one option or write the plan",
+            "deviation_without_reason": (
+                f"a reason for the deviation is required ({self.deviation})"
+            ),
+            "no_guideline_version": (
+                "the guideline version the decision was made against is missing"
+            ),
+            "follow_up_range": "the follow-up interval must be 1 to 60 months (or 1 to 26 weeks)",
+            "action_without_description": f"action {self.detail} has no description",
+            "amendment_without_reason": "an amendment needs a reason",
+        }[self.kind]
+
+
+def sign_off_problems(decision: d.Decision) -> list[SignOffProblem]:
     """What stops this decision from being signed off (empty when it can be)."""
     problems = []
     if not decision.chosen_options and not decision.plan_text.strip():
-        problems.append("choose at least one option or write the plan")
+        problems.append(SignOffProblem("nothing_decided"))
     why = deviation(decision, decision.options_snapshot)
     if why and not (decision.deviation_reason or "").strip():
-        problems.append(f"a reason for the deviation is required ({why})")
+        problems.append(SignOffProblem("deviation_without_reason", deviation=why))
     if not decision.guideline_version:
-        problems.append("the guideline version the decision was made against is missing")
-    if not 1 <= decision.follow_up_months <= 60:
-        problems.append("the follow-up interval must be 1 to 60 months")
+        problems.append(SignOffProblem("no_guideline_version"))
+    weeks = decision.follow_up_weeks
+    if not 1 <= decision.follow_up_months <= 60 or (weeks is not None and not 1 <= weeks <= 26):
+        problems.append(SignOffProblem("follow_up_range"))
     for i, action in enumerate(decision.actions, start=1):
         if not action.description.strip():
-            problems.append(f"action {i} has no description")
+            problems.append(SignOffProblem("action_without_description", str(i)))
     if decision.amends_decision_id and not (decision.amendment_reason or "").strip():
-        problems.append("an amendment needs a reason")
+        problems.append(SignOffProblem("amendment_without_reason"))
     return problems
+
+
+@dataclass(frozen=True)
+class SignOffException:
+    """A condition under which the chair may sign off only with a recorded reason."""
+
+    kind: ExceptionKind
+    detail: str
+
+    def __str__(self) -> str:
+        if self.kind == "not_quorate":
+            return f"the meeting is not quorate ({self.detail})"
+        return f"signed outside the meeting's day ({self.detail})"
+
+
+def sign_off_exceptions(quorum: Quorum, meeting_day: date, today: date) -> list[SignOffException]:
+    """Why signing off now needs a recorded reason (empty: a normal sign-off).
+
+    A decision is the MDT's: it is signed at a quorate meeting, on the meeting's day.
+    """
+    found = []
+    if not quorum.quorate:
+        found.append(SignOffException("not_quorate", "; ".join(quorum.missing)))
+    if today != meeting_day:
+        found.append(
+            SignOffException(
+                "not_meeting_day",
+                f"meeting on {meeting_day.isoformat()}, signed on {today.isoformat()}",
+            )
+        )
+    return found
+
+
+def follow_up_interval(decision: d.Decision) -> str:
+    """'every 6 weeks' or 'every 3 months': the interval as chosen."""
+    if decision.follow_up_weeks:
+        n = decision.follow_up_weeks
+        return f"every {n} week" + ("s" if n != 1 else "")
+    n = decision.follow_up_months
+    return f"every {n} month" + ("s" if n != 1 else "")

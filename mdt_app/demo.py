@@ -229,11 +229,11 @@ def _decide(store: Store, item: d.AgendaItem, spec: dict, meeting: d.Meeting, si
     saved = store.save_draft(decision)
     if not sign:
         return
-    signed = store.sign_decision(saved.id or 0, src.CHAIR)
+    signed = store.sign_decision(saved.id or 0, src.CHAIR, today=meeting.date)
     if "amend" in spec:
         amendment = store.start_amendment(signed.id or 0, spec["amend"]["reason"])
         amendment.plan_text = spec["amend"]["plan"]
-        store.sign_decision(store.save_draft(amendment).id or 0, src.CHAIR)
+        store.sign_decision(store.save_draft(amendment).id or 0, src.CHAIR, today=meeting.date)
 
 
 def _meeting(store: Store, when: date, title: str, status: str, attended: bool = True) -> d.Meeting:

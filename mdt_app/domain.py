@@ -342,6 +342,11 @@ class Decision:
     amends_decision_id: int | None = None
     amendment_reason: str | None = None
     id: int | None = None
+    # Follow-up counted in weeks when set (follow_up_months then holds it rounded up).
+    follow_up_weeks: int | None = None
+    # Signed without a quorum or outside the meeting's day: which, and the chair's reason.
+    sign_off_exceptions: list[str] = field(default_factory=list)
+    sign_off_reason: str | None = None
 
     @property
     def is_signed(self) -> bool:

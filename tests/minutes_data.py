@@ -88,11 +88,11 @@ def _give_fate(store: Store, item: d.AgendaItem, fate: str, later_id: int) -> No
         decision = store.save_draft(_decision(store, item, deviate=fate == "deviates"))
         if fate == "draft":
             return
-        signed = store.sign_decision(decision.id or 0, CHAIR)
+        signed = store.sign_decision(decision.id or 0, CHAIR, today=MEETING_DAY)
         if fate == "amended":
             amendment = store.start_amendment(signed.id or 0, "patient declined radiotherapy")
             amendment = replace(amendment, plan_text="Amended plan: systemic therapy only.")
-            store.sign_decision(store.save_draft(amendment).id or 0, CHAIR)
+            store.sign_decision(store.save_draft(amendment).id or 0, CHAIR, today=MEETING_DAY)
 
 
 def _decision(store: Store, item: d.AgendaItem, *, deviate: bool) -> d.Decision:

@@ -32,6 +32,10 @@ GLOSSARY_HEADING = "Words used in this programme"
 TODAY = date(2026, 11, 6)
 
 
+# No attendance is recorded in these cases: sign-off then needs a recorded reason.
+TEST_SIGN_OFF = "care programme test: no meeting held"
+
+
 def add_case(
     store,
     *,
@@ -79,7 +83,7 @@ def add_case(
     )
     assert draft.id is not None
     if sign:
-        store.sign_decision(draft.id, "Dr Inés Muñoz-Álvarez")
+        store.sign_decision(draft.id, "Dr Inés Muñoz-Álvarez", exception_reason=TEST_SIGN_OFF)
     return case_id, draft.id
 
 
@@ -243,7 +247,7 @@ def test_stage_is_explained_gently(store):
 def test_amendment_says_it_replaces_an_earlier_version(store):
     case_id, decision_id = add_case(store)
     amendment = store.start_amendment(decision_id, "patient declined surgery")
-    store.sign_decision(amendment.id, "Dr Chair")
+    store.sign_decision(amendment.id, "Dr Chair", exception_reason=TEST_SIGN_OFF)
     text = " ".join(pages_of(build_care_programme(store, case_id)))
     assert "This programme replaces an earlier version" in text
 

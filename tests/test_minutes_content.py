@@ -139,7 +139,7 @@ def test_a_stated_deviation_the_rule_does_not_see_is_still_reported(store):
     # every recommended option: the plan follows the guideline
     draft.chosen_options = [o["code"] for o in draft.options_snapshot["recommended"]]
     draft.deviation_reason = "reduced dose: frailty (a variation the MDT chose to record)"
-    store.sign_decision(store.save_draft(draft).id, "Dr Chair")
+    store.sign_decision(store.save_draft(draft).id, "Dr Chair", today=MEETING_DAY)
     minutes = build_minutes(store, meeting_id)
     entry = minutes.items[3]
     assert entry.decision.concordance == "follows"

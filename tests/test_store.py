@@ -27,8 +27,17 @@ def case():
 @pytest.fixture
 def item(store, case):
     case_id, _ = _import(store, case)
-    meeting_id = store.create_meeting(d.Meeting(date=date(2026, 11, 25), title="ATC MDT"))
+    meeting_id = store.create_meeting(d.Meeting(date=MEETING_DAY, title="ATC MDT"))
+    store.set_attendance(meeting_id, QUORATE)
     return store.add_to_agenda(meeting_id, case_id)
+
+
+MEETING_DAY = date(2026, 11, 25)
+QUORATE = [
+    d.Attendee("Dr Surgeon", "surgeon"),
+    d.Attendee("Dr Oncologist", "medical oncologist"),
+    d.Attendee("Dr Endocrinologist", "endocrinologist"),
+]
 
 
 def _draft(item, **changes):
@@ -89,7 +98,7 @@ def test_case_round_trips_with_unicode_and_unknowns(store, case):
 
 def test_signed_decision_is_read_only_even_to_raw_sql(store, item):
     draft = store.save_draft(_draft(item, actions=[d.Action("Book theatre")]))
-    signed = store.sign_decision(draft.id, "Dr Chair")
+    signed = store.sign_decision(draft.id, "Dr Chair", today=MEETING_DAY)
     assert signed.signed_by == "Dr Chair" and signed.signed_at is not None
     assert store.get_agenda_item(item.id).status == "discussed"
     with pytest.raises(sqlite3.IntegrityError, match="signed decision"):
@@ -106,12 +115,13 @@ def test_amendment_keeps_the_original(store, item):
     original = store.sign_decision(
         store.save_draft(_draft(item, actions=[d.Action("Book theatre", "Surgeon")])).id,
         "Dr Chair",
+        today=MEETING_DAY,
     )
     amendment = store.start_amendment(original.id, "new imaging")
     assert amendment.amends_decision_id == original.id
     assert [a.description for a in amendment.actions] == ["Book theatre"]
     amendment.plan_text = "changed"
-    store.sign_decision(store.save_draft(amendment).id, "Dr Chair")
+    store.sign_decision(store.save_draft(amendment).id, "Dr Chair", today=MEETING_DAY)
     records = store.decisions_for_item(item.id)
     assert [r.plan_text for r in records] == ["", "changed"]
     assert store.get_decision(original.id) == original
@@ -121,9 +131,9 @@ def test_amendment_keeps_the_original(store, item):
 def test_deviation_needs_a_reason_before_sign_off(store, item):
     draft = store.save_draft(_draft(item, chosen_options=["PALLIATIVE_RT"]))
     with pytest.raises(ValidationError, match="reason for the deviation"):
-        store.sign_decision(draft.id, "Dr Chair")
+        store.sign_decision(draft.id, "Dr Chair", today=MEETING_DAY)
     draft.deviation_reason = "Patient unfit for surgery"
-    assert store.sign_decision(store.save_draft(draft).id, "Dr Chair").is_signed
+    assert store.sign_decision(store.save_draft(draft).id, "Dr Chair", today=MEETING_DAY).is_signed
 
 
 def test_audit_log_is_append_only(store, item):
@@ -226,15 +236,25 @@ def test_care_framework_options_alone_do_not_follow_the_guideline():
     from mdt_app.decision_rules import deviation
 
     snapshot = {
-        "recommended": [{"code": "GOALS_OF_CARE"}, {"code": "SURGERY_R0R1"}],
-        "not_recommended": [{"code": "RAI"}],
+        "recommended": [
+            {"code": "GOALS_OF_CARE", "title": "Goals-of-care discussion"},
+            {"code": "SURGERY_R0R1", "title": "Surgery aiming at R0/R1"},
+        ],
+        "not_recommended": [{"code": "RAI", "title": "Radioactive iodine"}],
     }
     only_framework = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["GOALS_OF_CARE"])
-    assert "none of the recommended options (SURGERY_R0R1)" in deviation(only_framework, snapshot)
+    found = deviation(only_framework, snapshot)
+    assert found is not None and found.kind == "no_recommended_treatment"
+    assert found.codes == ("SURGERY_R0R1",)  # the missing treatment, not the framework
+    assert (
+        str(found)
+        == "the plan includes none of the recommended treatments: Surgery aiming at R0/R1"
+    )
     surgery = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["SURGERY_R0R1"])
     assert deviation(surgery, snapshot) is None
     framework_only_guideline = {"recommended": [{"code": "PALLIATIVE_CARE"}]}
     palliative = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["PALLIATIVE_CARE"])
     assert deviation(palliative, framework_only_guideline) is None
     rai = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["SURGERY_R0R1", "RAI"])
-    assert "not-recommended option(s): RAI" in deviation(rai, snapshot)
+    assert "not-recommended option: Radioactive iodine" in str(deviation(rai, snapshot))
+    assert "RAI" not in str(deviation(rai, snapshot))

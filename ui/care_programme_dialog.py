@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtGui import QKeySequence, QPageSize
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -48,6 +48,7 @@ from mdt_app.errors import UserError
 from ui import workers
 from ui.pdf_pages import page_count, paint_pages, plan_print, render_for_print
 from ui.pdf_preview import PdfPreviewDialog
+from ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
 
@@ -378,13 +379,15 @@ class CareProgrammeDialog(QDialog):
 
 
 def ask_save_path(parent: QWidget, name: str) -> Path | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    settings = UiSettings()
+    folder = settings.save_directory()  # the folder last saved to, else Documents
     chosen, _ = QFileDialog.getSaveFileName(
         parent, _t("Save the care programme as"), str(Path(folder) / name), _t("PDF (*.pdf)")
     )
     if not chosen:
         return None
     path = Path(chosen)
+    settings.set_save_directory(path.parent)
     return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 

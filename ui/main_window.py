@@ -7,20 +7,30 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mdt_app import domain as d
 from mdt_app.errors import UserError
 from mdt_app.store import Store
 from ui import theme
+from ui.help import about_text
 from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
+from ui.presentation import Presentation, PresentationBar
 from ui.prompts import Prompts
 from ui.session import DecisionState, MeetingSession
 from ui.settings import UiSettings
 from ui.widgets.agenda_panel import AgendaPanel
 from ui.widgets.banner import PatientBanner
 from ui.widgets.case_summary import CaseSummary
+from ui.widgets.citation_legend import CitationLegend
 from ui.widgets.decision_form import DecisionForm
 from ui.widgets.options_panel import OptionsPanel
 from ui.window_actions import build_actions, shortcut_rows
@@ -61,7 +71,10 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         self.summary = CaseSummary()
         self.options = OptionsPanel()
         self.decision = DecisionForm()
+        self.presentation_bar = PresentationBar()
+        self.citation_legend: CitationLegend | None = None
         self._layout()
+        self.presentation = Presentation(self, self.presentation_bar, self._editing_controls())
         self.actions = build_actions(self)
         self._wire()
         self._setup_admin()
@@ -79,12 +92,13 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         self.case_splitter.addWidget(scrolled(self.summary, "summaryScroll"))
         self.case_splitter.addWidget(scrolled(self.options, "optionsScroll"))
         self.case_splitter.addWidget(self.decision)
-        self.case_splitter.setSizes([436, 320, 250])
+        self.case_splitter.setSizes([380, 370, 276])
         case_area = QWidget()
         case_area.setObjectName("caseArea")
         column = QVBoxLayout(case_area)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
+        column.addWidget(self.presentation_bar)
         column.addWidget(self.banner)
         column.addWidget(self.case_splitter, 1)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -92,7 +106,7 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         self.main_splitter.addWidget(self.agenda)
         self.main_splitter.addWidget(case_area)
         self.main_splitter.setStretchFactor(1, 1)
-        self.main_splitter.setSizes([350, 1016])
+        self.main_splitter.setSizes([340, 1026])
         self.setCentralWidget(self.main_splitter)
         self.splitters = {"main": self.main_splitter, "case": self.case_splitter}
 
@@ -112,6 +126,8 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         self.agenda.attendanceRequested.connect(self.edit_attendance)
         self.summary.editRequested.connect(self.edit_case)
         self.options.pickedChanged.connect(self.decision.set_option_picked)
+        self.options.confirm = lambda text: self.prompts.confirm(text)
+        self.options.citationRequested.connect(self.show_citations)
         self.options.actionRequested.connect(self.decision.add_action)
         self.decision.saveRequested.connect(self.save_draft)
         self.decision.signOffRequested.connect(self.sign_off)
@@ -126,6 +142,9 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
             self.resize(1366, 768)
         presentation = self.settings.presentation_mode
         self.actions["showAgendaAction"].setChecked(True)
+        self.actions["showSummaryAction"].setChecked(self.settings.summary_visible)
+        self.set_summary_visible(self.settings.summary_visible)
+        self.actions["wideOptionsAction"].setChecked(self.settings.wide_options)
         self.actions["presentationAction"].setChecked(presentation)
         self.set_presentation(presentation)
 
@@ -154,6 +173,13 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         self.statusBar().showMessage(
             self.tr("{decided} of {total} cases decided").format(decided=decided, total=len(lines))
         )
+        self._show_position()
+
+    def _show_position(self) -> None:
+        lines = self.session.lines
+        item_id = self.session.item.id if self.session.item else None
+        current = next((i for i, x in enumerate(lines) if x.item_id == item_id), -1)
+        self.presentation.show_position([x.patient for x in lines], current)
 
     def _case_changed(self, case: d.Case | None, rec: d.Recommendation | None) -> None:
         self.banner.show_case(case)
@@ -201,8 +227,33 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         if not self._draft_saved():
             self.agenda.select_item(self.session.item.id if self.session.item else None)
             return
+        self._note_deviation_on_leaving()
         self.guard(self.session.open_item, item_id)
         self.agenda.model.set_current(item_id)
+        self.show_case_top()
+        self._show_position()
+
+    def show_case_top(self) -> None:
+        """A case opens at its top (stage, question, alerts) on the Plan tab."""
+        for name in ("summaryScroll", "optionsScroll"):
+            area = self.findChild(QScrollArea, name)
+            if area is not None:
+                area.verticalScrollBar().setValue(0)
+        self.decision.show_top()
+
+    def _note_deviation_on_leaving(self) -> None:
+        """Leaving a case judges its plan: a deviation without a reason is named."""
+        state = self.session.state
+        if state is None or not state.editable or self.session.case is None:
+            return
+        why = self.decision.judge()
+        if why and not (self.decision.reason.toPlainText().strip()):
+            self.statusBar().showMessage(
+                self.tr("⚠ {name}: {why}; a reason is needed before sign-off").format(
+                    name=self.session.case.patient.display_name, why=why
+                ),
+                10000,
+            )
 
     def next_case(self) -> None:
         if not self.agenda.step(+1):
@@ -259,21 +310,75 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
     # --- view -----------------------------------------------------------------------------------
 
     def set_presentation(self, on: bool) -> None:
-        """Large type for the projector; the agenda folds away (keys still walk it)."""
-        self.setStyleSheet(theme.stylesheet(theme.PRESENTATION_SCALE if on else 1.0))
+        """Full screen and large type for the projector; menus, toolbar, agenda and
+        editing controls fold away (the keys still walk the agenda and decide)."""
+        self.presentation.set_active(on)
+        screen = self.screen()
+        height = screen.geometry().height() if screen else 768
+        self.setStyleSheet(theme.stylesheet(theme.presentation_scale(height) if on else 1.0))
         self.settings.presentation_mode = on
         self.actions["showAgendaAction"].setChecked(not on)
+        self.options.set_presenting(on)
+        self._show_position()
+        if on and QApplication.focusWidget() is None:
+            self.options.setFocus()
         # Table heights depend on the type size: lay the case out again once restyled.
         QTimer.singleShot(0, self._relayout_case)
 
     def _relayout_case(self) -> None:
         self.summary.show_case(self.session.case, self.session.recommendation)
 
+    def leave_presentation(self) -> None:
+        self.actions["presentationAction"].setChecked(False)
+
+    def _editing_controls(self) -> list[QWidget]:
+        """What presentation mode hides: the room reads, the chair uses the keys."""
+        d = self.decision
+        return [self.summary.edit_button, d.sign_button, d.amend_button, d.print_button,
+                d.actions.add_button, d.actions.remove_button]  # fmt: skip
+
     def set_agenda_visible(self, on: bool) -> None:
         self.agenda.setVisible(on)
 
-    def show_shortcuts(self) -> None:
-        self.prompts.shortcuts(shortcut_rows())
+    def set_summary_visible(self, on: bool) -> None:
+        """Fold the case summary away to give the options and decision the width."""
+        area = self.findChild(QScrollArea, "summaryScroll")
+        if area is not None:
+            area.setVisible(on)
+        self.settings.summary_visible = on
+
+    def set_wide_options(self, on: bool) -> None:
+        """Give the guideline options about half of the case area (remembered)."""
+        total = sum(self.case_splitter.sizes()) or 1046
+        if on:
+            sizes = [
+                int(total * 0.25),
+                int(total * 0.5),
+                total - int(total * 0.25) - int(total * 0.5),
+            ]
+        else:
+            sizes = [
+                int(total * 0.38),
+                int(total * 0.35),
+                total - int(total * 0.38) - int(total * 0.35),
+            ]
+        self.case_splitter.setSizes(sizes)
+        self.settings.wide_options = on
+
+    def show_manual(self) -> None:
+        self.prompts.manual(shortcut_rows())
+
+    def show_about(self) -> None:
+        self.prompts.about(about_text())
+
+    def show_citations(self, title: str, citations: list, index: int) -> None:
+        """The citation legend of one option (non-modal: the meeting goes on)."""
+        if self.citation_legend is not None:
+            self.citation_legend.close()
+        self.citation_legend = CitationLegend(
+            title, list(citations), index if index >= 0 else None, self
+        )
+        self.citation_legend.show()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -15,6 +15,7 @@ from mdt_app import decision_rules
 from mdt_app import domain as d
 from mdt_app.errors import UserError
 from ui.excepthook import show_exception
+from ui.sign_off_summary import sign_off_summary
 from ui.widgets.attendance_dialog import AttendanceDialog
 from ui.widgets.case_editor import CaseDataDialog
 
@@ -58,7 +59,11 @@ class MeetingTasks:
             return
         if self.case_editor is not None:
             self.case_editor.close()
-        self.case_editor = CaseDataDialog(self.session.case, self)
+        case = self.session.case
+        signed = self.session.store.latest_signed_decision_for_case(case.id or 0)
+        self.case_editor = CaseDataDialog(
+            case, self, signed=signed, confirm=lambda text: self.prompts.confirm(text)
+        )
         self.case_editor.caseEdited.connect(self.apply_case_edit)
         self.case_editor.finished.connect(self._editor_closed)
         self.case_editor.show()
@@ -70,7 +75,9 @@ class MeetingTasks:
         """Save an edit; the stage, options and the draft's snapshot follow at once."""
         if self.session.case is None or case.id != self.session.case.id:
             return
-        rec = self.guard(self.session.update_case, case)
+        editor = self.case_editor
+        reason = "changed after sign-off (confirmed)" if editor and editor.signed else None
+        rec = self.guard(self.session.update_case, case, reason)
         if rec is None:
             return
         self.decision.set_snapshot(rec.as_dict())
@@ -90,6 +97,7 @@ class MeetingTasks:
         if state is None or not state.editable:
             return
         form = self.decision
+        form.judge()  # deviation is judged now, and named on the form
         problems = decision_rules.sign_off_problems(form.judged(form.decision()))
         if problems:
             self.prompts.warn(
@@ -102,20 +110,10 @@ class MeetingTasks:
         decision = form.state.decision if form.state else None
         if form.dirty or decision is None or decision.id is None:
             return  # not saved (the reason was shown): nothing to sign
-        quorum = self.session.quorum()
-        case = self.session.case
-        summary = _t("Sign off the decision for {name} (MRN {mrn}) against guideline {v}?").format(
-            name=case.patient.display_name if case else "",
-            mrn=case.patient.mrn if case else "",
-            v=decision.guideline_version,
-        )
-        quorum_text = ("✔ " if quorum.quorate else "✘ ") + quorum.describe()
-        chair = self.prompts.chair(
-            self.session.meeting.chair or "", summary, quorum_text, quorum.quorate
-        )
-        if chair is None:
+        answer = self.prompts.sign_off(sign_off_summary(self.session, decision))
+        if answer is None:
             return
-        signed = self.guard(self.session.sign, decision.id, chair)
+        signed = self.guard(self.session.sign, decision.id, answer.chair, answer.exception_reason)
         if signed is not None:
             self.statusBar().showMessage(
                 _t("Signed off by {who}").format(who=signed.signed_by), 5000
@@ -129,7 +127,9 @@ class MeetingTasks:
             _t("Amend the signed decision"),
             _t("Why is the signed decision being changed? (kept with the record)"),
         )
-        if reason:
+        if reason == "":
+            self.prompts.warn(_t("An amendment needs a reason: nothing was changed."))
+        elif reason:
             self.guard(self.session.amend, reason)
 
     # --- hand-overs to other features -----------------------------------------------------------

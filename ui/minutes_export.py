@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app.errors import UserError
 from ui import workers
+from ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def ask_user(parent: QWidget | None, meeting_id: int) -> ExportRequest | None:
     if not dialog.exec():
         return None
     suffix, pseudonymise = dialog.suffix(), dialog.pseudonymise.isChecked()
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    settings = UiSettings()
+    folder = settings.save_directory()  # the folder last saved to, else Documents
     name = f"minutes-meeting-{meeting_id}{'-pseudonymised' if pseudonymise else ''}{suffix}"
     file_filter = next(f for _, s, f in FORMATS if s == suffix)
     chosen, _ = QFileDialog.getSaveFileName(
@@ -97,6 +99,7 @@ def ask_user(parent: QWidget | None, meeting_id: int) -> ExportRequest | None:
     if not chosen:
         return None
     path = Path(chosen)
+    settings.set_save_directory(path.parent)
     if path.suffix.lower() != suffix:
         path = path.with_name(path.name + suffix)
     return ExportRequest(path, pseudonymise)

@@ -5,18 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from mdt_app import domain as d
-from ui.widgets.common import label
+from ui.sign_off_dialog import SignOffAnswer, SignOffDialog, SignOffSummary
 
 
 class Prompts(QObject):
@@ -38,37 +33,16 @@ class Prompts(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
     def reason(self, title: str, prompt: str) -> str | None:
+        """The text typed (stripped; "" when OK was pressed on nothing), None on Cancel."""
         text, ok = QInputDialog.getMultiLineText(self.window, title, prompt)
-        return text.strip() if ok and text.strip() else None
+        return text.strip() if ok else None
 
-    def chair(self, default: str, summary: str, quorum: str, quorate: bool) -> str | None:
-        """The name to sign off with (prefilled with the meeting's chair)."""
-        dialog = QDialog(self.window)
-        dialog.setObjectName("signOffDialog")
-        dialog.setWindowTitle(self.tr("Sign off the decision"))
-        name = QLineEdit(default)
-        name.setObjectName("chairNameEdit")
-        quorum_label = label(quorum, "signed" if quorate else "warning", wrap=True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign off"))
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form = QFormLayout()
-        form.addRow(self.tr("Chair"), name)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(label(summary, wrap=True))
-        layout.addWidget(quorum_label)
-        layout.addLayout(form)
-        layout.addWidget(
-            label(self.tr("A signed decision is read-only; changes become amendments."), "muted")
-        )
-        layout.addWidget(buttons)
-        dialog.resize(520, 0)
-        if dialog.exec() != QDialog.DialogCode.Accepted or not name.text().strip():
+    def sign_off(self, summary: SignOffSummary) -> SignOffAnswer | None:
+        """What is signed, shown in full; the chair's name (and reason, when needed)."""
+        dialog = SignOffDialog(summary, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return name.text().strip()
+        return dialog.answer()
 
     def defer_case(self, patient: d.Patient, current: d.Meeting, meetings: list[d.Meeting],
                    title: str | None = None):  # fmt: skip
@@ -89,14 +63,11 @@ class Prompts(QObject):
         )
         return files
 
-    def shortcuts(self, rows: list[tuple[str, str]]) -> None:
-        dialog = QDialog(self.window)
-        dialog.setObjectName("shortcutsDialog")
-        dialog.setWindowTitle(self.tr("Keyboard shortcuts"))
-        form = QFormLayout(dialog)
-        for keys, what in rows:
-            form.addRow(QLabel(f"<b>{keys}</b>"), QLabel(what))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        dialog.exec()
+    def manual(self, rows: list[tuple[str, str]]) -> None:
+        """F1: the short manual with the shortcut table."""
+        from ui.help import ManualDialog
+
+        ManualDialog(rows, self.window).exec()
+
+    def about(self, text: str) -> None:
+        QMessageBox.about(self.window, self.tr("About MDT Assistant"), text)

@@ -200,8 +200,11 @@ class MeetingSession(QObject):
             self.reload_agenda()
         return saved
 
-    def sign(self, decision_id: int, chair: str) -> d.Decision:
-        signed = self.store.sign_decision(decision_id, chair)
+    def sign(self, decision_id: int, chair: str, exception_reason: str | None = None) -> d.Decision:
+        """Sign off; without a quorum or on another day only with ``exception_reason``."""
+        signed = self.store.sign_decision(
+            decision_id, chair, exception_reason=exception_reason, today=self.today
+        )
         self.reload_agenda()
         self._load_decision()
         return signed

@@ -55,6 +55,35 @@ class UiSettings:
     def presentation_mode(self, on: bool) -> None:
         self._qs.setValue("view/presentation_mode", bool(on))
 
+    @property
+    def summary_visible(self) -> bool:
+        return _as_bool(self._qs.value("view/summary_visible", True))
+
+    @summary_visible.setter
+    def summary_visible(self, on: bool) -> None:
+        self._qs.setValue("view/summary_visible", bool(on))
+
+    @property
+    def wide_options(self) -> bool:
+        return _as_bool(self._qs.value("view/wide_options", False))
+
+    @wide_options.setter
+    def wide_options(self, on: bool) -> None:
+        self._qs.setValue("view/wide_options", bool(on))
+
+    def save_directory(self) -> Path:
+        """Where a save dialog opens: the folder last saved to, else the user's documents."""
+        last = self._qs.value("files/last_save_dir")
+        if last and Path(str(last)).is_dir():
+            return Path(str(last))
+        from PySide6.QtCore import QStandardPaths
+
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+    def set_save_directory(self, folder: Path) -> None:
+        self._qs.setValue("files/last_save_dir", str(folder))
+
     def last_meeting(self, db_path: Path) -> int | None:
         value = self._qs.value(f"meetings/{_key(db_path)}")
         try:

@@ -30,6 +30,12 @@ MISSING = "#8a5a00"
 MISSING_BG = "#fff4d6"
 
 
+def presentation_scale(screen_height: int) -> float:
+    """Type scale for the projector: 1.4 on a 768-line screen, larger on taller ones
+    (about 1.8 at 1080), so the back of the room reads the same size of letters."""
+    return round(PRESENTATION_SCALE * max(1.0, screen_height / 768) ** 0.75, 2)
+
+
 def load_fonts(app: QApplication) -> None:
     """Use the shipped DejaVu Sans (it has every symbol the window draws)."""
     try:
@@ -138,4 +144,24 @@ QPlainTextEdit[readOnly="true"], QLineEdit[readOnly="true"] {{ background: #f1f3
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; }}
 QWidget[role="card"] {{ background: {PAPER}; border: 1px solid {LINE}; border-radius: 4px; }}
 QStatusBar {{ color: {MUTED}; }}
+QFrame[group="care"] {{ border: 2px solid {MUTED}; }}
+QLabel[role="groupTitle"][group="care"] {{ color: {INK}; }}
+QWidget[role="optionRow"] {{ border: 3px solid transparent; border-radius: 4px; }}
+QWidget[role="optionRow"][focused="true"] {{ border: 3px solid {ACCENT}; background: #dbe7f7; }}
+QCheckBox:focus {{ outline: none; }}
+QCheckBox::indicator:focus {{ border: 2px solid {ACCENT}; }}
+QLabel[role="sources"] {{ color: {MUTED}; font-size: {pt(BASE_POINTS * 0.9)}; }}
+QLabel[role="unverifiedMark"] {{
+    color: {MISSING}; font-size: {pt(BASE_POINTS * 0.85)}; border: 1px dotted {MISSING};
+    border-radius: 3px; padding: 0 3px;
+}}
+QWidget#presentationBar {{ background: {INK}; }}
+QWidget#presentationBar QLabel {{ color: white; }}
+QLabel[role="presentPosition"] {{ font-size: {pt(15)}; font-weight: bold; }}
+QLabel[role="presentNext"] {{ font-size: {pt(13)}; }}
+QLabel[role="presentHint"] {{ font-size: {pt(9)}; color: #c5ccd5; }}
+*:focus {{ outline: 2px solid {ACCENT}; }}
+QPlainTextEdit:focus, QLineEdit:focus, QSpinBox:focus, QComboBox:focus, QTableView:focus {{
+    border: 2px solid {ACCENT};
+}}
 """

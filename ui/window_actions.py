@@ -82,13 +82,27 @@ SPECS = (
     ActionSpec("referPanelAction", "&Case", QT_TR_NOOP("Refer to expert panel…"), (),
                "refer_to_panel"),
     ActionSpec("caseNotesAction", "&Case", QT_TR_NOOP("Case notes…"), (), "case_notes"),
-    ActionSpec("presentationAction", "&View", QT_TR_NOOP("Presentation mode (large type)"),
+    ActionSpec("presentationAction", "&View", QT_TR_NOOP("Presentation mode (full screen)"),
                ("F5", "Ctrl+Shift+P"), "set_presentation", checkable=True, toolbar=True),
+    ActionSpec("presentNextAction", "&View", QT_TR_NOOP("Presenting: next case"),
+               ("PgDown", "Down", "Right"), "next_case"),
+    ActionSpec("presentPreviousAction", "&View", QT_TR_NOOP("Presenting: previous case"),
+               ("PgUp", "Up", "Left"), "previous_case"),
+    ActionSpec("leavePresentationAction", "&View", QT_TR_NOOP("Leave presentation mode"),
+               ("Esc",), "leave_presentation"),
     ActionSpec("showAgendaAction", "&View", QT_TR_NOOP("Show agenda"), ("Ctrl+L",),
                "set_agenda_visible", checkable=True),
-    ActionSpec("shortcutsAction", "&Help", QT_TR_NOOP("Keyboard shortcuts"), ("F1",),
-               "show_shortcuts"),
+    ActionSpec("showSummaryAction", "&View", QT_TR_NOOP("Show case summary"), ("Ctrl+Shift+H",),
+               "set_summary_visible", checkable=True),
+    ActionSpec("wideOptionsAction", "&View", QT_TR_NOOP("Wide guideline options"),
+               ("Ctrl+Shift+W",), "set_wide_options", checkable=True),
+    ActionSpec("manualAction", "&Help", QT_TR_NOOP("Manual and keyboard shortcuts"), ("F1",),
+               "show_manual"),
+    ActionSpec("aboutAction", "&Help", QT_TR_NOOP("About MDT Assistant"), (), "show_about"),
 )  # fmt: skip
+
+# Only while presenting: otherwise the arrows and Esc belong to the widgets.
+PRESENTING_ONLY = ("presentNextAction", "presentPreviousAction", "leavePresentationAction")
 
 
 def _t(text: str) -> str:
@@ -121,13 +135,17 @@ def build_actions(window: QMainWindow) -> dict[str, QAction]:
         if spec.toolbar:
             toolbar.addAction(action)
         window.addAction(action)  # shortcuts work even with the menu bar hidden
+        action.setEnabled(spec.name not in PRESENTING_ONLY)
         actions[spec.name] = action
     return actions
 
 
 def shortcut_rows() -> list[tuple[str, str]]:
     """(keys, what) for the Help dialog, from the same table the actions are built from."""
-    rows = [(" / ".join(s.keys), _t(s.text).replace("&", "")) for s in SPECS if s.keys]
+    rows = [(" / ".join(s.keys), _t(s.text).replace("&", "")) for s in SPECS
+            if s.keys and s.name not in PRESENTING_ONLY]  # fmt: skip
+    rows.append(("PgDown / PgUp / ↓ / ↑, Esc", _t("presenting: next / previous case, leave")))
+    rows.append(("Enter", _t("in the options: the full references of the option with focus")))
     rows.append(("Up / Down", _t("in the agenda: previous / next case")))
     rows.append(("Space", _t("in the options: pick or unpick the option with focus")))
     return rows

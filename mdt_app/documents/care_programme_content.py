@@ -382,6 +382,8 @@ def _follow_up(w: _Words, case: d.Case, decision: d.Decision) -> Section:
     interval = (
         w["follow_up.interval_one"] if months == 1 else w.fmt("follow_up.interval", months=months)
     )
+    if decision.follow_up_weeks:  # set in weeks at the meeting: say it in weeks
+        interval = w.fmt("follow_up.interval_weeks", weeks=decision.follow_up_weeks)
     items = tuple(
         w[f"follow_up.items.{item}"]
         for item in d.FOLLOW_UP_ITEMS

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
-from mdt_app.decision_rules import sign_off_problems
+from mdt_app.decision_rules import (
+    SignOffException,
+    quorum,
+    sign_off_exceptions,
+    sign_off_problems,
+)
 from mdt_app.errors import NotFound, SignedDecisionError, ValidationError
 from mdt_app.store import rows
 from mdt_app.store.base import StoreBase, now
@@ -31,6 +37,10 @@ class DecisionsMixin(StoreBase):
     if TYPE_CHECKING:  # provided by the sibling mixins of Store
 
         def get_agenda_item(self, item_id: int) -> d.AgendaItem: ...
+
+        def get_meeting(self, meeting_id: int) -> d.Meeting: ...
+
+        def attendance(self, meeting_id: int) -> list[d.Attendee]: ...
 
     def get_decision(self, decision_id: int) -> d.Decision:
         found = self.query("SELECT * FROM decisions WHERE id = ?", [decision_id])
@@ -164,8 +174,20 @@ class DecisionsMixin(StoreBase):
                 },
             )
 
-    def sign_decision(self, decision_id: int, chair: str) -> d.Decision:
-        """Sign a draft off: name and time recorded, read-only from then on."""
+    def sign_decision(
+        self,
+        decision_id: int,
+        chair: str,
+        *,
+        exception_reason: str | None = None,
+        today: date | None = None,
+    ) -> d.Decision:
+        """Sign a draft off: name and time recorded, read-only from then on.
+
+        Without a quorum, or on another day than the meeting's, it is signed only with
+        ``exception_reason`` (kept with the decision, shown in the minutes). ``today`` is
+        the day of signing (default: now; the demo back-dates its past meetings).
+        """
         if not chair.strip():
             raise ValidationError("the chair's name is required to sign off")
         decision = self.get_decision(decision_id)
@@ -173,12 +195,19 @@ class DecisionsMixin(StoreBase):
             raise SignedDecisionError(f"decision {decision_id} is already signed")
         problems = sign_off_problems(decision)
         if problems:
-            raise ValidationError("cannot sign off: " + "; ".join(problems))
+            raise ValidationError("cannot sign off: " + "; ".join(map(str, problems)))
+        exceptions = self.sign_off_exceptions_for(decision.agenda_item_id, today)
+        reason = (exception_reason or "").strip() or None
+        if exceptions and reason is None:
+            raise ValidationError(
+                "cannot sign off without a recorded reason: " + "; ".join(map(str, exceptions))
+            )
+        kinds = [e.kind for e in exceptions]
         with self.atomic():
             self.db.execute(
-                "UPDATE decisions SET status = 'signed', signed_by = ?, signed_at = ?"
-                " WHERE id = ? AND status = 'draft'",
-                [chair.strip(), _now(), decision_id],
+                "UPDATE decisions SET status = 'signed', signed_by = ?, signed_at = ?,"
+                " sign_off_exceptions = ?, sign_off_reason = ? WHERE id = ? AND status = 'draft'",
+                [chair.strip(), _now(), json.dumps(kinds), reason if kinds else None, decision_id],
             )
             self.db.execute(
                 "UPDATE agenda_items SET status = 'discussed', status_reason = NULL WHERE id = ?",
@@ -193,9 +222,21 @@ class DecisionsMixin(StoreBase):
                     "options": decision.chosen_options,
                     "guideline": [decision.guideline_id, decision.guideline_version],
                     "amends": decision.amends_decision_id,
+                    "exceptions": kinds,
+                    "exception_reason": reason if kinds else None,
                 },
             )
         return self.get_decision(decision_id)
+
+    def sign_off_exceptions_for(
+        self, agenda_item_id: int, today: date | None = None
+    ) -> list[SignOffException]:
+        """Why signing this item's decision now needs a reason (quorum, meeting day)."""
+        item = self.get_agenda_item(agenda_item_id)
+        meeting = self.get_meeting(item.meeting_id)
+        rule = self.get_setting("quorum_rule") or None
+        met = quorum(self.attendance(item.meeting_id), rule)
+        return sign_off_exceptions(met, meeting.date, today or now().date())
 
     def start_amendment(self, decision_id: int, reason: str) -> d.Decision:
         """Open a new draft that amends a signed decision; the original stays unchanged."""

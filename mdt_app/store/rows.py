@@ -223,6 +223,7 @@ def decision_row(x: d.Decision) -> dict:
         ),
         "amends_decision_id": x.amends_decision_id,
         "amendment_reason": x.amendment_reason,
+        "follow_up_weeks": x.follow_up_weeks,
     }
 
 
@@ -249,6 +250,9 @@ def decision_from(row: dict, actions: list[d.Action]) -> d.Decision:
         amends_decision_id=row["amends_decision_id"],
         amendment_reason=row["amendment_reason"],
         id=row["id"],
+        follow_up_weeks=row.get("follow_up_weeks"),
+        sign_off_exceptions=json.loads(row.get("sign_off_exceptions") or "[]"),
+        sign_off_reason=row.get("sign_off_reason"),
     )
 
 

@@ -247,4 +247,5 @@ from mdt_app.store import (  # noqa: E402, F401
     migrations_consent,
     migrations_exchange,
     migrations_meetings,
+    migrations_sign_off,
 )

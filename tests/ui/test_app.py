@@ -120,7 +120,11 @@ def test_presentation_mode_is_remembered(qtbot, demo_db):
     base = window.styleSheet()
     press(qtbot, window, Qt.Key.Key_F5)
     assert window.actions["presentationAction"].isChecked()
-    assert window.styleSheet() != base and "14.0pt" in window.styleSheet()
+    from ui import theme
+
+    scale = theme.presentation_scale(window.screen().geometry().height())
+    assert scale >= theme.PRESENTATION_SCALE
+    assert window.styleSheet() != base and f"{10 * scale:.1f}pt" in window.styleSheet()
     assert not window.agenda.isVisible()  # folded away for the room
     press(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # still walks
     assert window.session.item.id == window.agenda.model.row_object(1).item_id
@@ -136,7 +140,7 @@ def test_help_lists_the_shortcuts(qtbot, meeting_window):
     press(qtbot, meeting_window, Qt.Key.Key_F1)
     kind, rows = meeting_window.prompts.asked[-1]
     keys = dict(rows)
-    assert kind == "shortcuts"
+    assert kind == "manual"
     assert {"Alt+Down", "Alt+Up", "Alt+O", "Alt+D", "Ctrl+Shift+S", "F5 / Ctrl+Shift+P"} <= set(
         keys
     )

@@ -109,9 +109,11 @@ def test_editing_a_decided_case_leaves_its_signed_decision_alone(qtbot, meeting_
     window.case_editor.ecog.set_value(4)
     assert window.summary.facts.values["ECOG"] == "4"
     assert window.options.note.isVisible()  # still the options as recorded at sign-off
+    confirms = [m for m in window.prompts.messages if m[0] == "confirm"]
+    assert len(confirms) == 1 and "signed off" in confirms[0][1]  # asked once, then saved
     window.close()
     assert not window.isVisible()  # nothing unsaved to ask about
-    assert not [m for m in window.prompts.messages if m[0] == "confirm"]
+    assert len([m for m in window.prompts.messages if m[0] == "confirm"]) == 1
     with open_store(demo_db) as store:
         kept = store.get_decision(state.decision.id)
         assert kept.options_snapshot == snapshot_before and kept.is_signed

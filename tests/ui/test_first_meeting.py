@@ -219,6 +219,9 @@ def test_a_meeting_from_an_empty_database(qtbot, tmp_path, monkeypatch, shots):
     window.decision.plan.setFocus()
     qtbot.keyClicks(window.decision.plan, "Total thyroidectomy with neck dissection")
     window.prompts.answers["chair"] = "default"
+    # No attendance is recorded on this new meeting, so no quorum: the chair signs only
+    # with a recorded reason.
+    window.prompts.answers["sign_off_reason"] = "Urgent airway case; quorum by phone"
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
     with open_store(db) as store:
         assert store.decision_status(first.item_id) == "signed"

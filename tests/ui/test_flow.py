@@ -49,6 +49,7 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
         current = meetings["in_progress"]
         closed_count = len(store.agenda(meetings["closed"].id))
         agenda_count = len(store.agenda(current.id))
+    window.session.today = current.date  # the meeting is held today
 
     # 1. The meeting in progress is selected; choosing another meeting shows its agenda.
     assert selector.currentData() == current.id
@@ -83,9 +84,9 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
 
     # 4. Pick a not-recommended option and none recommended: a deviation, reason required.
     qtbot.mouseClick(window.options.rows["EBRT_CHEMO_DEF"].box, Qt.MouseButton.LeftButton)
+    assert window.prompts.messages[-1][0] == "confirm"  # a not-recommended option is confirmed
     form = window.findChild(object, "decisionForm")
-    assert form.deviation.isVisible()
-    assert "not-recommended" in form.deviation.text()
+    assert not form.deviation.isVisible()  # judged on sign-off or on leaving, not per tick
     press(qtbot, window, Qt.Key.Key_D, ALT)
     assert QApplication.focusWidget() is form.plan
     qtbot.keyClicks(form.plan, "Definitive IMRT with weekly paclitaxel")
@@ -95,7 +96,10 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)  # sign off: refused
     assert window.prompts.messages[-1][0] == "warn"
     assert "reason for the deviation" in window.prompts.messages[-1][1]
+    assert "EBRT_CHEMO_DEF" not in window.prompts.messages[-1][1]  # titles, never codes
     assert not window.prompts.asked  # it never got as far as asking for the chair
+    assert form.deviation.isVisible()
+    assert "not-recommended" in form.deviation.text()
 
     # 5. Also pick the recommended option: still a deviation (a not-recommended one stays).
     qtbot.mouseClick(window.options.rows["BRAF_MEK"].box, Qt.MouseButton.LeftButton)
@@ -134,9 +138,10 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
     # 7. Sign off with the meeting's chair, prefilled.
     window.prompts.answers["chair"] = "default"
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
-    kind, (default, summary, quorum_text, quorate) = window.prompts.asked[-1]
-    assert kind == "chair" and default == current.chair and quorate
-    assert "Ingrid" in summary and "1.0" in summary
+    kind, (summary,) = window.prompts.asked[-1]
+    assert kind == "sign_off" and summary.chair == current.chair and summary.quorate
+    assert "Ingrid" in summary.patient and "1.0" in summary.patient
+    assert not summary.exceptions  # quorate, on the meeting's day
     assert form.status.text().startswith("✔ Signed off by " + current.chair)
     assert form.plan.isReadOnly()
     assert not window.findChild(object, "signOffButton").isEnabled()
@@ -165,6 +170,7 @@ def test_amendment_keeps_the_original(qtbot, demo_db):
         item = store.agenda(current.id)[0]  # signed in the demo
         original = store.effective_decision(item.id)
     window = open_window(qtbot, demo_db)
+    window.session.today = current.date
     form = window.decision
     assert window.session.item.id == item.id
     assert form.plan.isReadOnly() and form.amend_button.isVisible()

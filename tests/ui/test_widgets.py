@@ -40,7 +40,8 @@ def test_options_panel_groups_are_told_apart_without_colour(qtbot):
     titles = {name: box.title.text() for name, box in panel.groups.items()}
     assert titles == {
         "missing": "! Missing data (1)",
-        "recommended": "✔ Recommended (1)",
+        "recommended": "✔ Recommended treatment (1)",
+        "care": "♥ Care for everyone (0)",
         "consider": "? Consider (0)",
         "not_recommended": "✘ Not recommended (1)",
     }
@@ -55,16 +56,17 @@ def test_options_panel_groups_are_told_apart_without_colour(qtbot):
     assert panel.rows["RAI"].title.text().startswith("✘ ")
 
 
-def test_options_pick_and_sources_expand(qtbot):
+def test_options_pick_and_sources_open_the_legend(qtbot):
     panel = OptionsPanel()
     qtbot.addWidget(panel)
     panel.show()
     panel.show_options(SNAPSHOT)
     row = panel.rows["RAI"]
-    assert row.sources_button.text() == "▸ Sources: LEAFLET +1"
-    assert not row.details.isVisible()
-    row.sources_button.click()
-    assert row.details.isVisible() and "NCCN" in row.details.text()
+    assert "LEAFLET" in row.sources.text() and "NCCN" in row.sources.text()
+    assert "Code:" not in row.sources.text() and "RAI" not in row.sources.text()
+    with qtbot.waitSignal(panel.citationRequested) as blocker:
+        row.sources.linkActivated.emit("cite:1")  # a click on the second source
+    assert blocker.args == ["Radioactive iodine", ["LEAFLET", "NCCN"], 1]
     with qtbot.waitSignal(panel.pickedChanged) as blocker:
         qtbot.mouseClick(panel.rows["BRAF_MEK"].title, Qt.MouseButton.LeftButton)  # the words
     assert blocker.args == ["BRAF_MEK", True]
@@ -179,4 +181,4 @@ def test_option_rows_are_reused_in_the_new_order(qtbot):
     layout = panel.groups["recommended"].rows
     visible = [layout.itemAt(i).widget() for i in range(layout.count())]
     assert [w.code for w in visible if w.isVisible()] == ["C", "A"]
-    assert panel.groups["recommended"].title.text() == "✔ Recommended (2)"
+    assert panel.groups["recommended"].title.text() == "✔ Recommended treatment (2)"

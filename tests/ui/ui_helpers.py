@@ -33,10 +33,18 @@ class ScriptedPrompts(Prompts):
         self.asked.append(("reason", (title, prompt)))
         return self.answers["reason"]
 
-    def chair(self, default, summary, quorum, quorate):
-        self.asked.append(("chair", (default, summary, quorum, quorate)))
+    def sign_off(self, summary):
+        """answers["chair"]: a name, "default" (the prefilled one) or None (cancel);
+        answers["sign_off_reason"]: the recorded reason when the dialog asks for one."""
+        from ui.sign_off_dialog import SignOffAnswer
+
+        self.asked.append(("sign_off", (summary,)))
         answer = self.answers["chair"]
-        return default if answer == "default" else answer
+        if answer is None:
+            return None
+        chair = summary.chair if answer == "default" else answer
+        reason = self.answers.get("sign_off_reason") if summary.exceptions else None
+        return SignOffAnswer(str(chair), reason)  # type: ignore[arg-type]
 
     def defer_case(self, patient, current, meetings, title=None):
         from ui.widgets.defer_dialog import DeferChoice
@@ -51,8 +59,11 @@ class ScriptedPrompts(Prompts):
         self.asked.append(("files", ()))
         return self.answers.get("files") or []
 
-    def shortcuts(self, rows):
-        self.asked.append(("shortcuts", tuple(rows)))
+    def manual(self, rows):
+        self.asked.append(("manual", tuple(rows)))
+
+    def about(self, text):
+        self.asked.append(("about", (text,)))
 
 
 def open_window(qtbot, db_path):

@@ -35,6 +35,16 @@ STATUS_TEXT = {
 }
 
 
+HEADER_TIPS = (
+    QT_TR_NOOP("Position on the agenda"),
+    QT_TR_NOOP("Patient (⚑ urgent referral); the full name and details are in the tooltip"),
+    QT_TR_NOOP("Stage (AJCC 8th); IV? = substage not yet known"),
+    QT_TR_NOOP("Days since diagnosis (or since referral when no diagnosis date is recorded)"),
+    QT_TR_NOOP("Where the case stands: ○ queued, ▶ discussing, ✎ draft, ✔ decided, "
+               "⇥ deferred, – not discussed"),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class AgendaLine:
     """One agenda item with what the queue shows about its case."""
@@ -129,8 +139,16 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         return -1
 
     def status_text(self, line: AgendaLine) -> str:
-        symbol, words = STATUS_TEXT[line.status(self.current_item_id if self.live else None)]
+        return self.status_text_for(line.status(self.current_item_id if self.live else None))
+
+    def status_text_for(self, status: str) -> str:
+        symbol, words = STATUS_TEXT[status]
         return f"{symbol} {self.tr(words)}"
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr(HEADER_TIPS[section])
+        return super().headerData(section, orientation, role)
 
     def display(self, line: AgendaLine, column: int) -> str:
         if column == self.POSITION:

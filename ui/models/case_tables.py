@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TR_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from mdt_app import domain as d
+from mdt_app.lab_display import lab_value
 from ui import labels
 from ui.models.base import Index, RowTableModel
 
@@ -166,8 +167,9 @@ class LabsTableModel(EditableRows):
         if column == self.VALUE:
             if self.compact:
                 symbol = FLAG_TEXT[lab.flag][0] if lab.flag else ""
-                return " ".join(x for x in (labels.number(lab.value), lab.unit, symbol) if x)
-            return labels.number(lab.value)
+                return " ".join(x for x in (lab_value(lab.test, lab.value, lab.unit), lab.unit,
+                                            symbol) if x)  # fmt: skip
+            return lab_value(lab.test, lab.value, lab.unit)
         if column == self.UNIT:
             return lab.unit or ""
         if column == self.REFERENCE:

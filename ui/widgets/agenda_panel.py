@@ -3,7 +3,7 @@ attendance and the quorum."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
-from ui.models.agenda_model import AgendaLine, AgendaTableModel
+from ui.models.agenda_model import STATUS_TEXT, AgendaLine, AgendaTableModel
 from ui.models.base import OBJECT_ROLE
 from ui.widgets.common import label, restyle, table_view
 
@@ -81,9 +81,19 @@ class AgendaPanel(QWidget):
         self.queue.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.queue.setDragDropOverwriteMode(False)
         self.queue.setWordWrap(False)
+        # Fixed widths, computed from the type size (not from the rows): columns do not
+        # re-flow as statuses change, and the patient column gets all the rest. Names too
+        # long for it are elided, with the full name in the tooltip.
         header = self.queue.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(AgendaTableModel.PATIENT, QHeaderView.ResizeMode.Stretch)
+        self.queue.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.fit_columns()
+        self.legend = label(
+            self.tr("Days: since diagnosis (or referral) · ⚑ urgent referral · "
+                    "▶ discussing ✎ draft ✔ decided ⇥ deferred"),
+            "muted", wrap=True, name="agendaLegend",
+        )  # fmt: skip
         self.queue.selectionModel().currentRowChanged.connect(self._row_changed)
         self.quorum = QuorumIndicator()
         self._buttons()
@@ -123,7 +133,33 @@ class AgendaPanel(QWidget):
         layout.addLayout(quorum_row)
         layout.addWidget(label(self.tr("Agenda"), "sectionTitle"))
         layout.addWidget(self.queue, 1)
+        layout.addWidget(self.legend)
         layout.addLayout(row)
+        self.buttons_row = row
+
+    def fit_columns(self) -> None:
+        """Set the fixed column widths once for the current type size."""
+        metrics = self.queue.fontMetrics()
+        pad = 18
+        # Wide enough for the common statuses; a rarer longer one ("not discussed") is
+        # elided, with its words in the tooltip.
+        widest_status = max(
+            metrics.horizontalAdvance(self.model.status_text_for(key))
+            for key in STATUS_TEXT if key != "not_discussed"
+        )  # fmt: skip
+        widths = {
+            AgendaTableModel.POSITION: metrics.horizontalAdvance("99") + pad,
+            AgendaTableModel.STAGE: metrics.horizontalAdvance("Stage") + pad,
+            AgendaTableModel.DAYS: metrics.horizontalAdvance("Days") + pad,
+            AgendaTableModel.STATUS: widest_status + pad,
+        }
+        for column, width in widths.items():
+            self.queue.setColumnWidth(column, width)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.fit_columns()  # presentation mode changes the type size
 
     # --- meetings ---------------------------------------------------------------------------
 

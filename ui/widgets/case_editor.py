@@ -8,6 +8,7 @@ case format's values, numbers to their ranges, and table edits are checked as ty
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -74,9 +75,20 @@ class NumberBox(QDoubleSpinBox):
 class CaseDataDialog(QDialog):
     caseEdited = Signal(object)  # the edited Case, to be saved
 
-    def __init__(self, case: d.Case, parent=None):
+    def __init__(
+        self,
+        case: d.Case,
+        parent=None,
+        signed: d.Decision | None = None,
+        confirm: Callable[[str], bool] | None = None,
+    ):
+        """``signed``: the case's signed decision, if any; the first change then asks
+        ``confirm`` first, and a refused change is undone in the form."""
         super().__init__(parent)
         self.setObjectName("caseDataDialog")
+        self.signed = signed
+        self.confirm = confirm
+        self.acknowledged = signed is None
         self.setWindowTitle(self.tr("Case data: {name}").format(name=case.patient.display_name))
         self.case = copy.deepcopy(case)
         self._loading = True
@@ -92,6 +104,10 @@ class CaseDataDialog(QDialog):
         layout.addWidget(
             label(self.tr("Changes are saved at once; stage and options update live."), "muted")
         )
+        if signed is not None:
+            layout.addWidget(
+                label(self.signed_warning(), "warning", wrap=True, name="signedCaseWarning")
+            )
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problem)
         layout.addWidget(close)
@@ -278,12 +294,37 @@ class CaseDataDialog(QDialog):
         case.labs = self.labs_model.rows()
         return case
 
+    def signed_warning(self) -> str:
+        x = self.signed
+        assert x is not None
+        return self.tr(
+            "⚠ This case has a decision signed off by {who} on {when}. Changing its data does "
+            "not change the signed decision: it will show it was made on older data, and an "
+            "amendment may be needed."
+        ).format(
+            who=x.signed_by or "?", when=x.signed_at.strftime("%Y-%m-%d") if x.signed_at else "?"
+        )
+
     def apply(self, *args) -> None:
         if self._loading:
             return
+        if not self.acknowledged:
+            question = self.signed_warning() + "\n\n" + self.tr("Change the case data anyway?")
+            if self.confirm is None or not self.confirm(question):
+                self._undo()
+                return
+            self.acknowledged = True
         self.problem.setVisible(False)
         self.case = self.edited_case()
         self.caseEdited.emit(self.case)
+
+    def _undo(self) -> None:
+        """Put the form back to the saved case (the change was not confirmed)."""
+        self._loading = True
+        try:
+            self._load(self.case)
+        finally:
+            self._loading = False
 
     def refuse(self, why: str) -> None:
         self.problem.setText("⚠ " + why)

@@ -45,6 +45,7 @@ def table_view(name: str, accessible: str, parent: QWidget | None = None) -> QTa
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setHighlightSections(False)
     view.setWordWrap(True)
+    view.setTabKeyNavigation(False)  # Tab leaves the table: arrows move within it
     return view
 
 

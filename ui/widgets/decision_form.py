@@ -25,7 +25,12 @@ from mdt_app import domain as d
 from ui.guidance import option_title
 from ui.session import DecisionState
 from ui.widgets.common import label, restyle
-from ui.widgets.decision_parts import ActionsEditor, FollowUpEditor, history_text
+from ui.widgets.decision_parts import (
+    ActionsEditor,
+    FollowUpEditor,
+    history_text,
+    record_numbers,
+)
 from ui.widgets.options_panel import SYMBOLS
 
 AUTOSAVE_MS = 400
@@ -41,13 +46,6 @@ def option_titles(*snapshots: dict | None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def in_words(text: str, titles: dict[str, str]) -> str:
-    """Replace option codes in a rule's message with the options' titles."""
-    for code in sorted(titles, key=len, reverse=True):
-        text = text.replace(code, titles[code])
-    return text
-
-
 class DecisionForm(QWidget):
     saveRequested = Signal()  # the draft should be saved now (connected synchronously)
     signOffRequested = Signal()
@@ -61,6 +59,7 @@ class DecisionForm(QWidget):
         self.setAccessibleName(self.tr("Decision"))
         self.state: DecisionState | None = None
         self.dirty = False
+        self.judged_now = False
         self._loading = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -128,9 +127,11 @@ class DecisionForm(QWidget):
         form.addRow(self.tr("Trial referral"), self.trial)
         plan.addLayout(form)
         scroll = QScrollArea()
+        scroll.setObjectName("planScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(plan_page)
+        self.plan_scroll = scroll
         follow_page = QWidget()
         follow = QVBoxLayout(follow_page)
         follow.setContentsMargins(4, 4, 4, 4)
@@ -166,6 +167,9 @@ class DecisionForm(QWidget):
         self.timer.stop()
         self.dirty = False
         self.state = state
+        # A saved draft was judged when the chair left it; a new one is judged on sign-off.
+        x = state.decision if state else None
+        self.judged_now = bool(x and x.id is not None and (x.chosen_options or x.plan_text.strip()))
         self._loading = True
         try:
             self._fill(state)
@@ -178,7 +182,7 @@ class DecisionForm(QWidget):
         self.plan.setPlainText(x.plan_text)
         self.reason.setPlainText(x.deviation_reason or "")
         self.trial.setText(x.clinical_trial or "")
-        self.follow_up.set_values(x.follow_up_months, x.follow_up_items)
+        self.follow_up.set_values(x.follow_up_months, x.follow_up_items, x.follow_up_weeks)
         self.actions.set_actions(list(x.actions))
         editable = bool(state and state.editable)
         for edit in (self.plan, self.reason, self.trial):
@@ -201,15 +205,9 @@ class DecisionForm(QWidget):
         snapshot = state.snapshot if state else None
         titles = option_titles(snapshot, *[h.options_snapshot for h in history])
         self.chosen.setText(self._chosen_text(x, titles))
-        judged_against = snapshot if state and state.editable else x.options_snapshot
-        why = None
-        if x.chosen_options or x.plan_text.strip():  # nothing decided yet: nothing deviates
-            why = decision_rules.deviation(x, judged_against)
-        names = {code: title for code, (_group, title) in titles.items()}
+        why = self.current_deviation(x) if self.judged_now else None
         self.deviation.setText(
-            self.tr("⚠ Deviation from the guideline: {why}. A reason is required.").format(
-                why=in_words(why, names)
-            )
+            self.tr("⚠ Deviation from the guideline: {why}. A reason is required.").format(why=why)
             if why
             else ""
         )
@@ -219,9 +217,25 @@ class DecisionForm(QWidget):
         self.status.setProperty("role", "signed" if x.is_signed else "status")
         restyle(self.status)
         self._show_amendment(x)
-        self.history.setText(history_text(history, {c: t for c, (_g, t) in titles.items()}))
+        names = {c: t for c, (_g, t) in titles.items()}
+        self.history.setText(history_text(history, names, option_title))
         self.tabs.setTabText(2, self.tr("History ({n})").format(n=len(history)))
         self._update_buttons(x)
+
+    def current_deviation(self, x: d.Decision | None = None) -> decision_rules.Deviation | None:
+        """How the plan on screen departs from the guideline (None: it follows it)."""
+        state = self.state
+        x = x or self.decision()
+        if not (x.chosen_options or x.plan_text.strip()):
+            return None  # nothing decided yet: nothing deviates
+        judged_against = state.snapshot if state and state.editable else x.options_snapshot
+        return decision_rules.deviation(x, judged_against)
+
+    def judge(self) -> decision_rules.Deviation | None:
+        """Judge deviation now (the chair asks to sign or leaves the case) and show it."""
+        self.judged_now = True
+        self._refresh()
+        return self.current_deviation()
 
     def _chosen_text(self, x: d.Decision, titles: dict[str, tuple[str, str]]) -> str:
         if not x.chosen_options:
@@ -256,9 +270,10 @@ class DecisionForm(QWidget):
 
     def _show_amendment(self, x: d.Decision) -> None:
         if x.amends_decision_id:
+            numbers = record_numbers(self.state.history if self.state else [])
             self.amendment.setText(
-                self.tr("Amendment of decision {id}. Reason: {reason}").format(
-                    id=x.amends_decision_id, reason=x.amendment_reason or ""
+                self.tr("Amendment of record #{n}. Reason: {reason}").format(
+                    n=numbers.get(x.amends_decision_id, "?"), reason=x.amendment_reason or ""
                 )
             )
         self.amendment.setVisible(bool(x.amends_decision_id))
@@ -271,14 +286,20 @@ class DecisionForm(QWidget):
         self.amend_button.setEnabled(bool(state and x.is_signed))
         self.print_button.setEnabled(bool(state and state.signed_decision is not None))
         problems = decision_rules.sign_off_problems(self.judged(x)) if editable else []
-        # The deviation itself is already spelled out above the reason field; before any
-        # option or plan there is nothing to deviate yet.
-        started = bool(x.chosen_options or x.plan_text.strip())
-        problems = [p.split(" (")[0] if "deviation" in p else p for p in problems
-                    if started or "deviation" not in p]  # fmt: skip
+        # Deviation is judged when the chair asks to sign or leaves the case, not on each
+        # tick (ticking "goals of care" first is not a deviation); once judged, it is
+        # spelled out above the reason field.
+        lines = [
+            self.tr("a reason for the deviation is required")
+            if p.kind == "deviation_without_reason"
+            else str(p)
+            for p in problems
+            if self.judged_now or p.kind != "deviation_without_reason"
+        ]
         self.problems.setText(
-            "\n".join(self.tr("✘ Before sign-off: {p}").format(p=p) for p in problems)
+            "\n".join(self.tr("✘ Before sign-off: {p}").format(p=p) for p in lines)
         )
+        problems = lines
         self.problems.setVisible(bool(problems))
 
     def judged(self, x: d.Decision) -> d.Decision:
@@ -298,6 +319,7 @@ class DecisionForm(QWidget):
         months, items = self.follow_up.values()
         return replace(
             base,
+            follow_up_weeks=self.follow_up.weeks(),
             plan_text=self.plan.toPlainText(),
             deviation_reason=self.reason.toPlainText().strip() or None,
             clinical_trial=self.trial.text().strip() or None,
@@ -346,6 +368,11 @@ class DecisionForm(QWidget):
             guideline_id=saved.guideline_id, guideline_version=saved.guideline_version,
         )  # fmt: skip
         self.status.setText(self._status_text())
+
+    def show_top(self) -> None:
+        """The Plan tab, scrolled to its top (a case opens here)."""
+        self.tabs.setCurrentIndex(0)
+        self.plan_scroll.verticalScrollBar().setValue(0)
 
     def focus_plan(self) -> None:
         self.tabs.setCurrentIndex(0)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -18,10 +22,14 @@ from mdt_app import domain as d
 from ui import labels
 from ui.models.meeting_tables import ActionsTableModel
 from ui.widgets.common import label, table_view
+from ui.widgets.date_delegate import DueDateDelegate
+
+WEEKS_MAX = 26  # half a year; beyond that the interval is counted in months
+WEEKS_PER_MONTH = 4.345
 
 
 class FollowUpEditor(QWidget):
-    """Interval in months (default 3) and what each visit includes."""
+    """Interval in weeks or months (default 3 months) and what each visit includes."""
 
     edited = Signal()
 
@@ -29,11 +37,16 @@ class FollowUpEditor(QWidget):
         super().__init__(parent)
         self.months = QSpinBox()
         self.months.setObjectName("followUpMonths")
-        self.months.setAccessibleName(self.tr("Follow-up interval in months"))
+        self.months.setAccessibleName(self.tr("Follow-up interval"))
         self.months.setRange(1, 60)
-        self.months.setSuffix(self.tr(" months"))
         self.months.setValue(d.DEFAULT_FOLLOW_UP_MONTHS)
         self.months.valueChanged.connect(self.edited)
+        self.unit = QComboBox()
+        self.unit.setObjectName("followUpUnit")
+        self.unit.setAccessibleName(self.tr("Follow-up interval unit"))
+        self.unit.addItem(self.tr("months"), "months")
+        self.unit.addItem(self.tr("weeks"), "weeks")
+        self.unit.currentIndexChanged.connect(self._unit_changed)
         self.items: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -48,21 +61,38 @@ class FollowUpEditor(QWidget):
         row = QHBoxLayout()
         row.addWidget(label(self.tr("Follow-up every"), "factName"))
         row.addWidget(self.months)
+        row.addWidget(self.unit)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(label(self.tr("Each visit includes:"), "factName"))
         layout.addLayout(grid)
 
-    def set_values(self, months: int, items: list[str]) -> None:
-        self.months.setValue(months)
+    def _unit_changed(self, _index: int) -> None:
+        self.months.setMaximum(WEEKS_MAX if self.unit.currentData() == "weeks" else 60)
+        self.edited.emit()
+
+    def set_values(self, months: int, items: list[str], weeks: int | None = None) -> None:
+        self.unit.blockSignals(True)
+        self.unit.setCurrentIndex(1 if weeks else 0)
+        self.unit.blockSignals(False)
+        self.months.setMaximum(WEEKS_MAX if weeks else 60)
+        self.months.setValue(weeks or months)
         for item, box in self.items.items():
             box.setChecked(item in items)
 
+    def weeks(self) -> int | None:
+        """The interval in weeks, or None when it is counted in months."""
+        return self.months.value() if self.unit.currentData() == "weeks" else None
+
     def values(self) -> tuple[int, list[str]]:
-        return self.months.value(), [i for i, box in self.items.items() if box.isChecked()]
+        """(months, items); an interval in weeks gives its months rounded up."""
+        weeks = self.weeks()
+        months = math.ceil(weeks / WEEKS_PER_MONTH) if weeks else self.months.value()
+        return months, [i for i, box in self.items.items() if box.isChecked()]
 
     def set_read_only(self, on: bool) -> None:
         self.months.setReadOnly(on)
+        self.unit.setEnabled(not on)
         for box in self.items.values():
             box.setEnabled(not on)
 
@@ -76,6 +106,7 @@ class ActionsEditor(QWidget):
         super().__init__(parent)
         self.model = ActionsTableModel(self, editable=True)
         self.view = table_view("actionsTable", self.tr("Actions"))
+        self.view.setTabKeyNavigation(True)  # an edited table: Tab goes to the next cell
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(ActionsTableModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
@@ -83,6 +114,7 @@ class ActionsEditor(QWidget):
             ActionsTableModel.OWNER, QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(ActionsTableModel.DUE, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setItemDelegateForColumn(ActionsTableModel.DUE, DueDateDelegate(self.view))
         self.add_button = QPushButton(self.tr("Add action"))
         self.add_button.setObjectName("addActionButton")
         self.remove_button = QPushButton(self.tr("Remove"))
@@ -134,19 +166,32 @@ class ActionsEditor(QWidget):
         return self.model.actions()
 
     def set_read_only(self, on: bool) -> None:
+        """A signed decision's actions are shown, never offered for change."""
         self.model.editable = not on
-        self.add_button.setEnabled(not on)
-        self.remove_button.setEnabled(not on)
+        self.add_button.setVisible(not on)
+        self.remove_button.setVisible(not on)
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("DecisionHistory", text)
 
 
-def history_text(history: list[d.Decision], titles: dict[str, str]) -> str:
-    """Every record of the decision, oldest first: originals are kept beside amendments."""
+def record_numbers(history: list[d.Decision]) -> dict[int, int]:
+    """Decision id -> its number (#1, #2 …) in the item's history, oldest first."""
+    return {x.id: n for n, x in enumerate(history, start=1) if x.id is not None}
+
+
+def history_text(
+    history: list[d.Decision], titles: dict[str, str], title_of: Callable[[str], str] = str
+) -> str:
+    """Every record of the decision, oldest first: originals are kept beside amendments.
+
+    Records are numbered #1, #2 … and refer to each other by those numbers, never by
+    database ids; an option missing from ``titles`` is named by ``title_of(code)``.
+    """
     if not history:
         return _t("No decision recorded yet.")
+    numbers = record_numbers(history)
     blocks = []
     for number, x in enumerate(history, start=1):
         if x.is_signed:
@@ -157,17 +202,20 @@ def history_text(history: list[d.Decision], titles: dict[str, str]) -> str:
             head = _t("#{n} draft, last saved {when}").format(n=number, when=_when(x.updated_at))
         lines = [head]
         if x.amends_decision_id:
-            lines.append(_t("Amends decision {id}. Reason: {reason}").format(
-                id=x.amends_decision_id, reason=x.amendment_reason))  # fmt: skip
+            lines.append(_t("Amends #{n}. Reason: {reason}").format(
+                n=numbers.get(x.amends_decision_id, "?"), reason=x.amendment_reason))  # fmt: skip
         if x.guideline_version:
             lines.append(_t("Guideline {id} version {version}").format(
                 id=x.guideline_id, version=x.guideline_version))  # fmt: skip
-        options = ", ".join(titles.get(c, c) for c in x.chosen_options) or _t("none")
+        options = ", ".join(titles.get(c) or title_of(c) for c in x.chosen_options) or _t("none")
         lines.append(_t("Options: {options}").format(options=options))
         if x.plan_text.strip():
             lines.append(_t("Plan: {plan}").format(plan=x.plan_text.strip()))
         if x.deviation_reason:
             lines.append(_t("Deviation reason: {why}").format(why=x.deviation_reason))
+        if x.sign_off_exceptions:
+            lines.append(_t("Signed with a recorded exception: {why}").format(
+                why=x.sign_off_reason or ""))  # fmt: skip
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
 from mdt_app import domain as d
-from ui import labels, theme
+from mdt_app.lab_display import lab_value
+from ui import theme
 from ui.models.case_tables import flag_text, reference_range
 from ui.widgets.common import clear_layout
 
@@ -47,7 +48,7 @@ class LabTrendChart(QWidget):
         super().__init__(parent)
         self.trend = trend
         self.setObjectName(f"labTrend_{trend.test}")
-        self.setMinimumSize(120, 96)
+        self.setMinimumSize(120, self.fontMetrics().height() * 6)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName(self.tr("{test} trend").format(test=trend.test))
         self.setAccessibleDescription(self.describe())
@@ -55,14 +56,35 @@ class LabTrendChart(QWidget):
 
     def describe(self) -> str:
         values = ", ".join(
-            f"{r.date.isoformat()}: {labels.number(r.value)} {flag_text(r.flag)}".rstrip()
+            " ".join(
+                x
+                for x in (
+                    f"{r.date.isoformat()}:",
+                    lab_value(r.test, r.value, r.unit),
+                    flag_text(r.flag),
+                )
+                if x
+            )  # fmt: skip
             for r in self.trend.results
         )
         ref = reference_range(self.trend.latest)
         return f"{self.trend.test} ({self.trend.unit}; ref {ref or '—'}): {values}"
 
     def sizeHint(self) -> QSize:
-        return QSize(220, self.fontMetrics().height() * 6)
+        return QSize(220, self.fontMetrics().height() * 7)
+
+    def title_text(self, metrics: QFontMetrics, width: float) -> str:
+        """The test's name, elided only if even a line of its own cannot hold it."""
+        return metrics.elidedText(self.trend.test, Qt.TextElideMode.ElideRight, int(width))
+
+    def latest_text(self) -> str:
+        """'latest 2.41 mmol/L ▲' (rounded as the lab reports it)."""
+        latest = self.trend.latest
+        symbol = {"high": " ▲", "low": " ▼"}.get(latest.flag, "")
+        value = lab_value(self.trend.test, latest.value, latest.unit)
+        return self.tr("latest {value} {unit}{symbol}").format(
+            value=value, unit=self.trend.unit, symbol=symbol
+        )
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -78,22 +100,21 @@ class LabTrendChart(QWidget):
         p.setBrush(QColor(theme.PAPER))
         p.drawRoundedRect(rect, 4, 4)
         line_h = self.fontMetrics().height()
+        # The test's name has a line of its own (a long name such as "Calcium (adjusted)"
+        # is not cut to make room); the latest value and unit go on the line below.
         title = QRectF(rect.left() + 6, rect.top() + 2, rect.width() - 12, line_h)
         latest = self.trend.latest
         font = QFont(self.font())
         font.setBold(True)
         p.setFont(font)
         p.setPen(QColor(theme.INK))
-        symbol = {"high": " ▲", "low": " ▼"}.get(latest.flag, "")
-        last = labels.number(latest.value) + symbol
-        last_width = QFontMetrics(font).horizontalAdvance(last) + 8
-        name = QFontMetrics(font).elidedText(
-            f"{self.trend.test} {self.trend.unit}", Qt.TextElideMode.ElideRight,
-            int(title.width() - last_width),
-        )  # fmt: skip
-        p.drawText(title, Qt.AlignmentFlag.AlignLeft, name)
+        p.drawText(
+            title, Qt.AlignmentFlag.AlignLeft, self.title_text(QFontMetrics(font), title.width())
+        )
+        value_line = QRectF(title.left(), title.bottom(), title.width(), line_h)
         p.setPen(QColor(theme.AGAINST if latest.flag else theme.INK))
-        p.drawText(title, Qt.AlignmentFlag.AlignRight, last)
+        p.drawText(value_line, Qt.AlignmentFlag.AlignLeft, self.latest_text())
+        title = value_line
         p.setFont(self.font())
         plot = QRectF(rect.left() + 8, title.bottom() + 6, rect.width() - 16, 0)
         plot.setBottom(rect.bottom() - line_h - 4)

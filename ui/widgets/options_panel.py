@@ -3,27 +3,44 @@ border (never by colour alone); each option can be picked for the plan."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
+from collections.abc import Callable
+from html import escape
+
+from PySide6.QtCore import QT_TR_NOOP, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.widgets.common import label
+from mdt_app import decision_rules
+from mdt_app.guideline.references import split_unverified
+from ui.widgets.common import label, restyle
 
 # Fixed order: what is missing first (it may change everything), then the options.
+# "Care for everyone" holds the care framework every patient gets whatever the treatment
+# (goals of care, palliative care, advance directive, thyroid hormone), apart from the
+# treatment options, so ticking one of them is never mistaken for choosing a treatment.
 GROUPS = (
     ("missing", "!", QT_TR_NOOP("Missing data")),
-    ("recommended", "✔", QT_TR_NOOP("Recommended")),
+    ("recommended", "✔", QT_TR_NOOP("Recommended treatment")),
+    ("care", "♥", QT_TR_NOOP("Care for everyone")),
     ("consider", "?", QT_TR_NOOP("Consider")),
     ("not_recommended", "✘", QT_TR_NOOP("Not recommended")),
 )
+GROUP_TIPS = {
+    "missing": QT_TR_NOOP("Work-up to settle before deciding"),
+    "recommended": QT_TR_NOOP("What the guideline recommends for this patient's situation"),
+    "care": QT_TR_NOOP("Recommended for every patient whatever the treatment: ticking these "
+                       "does not choose a treatment"),
+    "consider": QT_TR_NOOP("Reasonable options, depending on the patient"),
+    "not_recommended": QT_TR_NOOP("Against the guideline here: ticking one asks for "
+                                  "confirmation and a reason"),
+}  # fmt: skip
 SYMBOLS = {name: symbol for name, symbol, _ in GROUPS}
 GROUP_WORDS = {name: words for name, _, words in GROUPS}
 
@@ -45,14 +62,16 @@ class ClickLabel(QLabel):
 
 
 class OptionRow(QWidget):
-    """One option: pick box, symbol and title, rationale, expandable sources.
+    """One option: pick box, symbol and title, rationale, its sources as citation links.
 
-    Rows are kept per (list, code) and refilled with ``set_option``: moving from case to
-    case then only changes texts, which keeps switching cases fast.
+    The pick box is the row's only Tab stop (Space ticks it, Enter opens the citation
+    legend); the whole row is outlined while it has focus. Rows are kept per (group,
+    code) and refilled with ``set_option``: moving from case to case only changes texts.
     """
 
     toggled = Signal(str, bool)  # code, picked
     actionRequested = Signal(str)  # a missing-data prompt turned into an action
+    citationRequested = Signal(str, int)  # code, index of the citation clicked (-1: all)
 
     def __init__(self, group: str, code: str, parent=None):
         super().__init__(parent)
@@ -60,6 +79,8 @@ class OptionRow(QWidget):
         self.code = code
         self.option: dict = {"code": code, "title": code}
         self.setObjectName(f"option_{code}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setProperty("role", "optionRow")
         self.box: QCheckBox | None = None
         self.add_button: QPushButton | None = None
         head = QHBoxLayout()
@@ -75,17 +96,25 @@ class OptionRow(QWidget):
         else:
             self.box = QCheckBox()
             self.box.setObjectName(f"pick_{code}")
+            self.box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.box.toggled.connect(lambda on: self.toggled.emit(self.code, on))
+            self.box.installEventFilter(self)
             self.title = ClickLabel("", self.box)
             head.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
             head.addWidget(self.title, 1)
-        self.sources_button = QToolButton()
-        self.sources_button.setProperty("role", "sources")
-        self.sources_button.setCheckable(True)
-        self.sources_button.setObjectName(f"sources_{code}")
-        self.sources_button.toggled.connect(self._expand)
+        self.title.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rationale = label("", "rationale", wrap=True)
-        self.details = label("", "muted", wrap=True)
+        self.unverified = label("", "unverifiedMark", name=f"unverified_{code}")
+        self.sources = QLabel()
+        self.sources.setObjectName(f"sources_{code}")
+        self.sources.setProperty("role", "sources")
+        self.sources.setWordWrap(True)
+        self.sources.setTextFormat(Qt.TextFormat.RichText)
+        # Links by mouse only: keyboard users reach the legend with Enter on the pick box,
+        # so each option stays one Tab stop.
+        self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.sources.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sources.linkActivated.connect(self._link)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 4)
         layout.setSpacing(1)
@@ -94,47 +123,64 @@ class OptionRow(QWidget):
         indent.setContentsMargins(24, 0, 0, 0)
         indent.setSpacing(0)
         indent.addWidget(self.rationale)
-        indent.addWidget(self.sources_button, 0, Qt.AlignmentFlag.AlignLeft)
-        indent.addWidget(self.details)
+        foot = QHBoxLayout()
+        foot.setSpacing(8)
+        foot.addWidget(self.sources, 1)
+        foot.addWidget(self.unverified, 0, Qt.AlignmentFlag.AlignTop)
+        indent.addLayout(foot)
         layout.addLayout(indent)
 
     def set_option(self, option: dict) -> None:
-        """Show ``option`` (an as_dict() entry), collapsed."""
+        """Show ``option`` (an as_dict() entry)."""
         self.option = option
         title = option["title"]
         self.title.setText(f"{SYMBOLS[self.group]} {title}")
-        self.rationale.setText(option.get("rationale", ""))
+        rationale, notes = split_unverified(option.get("rationale", ""))
         sources = option.get("sources") or []
-        self.details.setText("\n".join([*sources, self.tr("Code: {code}").format(code=self.code)]))
-        self.sources_button.setAccessibleName(self.tr("Sources of {title}").format(title=title))
+        notes += tuple(s for s in sources if "unverified" in s.lower())
+        self.rationale.setText(rationale)
+        self.unverified.setText(self.tr("◇ unverified") if notes else "")
+        self.unverified.setToolTip(
+            self.tr("Not checked against the primary text:\n{notes}").format(
+                notes="\n".join(f"• {n}" for n in notes)
+            )
+            if notes
+            else ""
+        )
+        self.unverified.setVisible(bool(notes))
+        links = ", ".join(
+            f'<a href="cite:{i}">{escape(_short(s, 28))}</a>' for i, s in enumerate(sources)
+        )
+        self.sources.setText(self.tr("Sources: {links}").format(links=links or "—"))
+        self.sources.setToolTip(
+            self.tr("Click a source for the full reference (Enter on the option)")
+        )
         if self.box is not None:
             self.box.setAccessibleName(
                 self.tr("Pick {group} option: {title}").format(
                     group=self.tr(GROUP_WORDS[self.group]), title=title
                 )
             )
+            self.box.setAccessibleDescription(rationale)
         if self.add_button is not None:
             self.add_button.setAccessibleName(self.tr("Add action: {title}").format(title=title))
-        self.sources_button.blockSignals(True)
-        self.sources_button.setChecked(False)
-        self.sources_button.blockSignals(False)
-        self._expand(False)
 
-    def _expand(self, on: bool) -> None:
-        sources = self.option.get("sources") or []
-        if on:
-            text = self.tr("▾ Sources")
-        elif len(sources) > 1:
-            text = self.tr("▸ Sources: {first} +{more}").format(
-                first=_short(sources[0]), more=len(sources) - 1
-            )
-        else:
-            text = self.tr("▸ Sources: {first}").format(
-                first=_short(sources[0]) if sources else "—"
-            )
-        self.sources_button.setText(text)
-        self.sources_button.setToolTip("\n".join(sources))
-        self.details.setVisible(on)
+    def _link(self, href: str) -> None:
+        self.citationRequested.emit(self.code, int(href.split(":", 1)[1]))
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.box:
+            kind = event.type()
+            if kind in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+                self.setProperty("focused", "true" if kind == QEvent.Type.FocusIn else "false")
+                restyle(self)
+            elif kind == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return,
+                Qt.Key.Key_Enter,
+            ):
+                self.citationRequested.emit(self.code, -1)
+                return True
+        return super().eventFilter(watched, event)
 
     def set_picked(self, on: bool) -> None:
         if self.box is not None:
@@ -142,11 +188,12 @@ class OptionRow(QWidget):
             self.box.setChecked(on)
             self.box.blockSignals(False)
 
-    def set_editable(self, on: bool) -> None:
+    def set_editable(self, on: bool, presenting: bool = False) -> None:
         if self.box is not None:
             self.box.setEnabled(on)
         if self.add_button is not None:
-            self.add_button.setEnabled(on)
+            # A signed decision offers no "+ Action"; nor does the projected screen.
+            self.add_button.setVisible(on and not presenting)
 
 
 class OptionGroup(QFrame):
@@ -165,8 +212,7 @@ class OptionGroup(QFrame):
         self.empty = label(empty, "muted")
         self.rows.addWidget(self.empty)
         self.shown: list[OptionRow] = []
-        if name == "missing":
-            self.setToolTip(self.tr("Work-up to settle before deciding"))
+        self.title.setToolTip(self.tr(GROUP_TIPS[name]))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 6, 6)
         layout.setSpacing(2)
@@ -181,6 +227,7 @@ class OptionGroup(QFrame):
 class OptionsPanel(QWidget):
     pickedChanged = Signal(str, bool)  # code, picked
     actionRequested = Signal(str)
+    citationRequested = Signal(str, list, int)  # option title, its citations, index clicked
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -193,6 +240,10 @@ class OptionsPanel(QWidget):
         self.groups: dict[str, OptionGroup] = {}
         self.rows: dict[str, OptionRow] = {}  # the options shown now, by code
         self.pool: dict[tuple[str, str], OptionRow] = {}
+        # Asked before a not-recommended option is ticked (the window sets it).
+        self.confirm: Callable[[str], bool] | None = None
+        self.presenting = False
+        self._editable = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(6)
@@ -214,6 +265,7 @@ class OptionsPanel(QWidget):
     ) -> None:
         """Show a Recommendation.as_dict(); ``picked`` codes are ticked."""
         self.rows = {}
+        self._editable = editable
         snapshot = snapshot or {}
         guideline = snapshot.get("guideline") or {}
         if guideline.get("id"):
@@ -231,8 +283,33 @@ class OptionsPanel(QWidget):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings.setVisible(bool(warnings))
         for name, symbol, words in GROUPS:
-            self._fill(name, symbol, words, snapshot.get(name) or [], set(picked), editable)
+            self._fill(name, symbol, words, self._options_of(snapshot, name), set(picked), editable)
+        self._chain_tab_order()
         self.setAccessibleDescription(self.summary())
+
+    def _chain_tab_order(self) -> None:
+        """Tab walks the options in the order shown, one stop each (rows are pooled, so
+        their creation order is not the display order)."""
+        stops = []
+        for name, _symbol, _words in GROUPS:
+            for row in self.groups[name].shown:
+                stop = row.box if row.box is not None else row.add_button
+                if stop is not None:
+                    stops.append(stop)
+        for before, after in zip(stops, stops[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    @staticmethod
+    def _options_of(snapshot: dict, group: str) -> list[dict]:
+        """The options shown in ``group``: the care framework moves to "care"."""
+        care = decision_rules.CARE_FRAMEWORK
+        if group == "care":
+            return [o for n in ("recommended", "consider") for o in snapshot.get(n) or []
+                    if o["code"] in care]  # fmt: skip
+        options = snapshot.get(group) or []
+        if group in ("recommended", "consider"):
+            return [o for o in options if o["code"] not in care]
+        return list(options)
 
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
         box = self.groups[name]
@@ -245,7 +322,7 @@ class OptionsPanel(QWidget):
             row = self._row(name, option["code"])
             row.set_option(option)
             row.set_picked(option["code"] in picked)
-            row.set_editable(editable)
+            row.set_editable(editable, self.presenting)
             box.rows.insertWidget(position + 1, row)  # after the "none" line
             row.show()  # at once: the chair may pick it before the next event-loop turn
             box.shown.append(row)
@@ -255,16 +332,40 @@ class OptionsPanel(QWidget):
         row = self.pool.get((group, code))
         if row is None:
             row = OptionRow(group, code)
-            row.toggled.connect(self.pickedChanged)
+            row.toggled.connect(lambda c, on, r=row: self._picked(r, on))
             row.actionRequested.connect(self.actionRequested)
+            row.citationRequested.connect(self._citation)
             self.pool[(group, code)] = row
         return row
+
+    def _picked(self, row: OptionRow, on: bool) -> None:
+        if on and row.group == "not_recommended" and self.confirm is not None:
+            question = self.tr(
+                "“{title}” is NOT recommended for this patient:\n{why}\n\n"
+                "Add it to the plan anyway? A reason will be needed before sign-off."
+            ).format(title=row.option["title"], why=row.rationale.text())
+            if not self.confirm(question):
+                row.set_picked(False)
+                return
+        self.pickedChanged.emit(row.code, on)
+
+    def _citation(self, code: str, index: int) -> None:
+        row = self.rows.get(code)
+        if row is not None:
+            sources = list(row.option.get("sources") or [])
+            self.citationRequested.emit(row.option["title"], sources, index)
+
+    def set_presenting(self, on: bool) -> None:
+        """Presentation mode hides the editing buttons ("+ Action"); ticking stays."""
+        self.presenting = on
+        for row in self.rows.values():
+            row.set_editable(self._editable, on)
 
     def pick_boxes(self) -> list[QCheckBox]:
         return [row.box for row in self.rows.values() if row.box is not None]
 
     def focus_first_option(self) -> bool:
-        for name in ("recommended", "consider", "not_recommended"):
+        for name in ("recommended", "care", "consider", "not_recommended"):
             for row in self.rows.values():
                 if row.group == name and row.box is not None and row.box.isEnabled():
                     row.box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -277,11 +378,11 @@ class OptionsPanel(QWidget):
         for row in self.rows.values():
             counts[row.group] += 1
         return self.tr(
-            "{recommended} recommended, {consider} to consider, "
+            "{recommended} recommended, {care} care for everyone, {consider} to consider, "
             "{not_recommended} not recommended, {missing} missing data"
         ).format(**counts)
 
 
 def _short(source: str, limit: int = 16) -> str:
-    """A citation cut to fit a narrow column; the full list is one click away."""
+    """A citation cut to fit a narrow column; the full reference is one click away."""
     return source if len(source) <= limit else source[: limit - 1].rstrip() + "…"

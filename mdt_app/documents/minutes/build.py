@@ -138,7 +138,7 @@ def _record(x: d.Decision, options: c.GuidelineOptions | None) -> c.DecisionReco
         plan_text=x.plan_text,
         clinical_trial=x.clinical_trial,
         concordance=concordance,
-        deviation=why,
+        deviation=str(why) if why else None,
         deviation_reason=x.deviation_reason,
         actions=tuple(c.ActionRef(a.description, a.owner, a.due_date) for a in x.actions),
         follow_up_months=x.follow_up_months,
@@ -148,6 +148,9 @@ def _record(x: d.Decision, options: c.GuidelineOptions | None) -> c.DecisionReco
         signed_at=x.signed_at,
         amends_decision_id=x.amends_decision_id,
         amendment_reason=x.amendment_reason,
+        sign_off_exceptions=tuple(x.sign_off_exceptions),
+        sign_off_reason=x.sign_off_reason,
+        follow_up_weeks=x.follow_up_weeks,
     )
 
 

@@ -85,6 +85,10 @@ class DecisionRecord:
     signed_at: datetime | None
     amends_decision_id: int | None
     amendment_reason: str | None
+    # Signed without a quorum / outside the meeting's day, and the chair's recorded reason.
+    sign_off_exceptions: tuple[str, ...] = ()
+    sign_off_reason: str | None = None
+    follow_up_weeks: int | None = None
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("follow_up_months", "follow-up interval in months"),
     ("follow_up_items", "follow-up examinations"),
     ("unsigned_draft", "yes when an unsigned draft exists for the item"),
+    ("follow_up_weeks", "follow-up interval in weeks, when it was set in weeks (else empty)"),
+    ("sign_off_exception", "not_quorate / not_meeting_day (';'-separated) when signed so"),
+    ("sign_off_reason", "the chair's recorded reason for signing despite the exception"),
 )
 HEADER = tuple(name for name, _ in COLUMNS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -138,6 +141,9 @@ def _decision_columns(e: c.AgendaEntry) -> dict[str, str]:
         "follow_up_months": str(x.follow_up_months) if x else "",
         "follow_up_items": "; ".join(x.follow_up_items) if x else "",
         "unsigned_draft": "yes" if e.draft else "no",
+        "follow_up_weeks": str(x.follow_up_weeks) if x and x.follow_up_weeks else "",
+        "sign_off_exception": "; ".join(x.sign_off_exceptions) if x else "",
+        "sign_off_reason": _s(x.sign_off_reason) if x else "",
     }
 
 

@@ -251,7 +251,9 @@ def _activity(
     if follow_up is not None:
         detail["description"] = "Follow-up " + text.follow_up_line(follow_up)
         detail["scheduledTiming"] = {
-            "repeat": {"frequency": 1, "period": follow_up.follow_up_months, "periodUnit": "mo"}
+            "repeat": {"frequency": 1, "period": follow_up.follow_up_weeks, "periodUnit": "wk"}
+            if follow_up.follow_up_weeks
+            else {"frequency": 1, "period": follow_up.follow_up_months, "periodUnit": "mo"}
         }
     return {"detail": detail}
 

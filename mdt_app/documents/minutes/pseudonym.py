@@ -103,6 +103,7 @@ def _entry(e: AgendaEntry, p: Pseudonymiser) -> AgendaEntry:
             clinical_trial=clean(x.clinical_trial),
             deviation_reason=clean(x.deviation_reason),
             amendment_reason=clean(x.amendment_reason),
+            sign_off_reason=clean(x.sign_off_reason),
             actions=actions,
         )
 

@@ -134,6 +134,8 @@ def decision_rows(x: c.DecisionRecord, label: str) -> Rows:
     if x.amends_decision_id:
         line = f"amends an earlier signed decision; reason: {x.amendment_reason}"
         rows.append(("Amendment", [line]))
+    if x.sign_off_exceptions:
+        rows.append(("Sign-off exception", [sign_off_exception_line(x)]))
     rows.append(("Guideline concordance", [concordance_line(x)]))
     if x.concordance != c.DEVIATES and x.deviation_reason:
         rows.append(("Stated deviation reason", [x.deviation_reason]))
@@ -157,7 +159,19 @@ def action_line(a: c.ActionRef) -> str:
 
 def follow_up_line(x: c.DecisionRecord) -> str:
     items = ", ".join(FOLLOW_UP_LABELS.get(i, i) for i in x.follow_up_items)
-    return f"every {x.follow_up_months} months" + (f": {items}" if items else "")
+    n, unit = (x.follow_up_weeks, "weeks") if x.follow_up_weeks else (x.follow_up_months, "months")
+    return f"every {n} {unit}" + (f": {items}" if items else "")
+
+
+EXCEPTION_WORDS = {
+    "not_quorate": "signed without a quorum",
+    "not_meeting_day": "signed outside the meeting's day",
+}
+
+
+def sign_off_exception_line(x: c.DecisionRecord) -> str:
+    what = " and ".join(EXCEPTION_WORDS.get(k, k) for k in x.sign_off_exceptions)
+    return f"{what}; reason recorded: {x.sign_off_reason or 'none'}"
 
 
 def summary_rows(m: c.MeetingMinutes) -> Rows:
