@@ -26,9 +26,13 @@ DEMO_MARK = "DEMO"
 
 # Actions the demo writes for chosen options: (what, owner, days after the meeting).
 _ACTIONS = {
-    "SURGERY_R0R1": ("Book thyroidectomy and neck dissection", "Dr Bartłomiej Żółkiewski", 10),
-    "EBRT_CHEMO_ADJ": ("Radiotherapy planning CT after surgery", "Dr Søren Kjærgaard", 35),
-    "EBRT_CHEMO_DEF": ("IMRT planning CT and chemotherapy consent", "Dr Søren Kjærgaard", 5),
+    "SURGERY_R0R1": (
+        "Operation to remove the thyroid and neck lymph nodes",
+        "Dr Bartłomiej Żółkiewski",
+        10,
+    ),
+    "EBRT_CHEMO_ADJ": ("Radiotherapy planning scan after the operation", "Dr Søren Kjærgaard", 35),
+    "EBRT_CHEMO_DEF": ("Radiotherapy planning scan; agree chemotherapy", "Dr Søren Kjærgaard", 5),
     "BRAF_MEK": ("Start dabrafenib + trametinib; teaching visit", "Dr Inés Muñoz-Álvarez", 3),
     "BRIDGING_CHEMO": ("First weekly paclitaxel", "Dr Inés Muñoz-Álvarez", 4),
     "CLINICAL_TRIAL": ("Trial eligibility screening", "Research nurse", 7),
@@ -50,7 +54,7 @@ def _case_object(spec: dict, today: date, index: int) -> dict:
             "family_name": spec["family"],
             "birth_date": date(spec["born"], 1 + index % 12, 3 + (index * 7) % 25).isoformat(),
             "sex": spec["sex"],
-            "preferred_language": "en",
+            "preferred_language": spec.get("language", "en"),
         },
         "referral": {
             "referred_on": (diagnosed + timedelta(days=1)).isoformat(),
@@ -214,6 +218,11 @@ def _decide(store: Store, item: d.AgendaItem, spec: dict, meeting: d.Meeting, si
         plan_text=plan["plan"],
         deviation_reason=plan.get("deviation"),
         clinical_trial=plan.get("trial"),
+        patient_explanation=plan.get("for_patient", ""),
+        discussed_with_patient_on=(
+            meeting.date + timedelta(days=1) if plan.get("discussed_by") else None
+        ),
+        discussed_with_patient_by=plan.get("discussed_by"),
         guideline_id=rec.guideline_id,
         guideline_version=rec.guideline_version,
         options_snapshot=rec.as_dict(),
@@ -233,6 +242,9 @@ def _decide(store: Store, item: d.AgendaItem, spec: dict, meeting: d.Meeting, si
     if "amend" in spec:
         amendment = store.start_amendment(signed.id or 0, spec["amend"]["reason"])
         amendment.plan_text = spec["amend"]["plan"]
+        amendment.patient_explanation = spec["amend"].get(
+            "for_patient", amendment.patient_explanation
+        )
         store.sign_decision(store.save_draft(amendment).id or 0, src.CHAIR, today=meeting.date)
 
 

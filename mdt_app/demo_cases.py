@@ -36,6 +36,10 @@ CURRENT_MEETING: list[dict] = [
             ],
             "plan": "Total thyroidectomy with central neck dissection within 2 weeks; "
             "adjuvant IMRT with weekly paclitaxel to start within 6 weeks.",
+            "for_patient": "First an operation to take out your thyroid gland and the "
+            "lymph nodes next to it. When you have healed, about six weeks of radiotherapy "
+            "with a weekly chemotherapy drip.",
+            "discussed_by": "Dr Inés Muñoz-Álvarez",
         },
     },
     {
@@ -388,6 +392,7 @@ EARLIER_MEETING: list[dict] = [
         "mrn": "DEMO-0017",
         "given": "Aurélie",
         "family": "Dubois",
+        "language": "fr",
         "sex": "female",
         "born": 1960,
         "question": "Lung metastases, BRAF V600E positive.",
@@ -407,12 +412,19 @@ EARLIER_MEETING: list[dict] = [
             "codes": ["BRAF_MEK", "CLINICAL_TRIAL", "GOALS_OF_CARE", "PALLIATIVE_CARE", "HOSPICE"],
             "plan": "Dabrafenib 150 mg twice daily with trametinib 2 mg daily; "
             "review response at 6 weeks.",
+            "for_patient": "Vous prenez deux médicaments ciblés chaque jour, à la maison. "
+            "Un premier scanner dans environ six semaines montrera s'ils agissent.",
+            "discussed_by": "Małgorzata Dąbrowska",
         },
         "amend": {
             "reason": "Pyrexia on dabrafenib: dose interruption protocol added",
             "plan": "Dabrafenib 150 mg twice daily with trametinib 2 mg daily; "
             "review response at 6 weeks. Pyrexia protocol: hold both drugs "
             "for temperature >= 38.5 C and call the nurse line.",
+            "for_patient": "Vous prenez deux médicaments ciblés chaque jour, à la maison. "
+            "Un premier scanner dans environ six semaines montrera s'ils agissent. Si votre "
+            "température atteint 38 °C ou plus, ou si vous frissonnez, arrêtez les deux "
+            "médicaments et appelez tout de suite la ligne joignable 24 heures sur 24.",
         },
     },
     {
@@ -461,5 +473,7 @@ CENTRE = {
     "phone": "+44 20 7946 0000",
     "address": "1 Example Street, Demo City",
     "email": "atc-mdt@demo.invalid",
+    "phone_24h": "+44 20 7946 0999",  # the 24-hour line printed in the emergency box
+    "country": "GB",  # emergency number and national support groups
 }
 REFERRERS = ("Dr A. Smith", "Dr M. Janssen", "Dr K. Nowak", "Dr L. Moreau")

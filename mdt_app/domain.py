@@ -341,6 +341,12 @@ class Decision:
     signed_at: datetime | None = None
     amends_decision_id: int | None = None
     amendment_reason: str | None = None
+    # Words for the patient, kept apart from the clinicians' plan_text (care programme).
+    patient_explanation: str = ""
+    patient_option_explanations: dict[str, str] = field(default_factory=dict)
+    # When and by whom the plan was talked through with the patient (None: not recorded).
+    discussed_with_patient_on: date | None = None
+    discussed_with_patient_by: str | None = None
     id: int | None = None
     # Follow-up counted in weeks when set (follow_up_months then holds it rounded up).
     follow_up_weeks: int | None = None

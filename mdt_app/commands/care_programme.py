@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from mdt_app.commands._common import store_for
 from mdt_app.documents.care_programme import (
     NoSignedDecision,
+    check_before_printing,
     make_care_programme,
     save_care_programme,
 )
@@ -37,6 +39,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         '"DRAFT - not validated" on every page',
     )
     p.add_argument("--decision", type=int, metavar="ID", help="a particular decision of the case")
+    p.add_argument(
+        "--language",
+        metavar="LANG",
+        help="language of the programme (en, fr, de); default: the patient's preferred language",
+    )
     p.set_defaults(func=run)
 
 
@@ -52,11 +59,16 @@ def run(args: argparse.Namespace) -> int:
                 large_print=args.large_print,
                 page_size="Letter" if args.letter else "A4",
                 allow_draft=args.draft,
+                language=args.language,
             )
         except NoSignedDecision as exc:
             if exc.has_draft:
                 raise UserError(f"{exc}, or use --draft to preview") from None
             raise
+        for warning in check_before_printing(
+            store, args.case_id, built.decision_id, built.language
+        ):
+            print(f"mdt-app: check: {warning}", file=sys.stderr)
         path = save_care_programme(store, built, args.output)
     print(path)
     return 0

@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from mdt_app import domain as d
-from mdt_app.documents.care_programme_content import CareProgramme, care_programme_for
+from mdt_app.documents.care_programme_check import print_warnings
+from mdt_app.documents.care_programme_content import (
+    CareProgramme,
+    care_programme_for,
+    shipped_languages,
+)
 from mdt_app.documents.care_programme_pdf import UnprintableText, render_care_programme
 from mdt_app.documents.output import output_path, write_audited
 from mdt_app.errors import UserError, ValidationError
@@ -28,6 +33,8 @@ __all__ = [
     "NoSignedDecision",
     "UnprintableText",
     "build_care_programme",
+    "check_before_printing",
+    "check_language",
     "care_programme_from_store",
     "choose_decision",
     "make_care_programme",
@@ -82,21 +89,58 @@ def care_programme_from_store(
     decision_id: int | None = None,
     allow_draft: bool = False,
     today: date | None = None,
+    language: str | None = None,
 ) -> CareProgramme:
     """The content of the programme, read from the store (no layout)."""
     decision = choose_decision(store, case_id, decision_id, allow_draft=allow_draft)
-    return _programme(store, decision, today)
+    return _programme(store, decision, today, language)
 
 
-def _programme(store: Store, decision: d.Decision, today: date | None) -> CareProgramme:
-    meeting = store.get_meeting(store.get_agenda_item(decision.agenda_item_id).meeting_id)
+def centre_settings(store: Store) -> dict[str, Any] | None:
+    """The centre's settings (name, phones incl. the 24-hour line, country...), if set."""
     centre = store.get_setting("centre")
+    return centre if isinstance(centre, dict) else None
+
+
+def check_before_printing(
+    store: Store, case_id: int, decision_id: int, language: str | None = None
+) -> list[str]:
+    """What the nurse should check before printing (shorthand in the patient's words, a
+    missing 24-hour line, no record that the plan was discussed with the patient)."""
+    decision = store.get_decision(decision_id)
+    case = store.get_case(case_id)
+    chosen = check_language(language or case.patient.preferred_language)
+    return print_warnings(decision, centre_settings(store), chosen)
+
+
+def check_language(language: str | None) -> str:
+    """A shipped language, or a one-line error naming the ones there are."""
+    shipped = shipped_languages()
+    if language and language not in shipped:
+        raise ValidationError(
+            f"no care programme texts in language {language!r}; use one of " + ", ".join(shipped)
+        )
+    return language or "en"
+
+
+def _programme(
+    store: Store, decision: d.Decision, today: date | None, language: str | None = None
+) -> CareProgramme:
+    meeting = store.get_meeting(store.get_agenda_item(decision.agenda_item_id).meeting_id)
+    previous = (
+        store.get_decision(decision.amends_decision_id) if decision.amends_decision_id else None
+    )
+    case = store.get_case(decision.case_id)
+    if language is not None:
+        check_language(language)
     return care_programme_for(
-        store.get_case(decision.case_id),
+        case,
         decision,
         meeting,
-        centre if isinstance(centre, dict) else None,
+        centre_settings(store),
         today=today,
+        language=language,
+        previous=previous,
     )
 
 
@@ -109,6 +153,7 @@ class CareProgrammePdf:
     decision_id: int
     draft: bool
     file_name: str  # a suggested file name, e.g. care-programme-H123456-2026-11-06.pdf
+    language: str = "en"
 
 
 def make_care_programme(
@@ -120,17 +165,21 @@ def make_care_programme(
     page_size: str = "A4",
     allow_draft: bool = False,
     today: date | None = None,
+    language: str | None = None,
 ) -> CareProgrammePdf:
-    """Build the programme's PDF and say which decision it shows."""
+    """Build the programme's PDF and say which decision it shows; ``language`` (en, fr,
+    de) overrides the patient's preferred language."""
     if page_size not in ("A4", "Letter"):
         raise ValidationError(f"unknown page size {page_size!r}; use A4 or Letter")
     decision = choose_decision(store, case_id, decision_id, allow_draft=allow_draft)
-    programme = _programme(store, decision, today)
+    programme = _programme(store, decision, today, language)
     pdf = render_care_programme(programme, large_print=large_print, page_size=page_size)
     mrn = re.sub(r"[^A-Za-z0-9-]+", "_", store.get_case(case_id).patient.mrn)
     day = (today or date.today()).isoformat()
     name = f"care-programme-{mrn}-{day}{'-DRAFT' if programme.draft else ''}.pdf"
-    return CareProgrammePdf(pdf, case_id, decision.id or 0, programme.draft, name)
+    return CareProgrammePdf(
+        pdf, case_id, decision.id or 0, programme.draft, name, programme.language
+    )
 
 
 def build_care_programme(
@@ -142,6 +191,7 @@ def build_care_programme(
     page_size: str = "A4",
     allow_draft: bool = False,
     today: date | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The PDF of a case's care programme. A draft (only with ``allow_draft``) carries
     "DRAFT - not validated" on every page."""
@@ -153,6 +203,7 @@ def build_care_programme(
         page_size=page_size,
         allow_draft=allow_draft,
         today=today,
+        language=language,
     ).pdf
 
 
@@ -177,5 +228,5 @@ def record_care_programme(
         action,
         "decision",
         built.decision_id,
-        {"case": built.case_id, "draft": built.draft, **details},
+        {"case": built.case_id, "draft": built.draft, "language": built.language, **details},
     )

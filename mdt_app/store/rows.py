@@ -224,6 +224,13 @@ def decision_row(x: d.Decision) -> dict:
         "amends_decision_id": x.amends_decision_id,
         "amendment_reason": x.amendment_reason,
         "follow_up_weeks": x.follow_up_weeks,
+        "patient_explanation": x.patient_explanation.strip(),
+        "patient_option_explanations": json.dumps(
+            {k: v.strip() for k, v in x.patient_option_explanations.items() if v.strip()},
+            ensure_ascii=False,
+        ),
+        "discussed_with_patient_on": iso(x.discussed_with_patient_on),
+        "discussed_with_patient_by": (x.discussed_with_patient_by or "").strip() or None,
     }
 
 
@@ -249,6 +256,10 @@ def decision_from(row: dict, actions: list[d.Action]) -> d.Decision:
         signed_at=moment(row["signed_at"]),
         amends_decision_id=row["amends_decision_id"],
         amendment_reason=row["amendment_reason"],
+        patient_explanation=row.get("patient_explanation") or "",
+        patient_option_explanations=json.loads(row.get("patient_option_explanations") or "{}"),
+        discussed_with_patient_on=day(row.get("discussed_with_patient_on")),
+        discussed_with_patient_by=row.get("discussed_with_patient_by"),
         id=row["id"],
         follow_up_weeks=row.get("follow_up_weeks"),
         sign_off_exceptions=json.loads(row.get("sign_off_exceptions") or "[]"),
