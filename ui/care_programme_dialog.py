@@ -8,9 +8,14 @@ A decision that is not signed yet can only be previewed, marked "DRAFT - not val
 on every page.
 
 Preview shows the pages in the app (ui.pdf_preview), from memory: no file with patient
-data is left in a temporary folder. Print… shows the system print dialog and paints the
-pages onto the chosen printer with Qt (ui.pdf_pages.print_pdf), the same on Linux,
-Windows and macOS; every print is recorded in the audit log.
+data is left in a temporary folder. Print… shows the system print dialog (printer,
+copies, pages), then hands the PDF itself to the print system (CUPS ``lp`` on Linux and
+macOS, mdt_app.printing), so the printed job keeps its text; "Print to file" writes the
+PDF as it is. Only where there is no such path (Windows) are rendered pages painted onto
+the printer, at the printer's resolution. Every print is recorded in the audit log.
+
+Before printing or saving, the nurse is told what to check (shorthand in the words for
+the patient, no 24-hour line, plan not recorded as discussed with the patient).
 """
 
 from __future__ import annotations
@@ -40,19 +45,30 @@ from PySide6.QtWidgets import (
 
 from mdt_app.documents.care_programme import (
     CareProgrammePdf,
+    check_before_printing,
     make_care_programme,
     record_care_programme,
     save_care_programme,
 )
+from mdt_app.documents.care_programme_content import shipped_languages
 from mdt_app.errors import UserError
+from mdt_app.printing import PrintJob, pdf_printing_available, send_pdf
 from ui import workers
-from ui.pdf_pages import page_count, paint_pages, plan_print, render_for_print
+from ui.pdf_pages import (
+    page_count,
+    page_range,
+    paint_pages,
+    plan_print,
+    render_for_print,
+    subset,
+)
 from ui.pdf_preview import PdfPreviewDialog
 from ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}  # in their own words
 
 
 def _t(text: str) -> str:
@@ -75,6 +91,7 @@ class Request:
     decision_id: int
     large_print: bool = False
     page_size: str = "A4"
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,7 @@ class DecisionInfo:
     mrn: str
     signed: bool
     signed_by: str | None
+    language: str = "en"
 
 
 def build(request: Request) -> CareProgrammePdf:
@@ -97,7 +115,64 @@ def build(request: Request) -> CareProgrammePdf:
             large_print=request.large_print,
             page_size=request.page_size,
             allow_draft=True,
+            language=request.language,
         )
+
+
+def checks(request: Request) -> list[str]:
+    """What to check before the programme leaves the app (one line each)."""
+    from mdt_app.store import open_store
+
+    with open_store(request.db_path, create=False) as store:
+        return check_before_printing(store, request.case_id, request.decision_id, request.language)
+
+
+@dataclass(frozen=True)
+class PrintRoute:
+    """How a print job goes out: "file" (the PDF written as it is), "cups" (the PDF handed
+    to the print system) or "raster" (pages painted, where nothing else exists)."""
+
+    kind: str
+    target: str
+
+
+def print_route(printer: QPrinter) -> PrintRoute:
+    """The route that keeps the PDF's text wherever the platform allows it."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        return PrintRoute("file", printer.outputFileName())
+    if pdf_printing_available() and printer.printerName():
+        return PrintRoute("cups", printer.printerName())
+    return PrintRoute("raster", printer.printerName())
+
+
+def cups_job(built: CareProgrammePdf, printer: QPrinter) -> dict:
+    """The lp job for what the print dialog chose (read on the GUI thread)."""
+    pages = None
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        pages = (printer.fromPage(), printer.toPage() or printer.fromPage())
+    return {
+        "printer": printer.printerName(),
+        "copies": max(printer.copyCount(), 1),
+        "pages": pages,
+        "collate": printer.collateCopies(),
+        "reverse": printer.pageOrder() == QPrinter.PageOrder.LastPageFirst,
+        "title": _t("Care programme"),
+    }
+
+
+def send_to_print_system(built: CareProgrammePdf, job: dict) -> PrintJob:
+    """Worker thread: the PDF itself to CUPS."""
+    return send_pdf(built.pdf, **job)
+
+
+def write_printed_file(built: CareProgrammePdf, path: str, pages: list[int]) -> str:
+    """Worker thread: "Print to file" keeps the PDF as it is (text, fonts, metadata),
+    cut to the chosen page range."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(subset(built.pdf, pages))
+    tmp.replace(target)
+    return str(target)
 
 
 def save(request: Request, path: Path) -> Path:
@@ -111,14 +186,18 @@ def save(request: Request, path: Path) -> Path:
         return save_care_programme(store, built, path)
 
 
-def record_print(db_path: Path, built: CareProgrammePdf, printer: QPrinter, pages: int) -> str:
+def record_print(
+    db_path: Path, built: CareProgrammePdf, printer: QPrinter, pages: int, **details: object
+) -> str:
     """Record a print in the audit log; returns where it went (the printer, or the file of
     "Print to file")."""
     from mdt_app.store import open_store
 
     where = printer_label(printer)
     with open_store(db_path, create=False) as store, store.atomic():
-        record_care_programme(store, built, "print_care_programme", printer=where, pages=pages)
+        record_care_programme(
+            store, built, "print_care_programme", printer=where, pages=pages, **details
+        )
     return where
 
 
@@ -136,7 +215,12 @@ def read_decision(db_path: Path, case_id: int, decision_id: int) -> DecisionInfo
     with open_store(db_path, create=False) as store:
         decision = store.get_decision(decision_id)
         patient = store.get_case(case_id).patient
-    return DecisionInfo(patient.display_name, patient.mrn, decision.is_signed, decision.signed_by)
+    language = (
+        patient.preferred_language if patient.preferred_language in shipped_languages() else "en"
+    )
+    return DecisionInfo(
+        patient.display_name, patient.mrn, decision.is_signed, decision.signed_by, language
+    )
 
 
 # --- the dialog -------------------------------------------------------------------------------
@@ -158,9 +242,10 @@ def default_page_size() -> str:
 class CareProgrammeDialog(QDialog):
     """Options and the three things to do with the programme."""
 
-    # Replaced in tests: the file dialog and the print dialog (both modal).
+    # Replaced in tests: the file dialog, the print dialog and the "check first" question.
     ask_save_path: Callable[[QWidget, str], Path | None]
     choose_printer: Callable[[QWidget, str, int], QPrinter | None]
+    confirm_checks: Callable[[QWidget, list[str]], bool]
 
     def __init__(self, parent: QWidget | None, db_path: Path, case_id: int, decision_id: int):
         super().__init__(parent)
@@ -170,10 +255,12 @@ class CareProgrammeDialog(QDialog):
         self.info = read_decision(self.db_path, case_id, decision_id)
         self.busy = False
         self.last_result: object = None
+        self.last_route: PrintRoute | None = None
         self.message: QMessageBox | None = None
         self.preview_dialog: PdfPreviewDialog | None = None
         self.ask_save_path = ask_save_path
         self.choose_printer = choose_printer
+        self.confirm_checks = confirm_checks
         self._build()
         self._set_busy(False)
 
@@ -190,6 +277,13 @@ class CareProgrammeDialog(QDialog):
         self.large = QCheckBox(_t("Large print (16 pt text)"))
         self.large.setObjectName("pcpLargePrint")
         self.large.setAccessibleName(_t("Large print"))
+        self.language = QComboBox()
+        self.language.setObjectName("pcpLanguage")
+        self.language.setAccessibleName(_t("Language of the programme"))
+        for code in shipped_languages():
+            self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
+        self.language.setCurrentIndex(max(self.language.findData(self.info.language), 0))
+        self.language.setToolTip(_t("The patient's preferred language is chosen first"))
         self.status = QLabel("")
         self.status.setObjectName("pcpStatus")
         self.status.setWordWrap(True)
@@ -204,6 +298,7 @@ class CareProgrammeDialog(QDialog):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         form = QFormLayout()
         form.addRow(_t("Paper:"), self.paper)
+        form.addRow(_t("Language:"), self.language)
         form.addRow("", self.large)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -235,6 +330,7 @@ class CareProgrammeDialog(QDialog):
             self.decision_id,
             large_print=self.large.isChecked(),
             page_size=str(self.paper.currentData()),
+            language=str(self.language.currentData() or "en"),
         )
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
@@ -251,7 +347,19 @@ class CareProgrammeDialog(QDialog):
     def preview(self) -> None:
         self._run(_t("Preparing the preview…"), build, self._previewed)
 
+    def _checked(self) -> bool:
+        """Tell the nurse what to check first; False when they go back to fix it."""
+        try:
+            found = checks(self.request())
+        except UserError as exc:
+            self._failed(exc, "")
+            return False
+        return not found or self.confirm_checks(self, found)
+
     def save_as(self) -> None:
+        if not self._checked():
+            self._finish(False, _t("Not saved: check the points first."))
+            return
         name = self._suggested_name()
         path = self.ask_save_path(self, name)
         if path is not None:
@@ -259,6 +367,9 @@ class CareProgrammeDialog(QDialog):
 
     def print_(self) -> None:
         """Build first, so the print dialog knows how many pages there are."""
+        if not self._checked():
+            self._finish(False, _t("Not printed: check the points first."))
+            return
         self._run(_t("Preparing to print…"), build, self._ready_to_print)
 
     def _suggested_name(self) -> str:
@@ -297,6 +408,8 @@ class CareProgrammeDialog(QDialog):
 
     def _print_from_preview(self, preview: PdfPreviewDialog, built: CareProgrammePdf) -> None:
         """Print exactly the pages shown, then put the preview away."""
+        if not self._checked():
+            return
         printer = self.choose_printer(preview, self.request().page_size, preview.page_count)
         if printer is not None:
             preview.close()
@@ -315,12 +428,66 @@ class CareProgrammeDialog(QDialog):
             self.start_print(built, printer)
 
     def start_print(self, built: CareProgrammePdf, printer: QPrinter) -> None:
-        """Render the pages on a worker, then paint them onto the printer here."""
+        """Send the PDF itself to the print system (or to the file of "Print to file");
+        paint rendered pages only where no such path exists."""
         if self.busy:
             return
         if built.draft:
             self._failed(UserError(_draft_only()), "")
             return
+        route = print_route(printer)
+        self.last_route = route
+        if route.kind == "file":
+            pages = page_range(page_count(built.pdf), printer)
+            if not pages:
+                self._failed(
+                    UserError(_t("The chosen page range holds no page of the programme.")), ""
+                )
+                return
+            self._set_busy(True, _t("Printing…"))
+            workers.start(
+                write_printed_file,
+                built,
+                route.target,
+                pages,
+                on_result=lambda _p: self._sent(built, printer, route, None),
+                on_error=self._failed,
+            )
+            return
+        if route.kind == "cups":
+            if not page_range(page_count(built.pdf), printer):
+                self._failed(
+                    UserError(_t("The chosen page range holds no page of the programme.")), ""
+                )
+                return
+            job = cups_job(built, printer)
+            self._set_busy(True, _t("Printing…"))
+            workers.start(
+                send_to_print_system,
+                built,
+                job,
+                on_result=lambda sent: self._sent(built, printer, route, sent),
+                on_error=self._failed,
+            )
+            return
+        self._raster(built, printer)
+
+    def _sent(
+        self, built: CareProgrammePdf, printer: QPrinter, route: PrintRoute, job: object
+    ) -> None:
+        pages = page_count(built.pdf)
+        extra: dict[str, object] = {"route": route.kind}
+        if isinstance(job, PrintJob):
+            extra.update(copies=job.copies, job=job.job_id)
+        try:
+            where = record_print(self.db_path, built, printer, pages, **extra)
+        except UserError as exc:
+            self._failed(exc, "")
+            return
+        self._printed(where)
+
+    def _raster(self, built: CareProgrammePdf, printer: QPrinter) -> None:
+        """No way to hand over the PDF: render at the printer's resolution and paint."""
         plan = plan_print(built.pdf, printer)
         if not plan.pages:
             self._failed(UserError(_t("The chosen page range holds no page of the programme.")), "")
@@ -338,7 +505,7 @@ class CareProgrammeDialog(QDialog):
         assert isinstance(images, list)
         try:
             pages = paint_pages(images, printer)
-            where = record_print(self.db_path, built, printer, pages)
+            where = record_print(self.db_path, built, printer, pages, route="raster")
         except UserError as exc:
             self._failed(exc, "")
             return
@@ -408,6 +575,24 @@ def choose_printer(parent: QWidget, page_size: str, pages: int) -> QPrinter | No
         | option.PrintShowPageSize
     )
     return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def confirm_checks(parent: QWidget, found: list[str]) -> bool:
+    """Ask whether to go on although something should be checked first."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _t("Check before printing"),
+        _t("Please check the care programme first:")
+        + "\n\n"
+        + "\n".join(f"• {line}" for line in found),
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName("pcpChecks")
+    go_on = box.addButton(_t("Go on anyway"), QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is go_on
 
 
 def open_care_programme(parent: QWidget, db_path: Path, case_id: int, decision_id: int) -> None:
