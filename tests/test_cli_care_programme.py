@@ -51,8 +51,20 @@ def test_writes_the_signed_programme_and_audits_it(db, tmp_path, capsys):
     assert not any("DRAFT" in p for p in text)
     assert PdfReader(out).pages[0].mediabox.width < 600  # A4 by default
     [entry] = audited(db)
-    assert entry.details == {"case": 1, "draft": False, "path": str(out)}
+    assert entry.details == {"case": 1, "draft": False, "language": "en", "path": str(out)}
     assert list(tmp_path.glob(".*.part")) == []
+    assert "mdt-app: check: no record that the plan was discussed with the patient" in err
+
+
+def test_language_option_overrides_the_preferred_language(db, tmp_path, capsys):
+    out = tmp_path / "fr.pdf"
+    code, _, err = run(capsys, "--db", db, "care-programme", 1, "-o", out, "--language", "fr")
+    assert code == 0, err
+    assert "En cas d'urgence" in pages(out)[0]
+    assert PdfReader(out).trailer["/Root"]["/Lang"] == "fr"
+    code, _, err = run(capsys, "--db", db, "care-programme", 1, "-o", out, "--language", "xx")
+    assert code == 1 and err.count("\n") == 1
+    assert "no care programme texts in language 'xx'; use one of en, de, fr" in err
 
 
 def test_large_print_and_letter_flags(db, tmp_path, capsys):

@@ -65,10 +65,11 @@ def run(args: argparse.Namespace) -> int:
             if exc.has_draft:
                 raise UserError(f"{exc}, or use --draft to preview") from None
             raise
+        path = save_care_programme(store, built, args.output)
+        # Written: now say what the nurse should check before handing it over.
         for warning in check_before_printing(
             store, args.case_id, built.decision_id, built.language
         ):
             print(f"mdt-app: check: {warning}", file=sys.stderr)
-        path = save_care_programme(store, built, args.output)
     print(path)
     return 0

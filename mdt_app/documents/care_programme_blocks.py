@@ -68,6 +68,7 @@ class Section:
     heading: str
     blocks: tuple[Block, ...]
     keep_together: bool = False  # short sections that must not be cut (what to do urgently)
+    after: tuple[Block, ...] = ()  # blocks after a kept-together part, free to run on
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class CareProgramme:
             if section.key == "glossary" and not include_glossary:
                 continue
             yield section.heading
-            for block in section.blocks:
+            for block in (*section.blocks, *section.after):
                 yield from _block_texts(block)
 
 

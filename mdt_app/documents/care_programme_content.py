@@ -94,7 +94,7 @@ def care_programme_for(
     ]
     subtitle = [w.fmt("intro.for", name=patient.display_name)]
     subtitle += [w.fmt("intro.meeting", date=w.day(meeting.date))]
-    subtitle += [w.fmt("intro.made", date=w.day(today))]
+    # The date it was made is in every page's footer: page 1 keeps room for the emergency box.
     programme = CareProgramme(
         language=w.language,
         title=w["document.title"],

@@ -94,6 +94,8 @@ class _Story:
             for block in section.blocks:
                 flowables.extend(self.block(block))
             story.extend([KeepTogether(flowables)] if section.keep_together else flowables)
+            for block in section.after:
+                story.extend(self.block(block))
         return story
 
     def block(self, block: Block) -> list[Flowable]:

@@ -64,7 +64,6 @@ def emergency(
         blocks.append(Bullets(tuple(urgent), w.fmt("emergency.line", line=line), "alert"))
     else:
         blocks.append(Bullets(tuple(urgent), w["emergency.no_line"], "alert"))
-    blocks.append(Para(w["emergency.say"]))
     contact = case.care_team
     who = (
         w.fmt(
@@ -82,8 +81,14 @@ def emergency(
             text = _one_line(item)
             if text not in today:
                 today.append(text)
-    blocks.append(Bullets((*today, last), who))
-    return Section("emergency", w["emergency.heading"], tuple(blocks), keep_together=True)
+    # What to do now is never split from its heading; the list for today may run on.
+    return Section(
+        "emergency",
+        w["emergency.heading"],
+        tuple(blocks),
+        keep_together=True,
+        after=(Para(w["emergency.say"]), Bullets((*today, last), who)),
+    )
 
 
 # --- an amended programme -------------------------------------------------------------------

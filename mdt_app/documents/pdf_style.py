@@ -115,6 +115,7 @@ def house_styles(large_print: bool = False) -> HouseStyles:
     def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
         kw.setdefault("fontName", FAMILY)
         kw.setdefault("bulletFontName", FAMILY)  # never fall back to an unembedded Helvetica
+        kw.setdefault("bulletFontSize", size)  # reportlab's default is 10 pt, even in large print
         kw.setdefault("textColor", INK)
         kw.setdefault("alignment", TA_LEFT)
         return ParagraphStyle(name, fontSize=size, leading=round(size * 1.3, 1), **kw)

@@ -32,6 +32,7 @@ from ui.widgets.decision_parts import (
     record_numbers,
 )
 from ui.widgets.options_panel import SYMBOLS
+from ui.widgets.patient_words import PatientWordsEditor
 
 AUTOSAVE_MS = 400
 
@@ -91,6 +92,7 @@ class DecisionForm(QWidget):
         self.trial.setPlaceholderText(self.tr("Trial name or screening request (optional)"))
         self.follow_up = FollowUpEditor()
         self.actions = ActionsEditor()
+        self.patient_words = PatientWordsEditor()  # the "For the patient" tab (issue 16)
         self.history = label("", wrap=True, name="decisionHistory")
         self.history.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.problems = label("", "muted", wrap=True, name="signOffProblems")
@@ -111,6 +113,7 @@ class DecisionForm(QWidget):
         self.trial.textChanged.connect(self._edited)
         self.follow_up.edited.connect(self._edited)
         self.actions.edited.connect(self._edited)
+        self.patient_words.edited.connect(self._edited)
         self._layout()
 
     def _layout(self) -> None:
@@ -147,6 +150,7 @@ class DecisionForm(QWidget):
         self.tabs.addTab(scroll, self.tr("Plan"))
         self.tabs.addTab(follow_page, self.tr("Follow-up"))
         self.tabs.addTab(history_scroll, self.tr("History"))
+        self.tabs.addTab(_scrolled(self.patient_words), self.tr("For the patient"))
         buttons = QGridLayout()
         buttons.addWidget(self.sign_button, 0, 0)
         buttons.addWidget(self.amend_button, 0, 1)
@@ -190,6 +194,7 @@ class DecisionForm(QWidget):
             restyle(edit)  # the stylesheet greys read-only fields
         self.follow_up.set_read_only(not editable)
         self.actions.set_read_only(not editable)
+        self.patient_words.set_decision(x, editable)
         self.setEnabled(state is not None)
 
     def set_snapshot(self, snapshot: dict | None) -> None:
@@ -205,6 +210,8 @@ class DecisionForm(QWidget):
         snapshot = state.snapshot if state else None
         titles = option_titles(snapshot, *[h.options_snapshot for h in history])
         self.chosen.setText(self._chosen_text(x, titles))
+        names = {code: title for code, (_group, title) in titles.items()}
+        self.patient_words.set_options(x.chosen_options, names)
         why = self.current_deviation(x) if self.judged_now else None
         self.deviation.setText(
             self.tr("⚠ Deviation from the guideline: {why}. A reason is required.").format(why=why)
@@ -326,6 +333,7 @@ class DecisionForm(QWidget):
             follow_up_months=months,
             follow_up_items=items,
             actions=self.actions.actions(),
+            **self.patient_words.values(),
         )
 
     def set_option_picked(self, code: str, on: bool) -> None:
@@ -377,3 +385,11 @@ class DecisionForm(QWidget):
     def focus_plan(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.plan.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
