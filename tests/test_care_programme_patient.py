@@ -130,6 +130,19 @@ def test_emergency_box_is_on_page_1_with_both_numbers(store, large):
     assert "call your key contact today" in (box + pages[1] if large else box)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_emergency_box_fits_page_1_in_every_language_in_large_print(store, language, paper):
+    store.set_setting("centre", {**CENTRE, "country": "DE"})
+    case_id, _ = add_case(store, options=("BRAF_MEK", "DEXAMETHASONE", "BONE_METASTASIS_LOCAL"))
+    case = store.get_case(case_id)
+    case.metastases.sites = ["brain", "bone"]  # the longest box: every item shown
+    store.update_case(case)
+    pdf = build_care_programme(store, case_id, language=language, large_print=True, page_size=paper)
+    first = pages_of(pdf)[0]
+    assert "112" in first and "+33 1 99 99 99 99" in first
+
+
 def test_one_list_one_threshold_shown_once(store):
     case_id, _ = add_case(
         store, options=("BRAF_MEK", "CYTOTOXIC_CHEMO", "EBRT_CHEMO_DEF", "SURGERY_R0R1")

@@ -81,21 +81,38 @@ class _Story:
         self.alert = ParagraphStyle("alert", parent=styles.body, fontName=ps.BOLD, spaceAfter=0)
         self.boxed = ParagraphStyle("boxed", parent=styles.body, spaceAfter=0)
         self.label = ParagraphStyle("label", parent=styles.body, spaceAfter=b * 0.2, keepWithNext=1)
-        self.alert_bullet = ParagraphStyle("alert_bullet", parent=styles.bullet, spaceAfter=b * 0.2)
+        self.alert_bullet = ParagraphStyle("alert_bullet", parent=styles.bullet, spaceAfter=b * 0.1)
+        # named "h1" so the PDF outline lists it like every other section
+        self.first_h1 = ParagraphStyle("h1", parent=styles.h1, spaceBefore=b * 0.3)
 
     def build(self, programme: CareProgramme) -> list[Flowable]:
         s = self.s
-        story: list[Flowable] = [Paragraph(_text(programme.title), s.title)]
-        story += [Paragraph(_text(line), s.subtitle) for line in programme.subtitle_lines]
+        # Page 1 must hold the whole emergency box, in every language and in large print:
+        # the title is only a little larger than the headings, the subtitle one paragraph.
+        title = ParagraphStyle(
+            "pcp_title", parent=s.title, fontSize=s.h1.fontSize * 1.15,
+            leading=round(s.h1.fontSize * 1.15 * 1.25, 1), spaceAfter=s.base_size * 0.3,
+        )  # fmt: skip
+        subtitle = ParagraphStyle(
+            "pcp_subtitle", parent=s.subtitle, spaceBefore=s.base_size * 0.6,
+            spaceAfter=s.base_size * 0.3,
+        )  # fmt: skip
+        story: list[Flowable] = [Paragraph(_text(programme.title), title)]
+        who = Paragraph("<br/>".join(_text(x) for x in programme.subtitle_lines), subtitle)
+        if programme.section("emergency") is None:
+            story.append(who)
         for section in programme.sections:
             flowables: list[Flowable] = []
             if section.heading:  # keepWithNext: a heading never ends a page
-                flowables.append(Paragraph(_text(section.heading), s.h1))
+                h1 = self.first_h1 if section.key == "emergency" else s.h1
+                flowables.append(Paragraph(_text(section.heading), h1))
             for block in section.blocks:
                 flowables.extend(self.block(block))
             story.extend([KeepTogether(flowables)] if section.keep_together else flowables)
             for block in section.after:
                 story.extend(self.block(block))
+            if section.key == "emergency":  # whom it is for, right after what to do now
+                story.append(who)
         return story
 
     def block(self, block: Block) -> list[Flowable]:
@@ -133,9 +150,9 @@ class _Story:
         return head + items  # the label is keepWithNext: it never ends a page alone
 
     def box(self, content: list[Flowable], back: colors.Color, bar: colors.Color) -> Flowable:
-        pad = self.s.base_size * 0.6
+        pad = self.s.base_size * 0.5
         # one row that cannot split: the box is never cut in two
-        table = Table([[content]], colWidths=[self.width], spaceAfter=self.s.base_size * 0.7)
+        table = Table([[content]], colWidths=[self.width], spaceAfter=self.s.base_size * 0.5)
         table.setStyle(
             TableStyle(
                 [
