@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from mdt_app import domain as d
 from mdt_app.documents.care_programme_check import shorthand_in
 from mdt_app.documents.care_programme_content import shipped_languages
+from ui.guidance import option_title
 from ui.widgets.common import clear_layout, label, restyle
 
 
@@ -46,6 +46,7 @@ class PatientWordsEditor(QWidget):
         )
         self.plan.setMinimumHeight(self.fontMetrics().height() * 4)
         self.options_form = QFormLayout()
+        self.options_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.discussed = QCheckBox(self.tr("Plan discussed with the patient"))
         self.discussed.setObjectName("discussedWithPatient")
         self.discussed_on = QDateEdit()
@@ -65,12 +66,10 @@ class PatientWordsEditor(QWidget):
         self.discussed.toggled.connect(self._changed)
         self.discussed_on.dateChanged.connect(self._changed)
         self.discussed_by.textChanged.connect(self._changed)
-        row = QHBoxLayout()
-        row.addWidget(self.discussed)
-        row.addWidget(label(self.tr("on"), "factName"))
-        row.addWidget(self.discussed_on)
-        row.addWidget(label(self.tr("by"), "factName"))
-        row.addWidget(self.discussed_by, 1)
+        row = QFormLayout()  # one field a line: the decision panel is narrow
+        row.addRow(self.discussed)
+        row.addRow(self.tr("On"), self.discussed_on)
+        row.addRow(self.tr("By"), self.discussed_by)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(label(self.tr("Explanation for the patient"), "sectionTitle"))
@@ -124,7 +123,7 @@ class PatientWordsEditor(QWidget):
         for code in codes:
             edit = QLineEdit(self._option_texts.get(code, ""))
             edit.setObjectName(f"patientOptionExplanation_{code}")
-            title = titles.get(code, code)
+            title = titles.get(code) or option_title(code)
             edit.setAccessibleName(
                 self.tr("Explanation for the patient: {title}").format(title=title)
             )
