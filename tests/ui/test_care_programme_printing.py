@@ -71,10 +71,16 @@ def test_print_sends_the_pdf_to_cups_with_its_text(qtbot, window, db, cups, monk
     dialog.confirm_checks = lambda parent, found: True
     chosen: list[QPrinter] = []
 
+    class ChosenPrinter(QPrinter):
+        """What the print dialog returns for the test queue (Qt lists the system's
+        printers once per process, so it may not know this private server's queue)."""
+
+        def printerName(self) -> str:  # noqa: N802 (Qt's name)
+            return cups.printer
+
     def cups_printer(parent, page_size, pages):
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer = ChosenPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
-        printer.setPrinterName(cups.printer)
         printer.setCopyCount(2)
         chosen.append(printer)
         return printer
