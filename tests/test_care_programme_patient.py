@@ -529,3 +529,15 @@ def test_english_programmes_read_easily(demo_store, store):
     )
     assert len(scores) >= 4
     assert min(scores.values()) >= 65, scores
+
+
+def test_long_tables_split_between_rows_with_the_header_repeated(store):
+    steps = [d.Action(f"Step number {n} of the plan", None, date(2027, 1, 1)) for n in range(60)]
+    case_id, _ = add_case(store, actions=steps)
+    pages = pages_of(build_care_programme(store, case_id, today=TODAY))
+    holding = [p for p in pages if "Step number" in p]
+    assert len(holding) >= 2
+    for page in holding:
+        assert "What Who arranges it When" in page  # the header row on every page
+    for n in range(60):  # every row whole, on one page
+        assert sum(f"Step number {n} of the plan" in p for p in pages) == 1
