@@ -27,6 +27,7 @@ COMMANDS = {
     "recommend": "recommend",
     "guideline": "guideline",
     "care-programme": "care_programme",
+    "centre": "centre",
     "minutes": "minutes",
     "refer": "refer",
     "notes": "notes",
