@@ -480,6 +480,13 @@ def test_dates_are_written_per_language():
     assert "geboren\xa0am\xa01.\xa0April\xa01951" in banners["de"]
 
 
+def test_numbers_are_written_per_language():
+    from mdt_app.documents.care_programme_blocks import Words
+
+    assert Words("en").number(2.5) == "2.5" and Words("fr").number(2.5) == "2,5"
+    assert Words("de").number(6) == "6" and Words("de").number(6.0) == "6"
+
+
 def _keys(node, prefix="") -> set[str]:
     if isinstance(node, dict):
         out = set()

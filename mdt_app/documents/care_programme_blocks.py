@@ -203,6 +203,12 @@ class Words:
         return str(dates["format"]).format(day=day.format(day=value.day), month=month,
                                            year=value.year)  # fmt: skip
 
+    def number(self, value: float) -> str:
+        """A number as the language writes it: "2.5" in English, "2,5" in French and German;
+        whole numbers without decimals."""
+        text = f"{value:g}" if isinstance(value, float) else str(value)
+        return text.replace(".", str(self.t["dates"].get("decimal", ".")))
+
     def month(self, value: date) -> str:
         """ "June 2026"."""
         month = self.t["dates"]["months"][value.month - 1]

@@ -263,12 +263,13 @@ def follow_up(w: Words, case: d.Case, decision: d.Decision, facts: ProgrammeFact
     elif months == 1:
         interval = w["follow_up.interval_one"]
     else:
-        interval = w.fmt("follow_up.interval", months=months)
+        interval = w.fmt("follow_up.interval", months=w.number(months))
     weeks = ((decision.options_snapshot or {}).get("settings") or {}).get(
         "response_imaging_weeks", 6
     )
     items = tuple(
-        w.fmt(f"follow_up.items.{item}", weeks=weeks) for item in follow_up_plan(facts, decision)
+        w.fmt(f"follow_up.items.{item}", weeks=w.number(weeks))
+        for item in follow_up_plan(facts, decision)
     )
     blocks: list[Block] = [Para(interval), Bullets(items, label=w["follow_up.includes"])]
     contact = case.care_team.key_contact_name
