@@ -59,7 +59,7 @@ def decide_comfort_care(store: Store, today: date) -> None:
             ],
         )
     )
-    store.sign_decision(draft.id or 0, "Dr Inés Muñoz-Álvarez")
+    store.sign_decision(draft.id or 0, "Dr Inés Muñoz-Álvarez", today=meeting.date)
 
 
 def render(pdf: bytes, stem: Path, pages: tuple[int, int], dpi: int = 70) -> None:

@@ -30,7 +30,7 @@ from mdt_app.documents.care_programme_facts import (
 )
 from mdt_app.errors import ValidationError
 from mdt_app.paths import resource_path
-from tests.test_care_programme import TODAY, add_case, pages_of
+from tests.test_care_programme import TEST_SIGN_OFF, TODAY, add_case, pages_of
 
 # Every option code of pathway v2 section 2, the five new ones included.
 SECTION_2_CODES = [
@@ -381,7 +381,7 @@ def test_amended_programme_says_what_changed(store):
     case_id, decision_id = add_case(store, options=("SURGERY_R0R1", "EBRT_CHEMO_ADJ"))
     amendment = store.start_amendment(decision_id, "patient declined surgery")
     amendment = store.save_draft(replace(amendment, chosen_options=["EBRT_CHEMO_DEF"]))
-    store.sign_decision(amendment.id, "Dr Chair")
+    store.sign_decision(amendment.id, "Dr Chair", exception_reason=TEST_SIGN_OFF)
     text = text_of(build_care_programme(store, case_id))
     box = section(text, "What has changed", ("This booklet sums up",))
     assert "New in your plan: Radiotherapy with chemotherapy as the main treatment" in box
@@ -447,7 +447,7 @@ def test_each_language_has_no_english_heading_left(store, language):
         discussed_with_patient_by="Dr Muñoz",
     )
     amendment = store.start_amendment(decision_id, "new plan")
-    store.sign_decision(amendment.id, "Dr Chair")
+    store.sign_decision(amendment.id, "Dr Chair", exception_reason=TEST_SIGN_OFF)
     pdf = build_care_programme(store, case_id, language=language, today=date(2026, 12, 1))
     text = text_of(pdf)
     left = sorted(h for h in _english_headings() if h in text)

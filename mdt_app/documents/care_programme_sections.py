@@ -258,8 +258,11 @@ def coming_up(w: Words, decision: d.Decision, today: date) -> Section:
 
 def follow_up(w: Words, case: d.Case, decision: d.Decision, facts: ProgrammeFacts) -> Section:
     months = decision.follow_up_months
+    weeks_set = decision.follow_up_weeks  # set in weeks at the meeting: say it in weeks
     if facts.comfort_only or facts.poor_ps:
         interval = w["follow_up.interval_comfort"]
+    elif weeks_set:
+        interval = w.fmt("follow_up.interval_weeks", weeks=w.number(weeks_set))
     elif months == 1:
         interval = w["follow_up.interval_one"]
     else:
