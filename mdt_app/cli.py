@@ -117,6 +117,20 @@ def _open_window(args: argparse.Namespace) -> int:
     from mdt_app import paths
     from mdt_app.store import open_store
 
+    # The window lives in the `ui` package; the core only hands over to it, by name,
+    # so that mdt_app itself never depends on Qt. Whether a window can open at all is
+    # asked before Qt loads: without a display Qt aborts the process with no way back.
+    try:
+        display = importlib.import_module("ui.display")
+    except ImportError as exc:
+        raise UserError(f"the desktop app cannot start: {exc}") from None
+    problem = display.display_problem()
+    if problem:
+        raise UserError(f"the desktop app cannot start: {problem}")
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        raise UserError(display.import_problem(exc)) from None
     if args.demo:
         from mdt_app.demo import ensure_demo_database
 
@@ -127,11 +141,4 @@ def _open_window(args: argparse.Namespace) -> int:
     # Opened (created, migrated) here, so a bad file is reported on the terminal; the
     # window takes this store over rather than opening the file a second time.
     store = open_store(db_path)
-    try:
-        # The window lives in the `ui` package; the core only hands over to it, by name,
-        # so that mdt_app itself never depends on Qt.
-        gui = importlib.import_module("ui.app")
-    except ImportError as exc:
-        store.close()
-        raise UserError(f"the desktop app cannot start: {exc}") from None
     return int(gui.run(db_path, store))
