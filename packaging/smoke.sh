@@ -32,12 +32,15 @@ git -C "$CLONE" checkout -q --detach "$(git -C "$ROOT" rev-parse HEAD)"
 say "clean clone of $(git -C "$CLONE" log -1 --format='%h %s')"
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-"$VENV/bin/pip" install -q --disable-pip-version-check "$CLONE[build]"
+"$VENV/bin/pip" install -q --disable-pip-version-check "$CLONE[build]" >"$WORK/pip.log" 2>&1 \
+  || { tail -20 "$WORK/pip.log" >&2; fail "pip could not install the clone into $VENV"; }
 VPY=$VENV/bin/python
 
 started=$(date +%s)
 (cd "$CLONE" && "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
-  --distpath "$WORK/dist" --workpath "$WORK/build" packaging/mdt-assistant.spec)
+  --distpath "$WORK/dist" --workpath "$WORK/build" packaging/mdt-assistant.spec) \
+  >"$WORK/pyinstaller.log" 2>&1 \
+  || { tail -30 "$WORK/pyinstaller.log" >&2; fail "PyInstaller could not build the bundle"; }
 say "bundle built in $(($(date +%s) - started)) s: $(du -sh "$WORK/dist/mdt-assistant" | cut -f1)"
 
 BUNDLE=$WORK/dist/mdt-assistant
