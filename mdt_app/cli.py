@@ -86,7 +86,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the desktop app on a demo database (created and seeded if absent)",
+        help="use the demo database (in the user data directory, never $MDT_APP_DB): "
+        "without a command, open the desktop app on it (created and seeded if absent)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(argv, common):
@@ -99,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
+    if args.demo and args.command and not args.db:
+        from mdt_app import paths
+
+        args.db = str(paths.demo_database_path())  # `mdt-app --demo cases` and the like
     try:
         if args.command is None:
             return _open_window(args)

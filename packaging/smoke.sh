@@ -115,6 +115,17 @@ rc=$?
 set -e
 [ "$rc" = 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "no display: rc $rc: $err"
 say "ok no display: $err"
+# A display nobody serves (or X11 libraries missing here): one line too, found through
+# the frozen bundle's own Qt plugin folder.
+set +e
+err=$(env -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM DISPLAY=:987 "$WINDOW" --db "$DB" 2>&1)
+rc=$?
+set -e
+[ "$rc" = 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "DISPLAY=:987: rc $rc: $err"
+case $err in
+  *"is missing"* | *"cannot reach the X display"*) say "ok unusable display: $err" ;;
+  *) fail "DISPLAY=:987 gave: $err" ;;
+esac
 
 # The window, offscreen, for 3 seconds: still running when the time is up (exit 124).
 set +e
