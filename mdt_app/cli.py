@@ -1,4 +1,4 @@
-"""`mdt-app`: the command line (contracts.md section 1).
+"""`mdt-app`: the command line (the README's command table is its reference).
 
 Each command lives in `mdt_app/commands/<name>.py` with `register(subparsers, common)`.
 User errors raise UserError: one line on stderr, non-zero exit, no traceback.

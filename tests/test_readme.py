@@ -172,6 +172,17 @@ def test_ci_script_is_valid_bash():
     bash = shutil.which("bash")
     if bash is None:
         pytest.skip("no bash here")
-    for script in (ROOT / ".ci" / "run", ROOT / "packaging" / "smoke.sh"):
+    for script in (
+        ROOT / ".ci" / "run",
+        ROOT / ".ci" / "minimal-root-check",
+        ROOT / "packaging" / "smoke.sh",
+    ):
         done = subprocess.run([bash, "-n", str(script)], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
+
+
+def test_the_fresh_machine_check_uses_the_readme_apt_line():
+    page = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    [line] = [x for x in page.splitlines() if x.startswith("apt-get install -y ")]
+    words = line.split()[2:]
+    assert set(w for w in words if not w.startswith("-")) == _readme_packages()
