@@ -50,6 +50,7 @@ def mdt_app(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
 @linux_only
 @pytest.mark.parametrize("argv", [(), ("--demo",), ("--db", "given.db")])
 def test_window_without_display_is_one_line_and_exit_1(tmp_path, argv):
+    argv = tuple(str(tmp_path / a) if a.endswith(".db") else a for a in argv)
     done = mdt_app(headless_env(tmp_path), *argv)
     assert done.returncode == 1, done.stderr
     lines = done.stderr.strip().splitlines()
