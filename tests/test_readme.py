@@ -67,6 +67,7 @@ def as_installed(block: str) -> str:
     return block.replace(".venv/bin/", f"{bin_dir}{os.sep}")
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the README's examples are bash")
 def test_every_example_block_runs_as_written_and_again(checkout, tmp_path):
     """In README order, as a reader would type them after the set-up commands."""
     real = tmp_path / "real" / "mdt.db"
