@@ -106,6 +106,18 @@ def test_a_missing_xcb_library_is_named_with_its_package():
 
 
 @pytest.mark.skipif(display.xcb_plugin() is None, reason="PySide6 ships no X11 plugin here")
+def test_the_loaders_words_are_found_under_a_frozen_bundles_wrapper():
+    def frozen_load(path: str) -> None:
+        try:
+            refuse("libxcb-icccm.so.4")(path)
+        except OSError as exc:  # what PyInstaller's ctypes.CDLL does in a frozen bundle
+            raise OSError(f"Failed to load dynlib/dll {path!r}. Most likely ...") from exc
+
+    problem = display.display_problem({"DISPLAY": ":0"}, platform="linux", load=frozen_load)
+    assert problem is not None and "apt-get install libxcb-icccm4" in problem
+
+
+@pytest.mark.skipif(display.xcb_plugin() is None, reason="PySide6 ships no X11 plugin here")
 def test_an_unknown_missing_library_still_names_the_library():
     problem = display.display_problem(
         {"DISPLAY": ":0"}, platform="linux", load=refuse("libfoo.so.3")

@@ -153,8 +153,19 @@ def xcb_load_error(load: Callable[[str], object] | None = None) -> str | None:
     try:
         (load or _load_library)(str(plugin))
     except OSError as exc:
-        return str(exc)
+        return _loader_message(exc)
     return None
+
+
+def _loader_message(exc: BaseException) -> str:
+    """The dynamic loader's own words. In a frozen bundle PyInstaller's ctypes wrapper
+    raises its own "Failed to load dynlib" error from the loader's, so look down the chain."""
+    messages = []
+    seen: BaseException | None = exc
+    while seen is not None and len(messages) < 5:
+        messages.append(str(seen))
+        seen = seen.__cause__ or seen.__context__
+    return next((m for m in messages if _MISSING_LIBRARY.search(m)), messages[-1])
 
 
 def _load_library(path: str) -> object:
