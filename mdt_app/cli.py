@@ -1,4 +1,4 @@
-"""`mdt-app`: the command line (contracts.md section 1).
+"""`mdt-app`: the command line (the README's command table is its reference).
 
 Each command lives in `mdt_app/commands/<name>.py` with `register(subparsers, common)`.
 User errors raise UserError: one line on stderr, non-zero exit, no traceback.
@@ -87,7 +87,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the desktop app on a demo database (created and seeded if absent)",
+        help="use the demo database (in the user data directory, never $MDT_APP_DB): "
+        "without a command, open the desktop app on it (created and seeded if absent)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(argv, common):
@@ -100,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
+    if args.demo and args.command and not args.db:
+        from mdt_app import paths
+
+        args.db = str(paths.demo_database_path())  # `mdt-app --demo cases` and the like
     try:
         if args.command is None:
             return _open_window(args)
@@ -118,6 +123,20 @@ def _open_window(args: argparse.Namespace) -> int:
     from mdt_app import paths
     from mdt_app.store import open_store
 
+    # The window lives in the `ui` package; the core only hands over to it, by name,
+    # so that mdt_app itself never depends on Qt. Whether a window can open at all is
+    # asked before Qt loads: without a display Qt aborts the process with no way back.
+    try:
+        display = importlib.import_module("ui.display")
+    except ImportError as exc:
+        raise UserError(f"the desktop app cannot start: {exc}") from None
+    problem = display.display_problem()
+    if problem:
+        raise UserError(f"the desktop app cannot start: {problem}")
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        raise UserError(display.import_problem(exc)) from None
     if args.demo:
         from mdt_app.demo import ensure_demo_database
 
@@ -128,11 +147,4 @@ def _open_window(args: argparse.Namespace) -> int:
     # Opened (created, migrated) here, so a bad file is reported on the terminal; the
     # window takes this store over rather than opening the file a second time.
     store = open_store(db_path)
-    try:
-        # The window lives in the `ui` package; the core only hands over to it, by name,
-        # so that mdt_app itself never depends on Qt.
-        gui = importlib.import_module("ui.app")
-    except ImportError as exc:
-        store.close()
-        raise UserError(f"the desktop app cannot start: {exc}") from None
     return int(gui.run(db_path, store))

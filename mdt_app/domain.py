@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# Enumerations of the mdt-case/1 format (../shared/contracts.md section 2).
+# Enumerations of the mdt-case/1 format (docs/case-format.md).
 SEXES = ("female", "male", "other", "unknown")
 CONFIRMED_BY = ("core_biopsy", "surgical_specimen", "fna_only", "none")
 T_VALUES = ("T1a", "T1b", "T1", "T2", "T3a", "T3b", "T4a", "T4b", "T4", "TX", "T0")
@@ -251,7 +251,7 @@ class Recommendation:
         return None
 
     def as_dict(self) -> dict:
-        """The contract's `recommend --json` shape (contracts.md section 3)."""
+        """The `recommend --json` shape (docs/recommend-json.md)."""
         out: dict = {
             "stage": self.stage,
             "stage_basis": self.stage_basis,

@@ -71,6 +71,17 @@ def benchmark_report():
     return report
 
 
+def pytest_collection_modifyitems(config, items):
+    """Benchmarks run only when asked for by name (`pytest -m benchmark -s`): they take
+    time and print figures; the normal suite never times anything."""
+    if "benchmark" in (config.getoption("markexpr") or ""):
+        return  # -m benchmark, or an expression that decides about them itself
+    chosen = [item for item in items if item.get_closest_marker("benchmark") is None]
+    if len(chosen) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in chosen])
+        items[:] = chosen
+
+
 def pytest_terminal_summary(terminalreporter):
     if _FIGURES:
         terminalreporter.section("benchmark figures")

@@ -1,4 +1,4 @@
-"""The foundation commands per contracts.md section 1: demo, meetings, cases, import."""
+"""The foundation commands of the README's command table: demo, meetings, cases, import."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`mdt-app meeting create|edit|close|cancel` and `mdt-app search` (contracts.md section 1)."""
+"""`mdt-app meeting create|edit|close|cancel` and `mdt-app search` (the README's command table)."""
 
 from __future__ import annotations
 

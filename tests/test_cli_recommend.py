@@ -1,4 +1,4 @@
-"""`mdt-app recommend` (contracts.md section 3) and `mdt-app guideline show`."""
+"""`mdt-app recommend` (docs/recommend-json.md) and `mdt-app guideline show`."""
 
 from __future__ import annotations
 

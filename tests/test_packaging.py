@@ -94,3 +94,24 @@ def test_pyinstaller_spec_ships_resources():
     compile(spec, "mdt-assistant.spec", "exec")
     assert '(str(ROOT / "resources"), "resources")' in spec
     assert 'collect_submodules("mdt_app")' in spec
+
+
+def test_spec_has_a_console_cli_beside_the_windowed_app():
+    import ast
+
+    spec = ast.parse((ROOT / "packaging" / "mdt-assistant.spec").read_text(encoding="utf-8"))
+    exes = {}
+    for node in ast.walk(spec):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "EXE":
+            kw = {k.arg: k.value for k in node.keywords}
+            exes[ast.literal_eval(kw["name"])] = ast.literal_eval(kw["console"])
+    # Windows: only a console program prints to the terminal; the shortcuts start the other.
+    assert exes == {"mdt-app": True, "mdt-assistant": False}
+    iss = (ROOT / "packaging" / "windows" / "mdt-assistant.iss").read_text(encoding="utf-8")
+    assert 'Filename: "{app}\\mdt-assistant.exe"' in iss
+
+
+def test_spec_ships_python_docx_templates_as_files():
+    spec = (ROOT / "packaging" / "mdt-assistant.spec").read_text(encoding="utf-8")
+    assert 'collect_data_files("docx")' in spec
+    assert 'module_collection_mode={"docx": "py"}' in spec

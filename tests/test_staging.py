@@ -1,4 +1,4 @@
-"""AJCC 8th edition staging of ATC (atc-pathway.md section 1): every rule, every value."""
+"""AJCC 8th edition staging of ATC: every rule, every value."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Clinical vignettes through the engine: every rule group of atc-pathway.md section 3."""
+"""Clinical vignettes through the engine: every rule group of the pathway (atc.yaml)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,19 @@
-"""`mdt-app demo --db PATH`: create and seed a demo database without opening a window."""
+"""`mdt-app demo [--db PATH] [--archive N]`: create and seed a demo database, no window.
+
+Without --db it is the demo database that `mdt-app --demo` opens (in the user data
+directory, beside the real database but never it): created once, then reused. MDT_APP_DB
+is not consulted, on purpose: it names the real database, which must never receive
+synthetic patients. With --db it creates a new file and refuses an existing one.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from mdt_app import paths
-from mdt_app.demo import build_demo_database
+from mdt_app.demo import build_demo_database, ensure_demo_database
+from mdt_app.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -13,8 +21,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "demo",
         parents=[common],
         help="create a demo database of synthetic ATC meetings",
-        description="Create a new database holding three demo meetings of synthetic ATC "
-        "cases (clearly marked DEMO). Refuses to overwrite an existing file.",
+        description="Create a database holding three demo meetings of synthetic ATC cases "
+        "(clearly marked DEMO). With --db PATH: a new file (an existing one is refused). "
+        "Without --db: the demo database that `mdt-app --demo` opens, in the user data "
+        f"directory ({paths.demo_database_path()}), created if absent and reused "
+        "after; MDT_APP_DB is ignored, so the real database never gets demo patients.",
     )
     p.add_argument(
         "--archive",
@@ -37,9 +48,29 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = build_demo_database(paths.database_path(args.db), archive=args.archive)
-    print(f"Demo database created: {path}")
-    if args.archive:
-        print(f"With a synthetic archive of {args.archive} past cases")
-    print(f"Open it with: mdt-app --db {path}")
+    if args.db and not args.demo:
+        path = build_demo_database(paths.database_path(args.db), archive=args.archive)
+        print(f"Demo database created: {path}")
+        _archive_line(args.archive)
+        print(f"Use it with: mdt-app --db {path} [COMMAND]")
+        return 0
+    path = Path(args.db) if args.db else paths.demo_database_path()
+    existed = path.exists() and path.stat().st_size > 0
+    if existed and args.archive:
+        raise UserError(
+            f"{path}: the demo database already exists; to add an archive, build a new "
+            "one with `mdt-app demo --db NEW.db --archive N`"
+        )
+    if existed:
+        ensure_demo_database(path)
+    else:
+        build_demo_database(path, archive=args.archive)
+    print(f"Demo database {'already there' if existed else 'created'}: {path}")
+    _archive_line(args.archive)
+    print("Use it with: mdt-app --demo [COMMAND] (or mdt-app --db PATH [COMMAND])")
     return 0
+
+
+def _archive_line(archive: int) -> None:
+    if archive:
+        print(f"With a synthetic archive of {archive} past cases")

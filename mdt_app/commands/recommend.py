@@ -1,6 +1,6 @@
 """`mdt-app recommend CASE.json [--json]`: stage a case and list the guideline options.
 
-Needs no database. The JSON form is contracts.md section 3: one object for a file with
+Needs no database. The JSON form is docs/recommend-json.md: one object for a file with
 one case, a list of such objects for a file with several.
 """
 

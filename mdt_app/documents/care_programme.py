@@ -217,6 +217,7 @@ def save_care_programme(
         target,
         lambda tmp: tmp.write_bytes(built.pdf),
         lambda: record_care_programme(store, built, "save_care_programme", path=str(target)),
+        what="care programme",
     )
 
 

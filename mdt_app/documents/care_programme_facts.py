@@ -1,5 +1,5 @@
 """What the care programme needs to know about one patient's situation, from the case and
-the decision: plain facts, no wording (atc-pathway.md section 4 for the follow-up rules).
+the decision: plain facts, no wording (check-up rules: "Your check-ups" in docs/care-programme.md).
 
     facts = programme_facts(case, decision, today)
     facts.situation   # "local" | "control" | "comfort" | "workup"

@@ -22,16 +22,28 @@ def output_path(path: str | os.PathLike[str]) -> Path:
     return target
 
 
+class RenderError(UserError):
+    """A document could not be produced: a fault in the renderer (a missing template, a
+    bug), never a problem with the output path. Nothing was written."""
+
+
 def write_audited(
-    store: Store, path: Path, write: Callable[[Path], object], audit: Callable[[], object]
+    store: Store,
+    path: Path,
+    write: Callable[[Path], object],
+    audit: Callable[[], object],
+    what: str = "document",
 ) -> Path:
     """Write through a temporary file beside ``path``, then move it into place inside the
-    transaction that records ``audit``: no half-written file, no entry for a failed write."""
+    transaction that records ``audit``: no half-written file, no entry for a failed write.
+
+    Only a failure to write the file itself is reported as the path's problem; anything
+    else the renderer raises is a RenderError naming the renderer's own error."""
     # Beside the target, so os.replace is atomic; made by the writer with the usual
     # permissions (mkstemp's would be owner-only).
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
-        write(tmp)
+        _render(write, tmp, what)
         with store.atomic():
             audit()
             os.replace(tmp, path)
@@ -41,3 +53,33 @@ def write_audited(
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return path
+
+
+def _render(write: Callable[[Path], object], tmp: Path, what: str) -> None:
+    try:
+        write(tmp)
+    except UserError:
+        raise
+    except OSError as exc:
+        if _about_the_file(exc, tmp):
+            raise  # full disk, no permission, read-only folder: the path's problem
+        raise _render_error(what, exc) from exc
+    except Exception as exc:
+        raise _render_error(what, exc) from exc
+
+
+def _about_the_file(exc: OSError, tmp: Path) -> bool:
+    """Whether an OSError is about writing ``tmp`` (no file named, as for a full disk
+    during write(), or the temporary file itself) rather than a file the renderer reads."""
+    named = [f for f in (exc.filename, exc.filename2) if f is not None]
+    if not named:
+        return True
+    return any(Path(os.fsdecode(f)).absolute() == tmp.absolute() for f in named)
+
+
+def _render_error(what: str, exc: BaseException) -> RenderError:
+    detail = " ".join(str(exc).split()) or "no detail"
+    return RenderError(
+        f"the {what} could not be produced: {type(exc).__name__}: {detail} "
+        "(a fault in MDT Assistant, not in the output path; nothing was written)"
+    )

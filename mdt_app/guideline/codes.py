@@ -1,11 +1,11 @@
-"""The closed list of option codes (atc-pathway.md section 2), in the order shown to users."""
+"""The closed list of option codes (docs/option-codes.md), in the order shown to users."""
 
 from __future__ import annotations
 
 from mdt_app.domain import OPTION_LISTS
 
-# Group -> codes, in section 2 order. A pathway file may only use these codes; options are
-# listed in this order inside each of the four lists.
+# Group -> codes, in the order users see them. A pathway file may only use these codes;
+# options are listed in this order inside each of the four lists.
 CODE_GROUPS: dict[str, tuple[str, ...]] = {
     "work-up prompts": (
         "BIOPSY_CORE",

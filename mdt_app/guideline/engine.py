@@ -11,7 +11,7 @@ rules emit is resolved (resources/guidelines/README.md has the full policy):
 - Rules that put a code in the winning list are merged: their rationales are joined,
   their sources and rule ids de-duplicated, in rule order. When "not recommended" wins
   over a recommendation or a consider, the rationale says which rule it supersedes.
-- Inside each list, options follow the fixed code order of atc-pathway.md section 2;
+- Inside each list, options follow the fixed code order of codes.py (docs/option-codes.md);
   warnings follow rule order.
 """
 

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv-build
-.venv-build/bin/pip install -q . pyinstaller
+.venv-build/bin/pip install -q '.[build]'
 .venv-build/bin/pyinstaller --noconfirm packaging/mdt-assistant.spec
 install -D -m 644 packaging/linux/mdt-assistant.desktop dist/mdt-assistant/share/applications/mdt-assistant.desktop
 install -D -m 644 resources/icons/mdt-assistant.png dist/mdt-assistant/share/icons/hicolor/256x256/apps/mdt-assistant.png

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m venv .venv-build
-.venv-build/bin/pip install -q . pyinstaller
+.venv-build/bin/pip install -q '.[build]'
 .venv-build/bin/pyinstaller --noconfirm packaging/mdt-assistant.spec
 hdiutil create -volname "MDT Assistant" -srcfolder "dist/MDT Assistant.app" -ov -format UDZO \
   dist/MDT-Assistant.dmg

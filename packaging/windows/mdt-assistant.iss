@@ -1,7 +1,8 @@
 ; Inno Setup script: builds MDT-Assistant-Setup.exe from the PyInstaller folder.
-;   py -m pip install . pyinstaller
+;   py -m pip install ".[build]"
 ;   pyinstaller packaging\mdt-assistant.spec
 ;   iscc packaging\windows\mdt-assistant.iss
+; Shortcuts start the windowed mdt-assistant.exe; mdt-app.exe is the console command line.
 #define AppVersion "0.1.0"
 
 [Setup]
@@ -22,8 +23,8 @@ PrivilegesRequiredOverridesAllowed=dialog
 Source: "..\..\dist\mdt-assistant\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
 
 [Icons]
-Name: "{group}\MDT Assistant"; Filename: "{app}\mdt-app.exe"
-Name: "{group}\MDT Assistant (demo meeting)"; Filename: "{app}\mdt-app.exe"; Parameters: "--demo"
+Name: "{group}\MDT Assistant"; Filename: "{app}\mdt-assistant.exe"
+Name: "{group}\MDT Assistant (demo meeting)"; Filename: "{app}\mdt-assistant.exe"; Parameters: "--demo"
 
 [Run]
-Filename: "{app}\mdt-app.exe"; Parameters: "--demo"; Description: "Open the demo meeting"; Flags: nowait postinstall skipifsilent
+Filename: "{app}\mdt-assistant.exe"; Parameters: "--demo"; Description: "Open the demo meeting"; Flags: nowait postinstall skipifsilent

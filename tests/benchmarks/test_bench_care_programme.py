@@ -1,7 +1,7 @@
 """Median time to build a Personalized Care Programme in process (printed, not asserted).
 
 Target on the reference machine: under 150 ms for a 3-4 page programme. Run with
-`pytest tests/benchmarks -s`; the figures are also listed at the end of every run.
+`pytest tests/benchmarks -m benchmark -s`; the figures are also listed at the end of every run.
 """
 
 from __future__ import annotations

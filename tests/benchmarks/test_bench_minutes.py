@@ -1,6 +1,7 @@
 """Time to export the minutes of a 40-case meeting in each format (printed, not asserted).
 
-Run with `pytest tests/benchmarks -s`; the figures are also listed at the end of the run.
+Run with `pytest tests/benchmarks -m benchmark -s`; the figures are also listed at the end
+of the run.
 """
 
 from __future__ import annotations

@@ -87,7 +87,20 @@ def audit(db, action: str):
         return [e for e in store.audit_log("decision") if e.action == action]
 
 
-def test_preview_is_built_off_the_gui_thread_and_shown_in_the_app(qtbot, window, db, monkeypatch):
+@pytest.fixture
+def own_temp(tmp_path, monkeypatch) -> Path:
+    """A temporary folder of this test's own in place of the system one (which other
+    programs write to at any time), for Python and for Qt alike."""
+    folder = tmp_path / "system-temp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_preview_is_built_off_the_gui_thread_and_shown_in_the_app(
+    qtbot, window, db, monkeypatch, own_temp
+):
     threads = []
     real = pcp.build
 
@@ -98,7 +111,7 @@ def test_preview_is_built_off_the_gui_thread_and_shown_in_the_app(qtbot, window,
     monkeypatch.setattr(pcp, "build", spy)
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
-    temp_before = set(Path(tempfile.gettempdir()).iterdir())
+    assert tempfile.gettempdir() == str(own_temp)
     dialog = dialog_for(window, db, 1, 1)
     for name in ("pcpPaperSize", "pcpLargePrint", "pcpPreviewButton", "pcpSaveButton"):
         assert dialog.findChild(QWidget, name) is not None
@@ -117,7 +130,7 @@ def test_preview_is_built_off_the_gui_thread_and_shown_in_the_app(qtbot, window,
     assert preview.print_button.isEnabled() and not preview.note.isVisible()
     assert preview.isModal() and preview.parent() is dialog
     assert opened == []  # no system viewer
-    assert set(Path(tempfile.gettempdir()).iterdir()) <= temp_before  # no file left behind
+    assert list(own_temp.iterdir()) == []  # no file left behind, not even a temporary one
     assert "Preview open" in dialog.status.text()
     preview.close()
     qtbot.waitUntil(lambda: dialog.preview_dialog is None)

@@ -79,4 +79,5 @@ def export_minutes(
         target,
         lambda tmp: _writer(fmt)(minutes, tmp),
         lambda: store.audit("export_minutes", "meeting", meeting_id, details),
+        what=f"{fmt.upper()} minutes",
     )
