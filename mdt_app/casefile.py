@@ -137,6 +137,19 @@ def _case_label(raw: Any, index: int | None) -> str:
     return label
 
 
+def present_paths(raw: dict, prefix: str = "") -> frozenset[str]:
+    """Every leaf path of a case object as given ("tnm.t", "labs", "patient.birth_date"):
+    an import changes only these fields of a stored case."""
+    out: set[str] = set()
+    for key, value in raw.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out |= present_paths(value, f"{path}.")
+        else:
+            out.add(path)
+    return frozenset(out)
+
+
 def parse_case(raw: Any, where: str = "case") -> d.Case:
     """Validate one mdt-case/1 object and return the Case it describes."""
     r = _Reader(where)
@@ -232,6 +245,7 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         imaging=_imaging(r, raw),
         labs=_labs(r, raw),
         care_team=care_team,
+        present=present_paths(raw),
     )
 
 

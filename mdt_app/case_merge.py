@@ -1,0 +1,94 @@
+"""Merging an imported case into the stored one, field by field.
+
+A file says only what it says: a field absent from it keeps the stored value; a field
+present with another value replaces it (the import audits before and after). Lists of
+dated results merge by their key - labs by date and test, imaging by date, modality and
+region - so a corrected result replaces the stored one and stored results the file does
+not mention stay. Other lists of records (e.g. prior treatments) gain the entries not
+already stored; lists of codes (metastatic sites, declined treatments) are a statement
+of the current set and are replaced when present.
+
+Works on the mdt-case/1 form (`casefile.case_to_dict`) so every field the format knows,
+including fields added later, merges the same way; the result goes back through
+`casefile.parse_case`, so a merge can never produce a case a file could not.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import replace
+from typing import Any
+
+from mdt_app import domain as d
+from mdt_app.casefile import case_to_dict, parse_case, present_paths
+
+# Lists of records merged by key; the key fields of each.
+KEYED_LISTS = {"labs": ("date", "test"), "imaging": ("date", "modality", "region")}
+# Identity is matched, not merged: the stored MRN text stays.
+NOT_MERGED = {"format", "patient.mrn"}
+
+
+def merge_case(stored: d.Case, incoming: d.Case) -> d.Case:
+    """``stored`` updated by what ``incoming`` says (see the module notes)."""
+    old = case_to_dict(stored)
+    new = case_to_dict(incoming)
+    present = incoming.present if incoming.present is not None else present_paths(new)
+    merged = copy.deepcopy(old)
+    for path in sorted(present):
+        if path in NOT_MERGED:
+            continue
+        value = _get(new, path)
+        if path in KEYED_LISTS:
+            value = _merge_keyed(_get(old, path) or [], value or [], KEYED_LISTS[path])
+        elif _is_record_list(value) and _is_record_list(_get(old, path)):
+            value = _union(_get(old, path), value)
+        _set(merged, path, value)
+    label = f"case (MRN {stored.patient.mrn}, merged with the stored case)"
+    result = parse_case(merged, label)
+    return replace(
+        result,
+        id=stored.id,
+        version=stored.version,
+        patient=replace(
+            result.patient, id=stored.patient.id, identifier_system=stored.patient.identifier_system
+        ),
+    )
+
+
+def _get(obj: dict, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)  # type: ignore[assignment]
+    return obj
+
+
+def _set(obj: dict, path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        if not isinstance(obj.get(part), dict):
+            obj[part] = {}
+        obj = obj[part]
+    obj[parts[-1]] = value
+
+
+def _is_record_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _canonical(entry: Any) -> str:
+    return json.dumps(entry, sort_keys=True, default=str)
+
+
+def _merge_keyed(old: list, new: list, key: tuple[str, ...]) -> list:
+    by_key = {tuple(e.get(k) for k in key): e for e in old if isinstance(e, dict)}
+    for entry in new:
+        if isinstance(entry, dict):
+            by_key[tuple(entry.get(k) for k in key)] = entry
+    return list(by_key.values())
+
+
+def _union(old: list, new: list) -> list:
+    seen = {_canonical(e) for e in old}
+    return list(old) + [e for e in new if _canonical(e) not in seen]
