@@ -1,0 +1,69 @@
+"""The long fuzz run (issue 11): thousands of mutated case files, FHIR Bundles and pathway
+files; every one must be accepted or refused in one line with the database untouched.
+
+Run with `pytest tests/benchmarks/test_bench_fuzz.py -s` (MDT_APP_FUZZ_EXAMPLES sets the
+inputs per reader, default 1500). Crashes are counted, not stopped at, and the figures
+(inputs / crashes by kind) are printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from mdt_app.store import open_store
+from tests import fuzzing
+
+EXAMPLES = int(os.environ.get("MDT_APP_FUZZ_EXAMPLES", "1500"))
+READERS = {
+    "mdt-case reader": fuzzing.mutated_document(fuzzing.CASE_BASE),
+    "FHIR reader": fuzzing.mutated_document(fuzzing.BUNDLE_BASE),
+    "pathway loader": fuzzing.mutated_pathway(),
+}
+
+
+@pytest.mark.benchmark
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("reader", list(READERS))
+def test_long_fuzz(reader, benchmark_report):
+    counts: Counter[str] = Counter()
+    crashes: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="mdt-fuzz-long-") as name:
+        folder = Path(name)
+        db = folder / "fuzz.db"
+        open_store(db, actor="fuzz").close()
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(text=READERS[reader])
+        def run(text: str) -> None:
+            counts["inputs"] += 1
+            try:
+                if reader == "pathway loader":
+                    ok = fuzzing.check_pathway(text, folder)
+                else:
+                    ok = fuzzing.check_import(text, folder, db)
+            except Exception as exc:  # a crash: count its kind, keep fuzzing
+                crashes[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
+                return
+            counts["accepted" if ok else "refused"] += 1
+
+        started = time.perf_counter()
+        run()
+        seconds = time.perf_counter() - started
+    benchmark_report(
+        f"fuzz {reader}: {counts['inputs']} inputs, {counts['accepted']} accepted, "
+        f"{counts['refused']} refused in one line, {sum(crashes.values())} crashes "
+        f"({len(crashes)} kinds) in {seconds:.0f} s"
+    )
+    assert not crashes, crashes.most_common(5)
