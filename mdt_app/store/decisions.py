@@ -119,6 +119,12 @@ class DecisionsMixin(StoreBase):
         )
         return self._decision(found[0]) if found else None
 
+    def older_data(self, decision: d.Decision) -> list:
+        """What changed in the case since ``decision`` was signed (FactChange list)."""
+        from mdt_app.decision_currency import changes_since_signed
+
+        return changes_since_signed(decision, self.get_case(decision.case_id))
+
     def decision_status(self, agenda_item_id: int) -> str:
         """none / draft / signed / amended, as `mdt-app cases` shows it."""
         found = self.query(
