@@ -173,28 +173,34 @@ def test_sign_off_rules_are_checked_inside_the_signing_transaction(two_windows):
         a.sign_decision(draft.id, "Dr Chair")  # no version given: the rules still hold
 
 
+def _race_to_sign(db, decision_id: int) -> list[str]:
+    """Two chairs in two threads sign the same draft at the same moment."""
+    barrier = threading.Barrier(2)
+    outcome: list[str] = []
+
+    def sign(actor: str) -> None:
+        with open_store(db, actor=actor) as store:  # a store belongs to its thread
+            barrier.wait()
+            try:
+                store.sign_decision(decision_id, actor)
+                outcome.append("signed")
+            except SignedDecisionError:
+                outcome.append("refused")
+
+    threads = [threading.Thread(target=sign, args=(f"chair{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcome
+
+
 def test_concurrent_sign_off_exactly_one_wins(tmp_path, benchmark_report):
     rounds, wins_total = 20, 0
     for round_ in range(rounds):
         db = tmp_path / f"s{round_}.db"
         _, _, draft = h.build_db(db)
-        barrier = threading.Barrier(2)
-        outcome: list[str] = []
-
-        def sign(actor: str) -> None:
-            with open_store(db, actor=actor) as store:  # a store belongs to its thread
-                barrier.wait()
-                try:
-                    store.sign_decision(draft.id, actor)
-                    outcome.append("signed")
-                except SignedDecisionError:
-                    outcome.append("refused")
-
-        threads = [threading.Thread(target=sign, args=(f"chair{i}",)) for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
+        outcome = _race_to_sign(db, draft.id or 0)
         assert sorted(outcome) == ["refused", "signed"], outcome
         wins_total += outcome.count("signed")
         with open_store(db) as store:

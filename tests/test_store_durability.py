@@ -41,7 +41,6 @@ def test_opening_reads_no_bytes_of_the_database_with_plain_python(tmp_path, monk
     h.build_db(db)
     touched: list[str] = []
     real_open = builtins.open
-    real_path_open = pathlib.Path.open
 
     def watch(file, *args, **kwargs):
         if str(file).startswith(str(db)) and not str(file).endswith(".users"):
