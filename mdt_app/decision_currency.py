@@ -26,7 +26,13 @@ class FactChange:
     now: Any
 
     def describe(self) -> str:
-        if isinstance(self.then, list) or isinstance(self.now, list):
+        # Patient details are named, not quoted: the note also goes into pseudonymised
+        # minutes, and lists are too long for one line.
+        if (
+            self.field.startswith("patient.")
+            or isinstance(self.then, list)
+            or isinstance(self.now, list)
+        ):
             return f"{self.field} changed"
         return f"{self.field} {_shown(self.then)} → {_shown(self.now)}"
 
