@@ -181,3 +181,15 @@ def test_pathway_option_code_written_as_a_list(tmp_path):
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(PathwayError):
         read_pathway(path)
+
+
+def test_an_export_never_writes_over_the_database(tmp_path, capsys):
+    from tests import store_helpers as h
+
+    db = tmp_path / "minutes.csv"  # an unlucky name for a database, and the same for the export
+    meeting_id, _, _ = h.build_db(db)
+    before = db.read_bytes()
+    code = cli.main(["minutes", str(meeting_id), "--output", str(db), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 1 and "is the database itself" in err, err
+    assert db.read_bytes() == before

@@ -58,7 +58,8 @@ __all__ = ["SQLITE_HEADER", "Store", "StoreBase", "default_actor", "now", "open_
 
 
 def busy_timeout_seconds(value: float | None = None) -> float:
-    """The lock wait: the argument, else $MDT_APP_BUSY_TIMEOUT (seconds), else 5 s."""
+    """The lock wait: the argument, else $MDT_APP_BUSY_TIMEOUT (seconds), else 5 s (the
+    stored setting `busy_timeout_seconds` applies once the database is open)."""
     if value is not None:
         return max(0.0, float(value))
     raw = os.environ.get("MDT_APP_BUSY_TIMEOUT", "").strip()
@@ -156,7 +157,17 @@ def open_store(
     store = Store(db, path, actor)
     store.busy_timeout = timeout
     store.presence = presence
+    if busy_timeout is None and not os.environ.get("MDT_APP_BUSY_TIMEOUT", "").strip():
+        _apply_stored_busy_timeout(store)
     return store
+
+
+def _apply_stored_busy_timeout(store: Store) -> None:
+    """The centre's setting `busy_timeout_seconds`, when one is stored."""
+    value = store.get_setting("busy_timeout_seconds")
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 600:
+        store.busy_timeout = float(value)
+        store.db.execute(f"PRAGMA busy_timeout = {int(value * 1000)}")
 
 
 def _abandon(db: Database | None, presence: Presence) -> None:
