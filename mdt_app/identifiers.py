@@ -14,7 +14,7 @@ import unicodedata
 
 # The centre's own MRNs, used for mdt-case files (which carry no system) unless the
 # setting `default_identifier_system` names another.
-DEFAULT_SYSTEM = "urn:mdt-assistant:local-mrn"
+DEFAULT_SYSTEM = "urn:mdt-assistant:mrn"  # also the system of the FHIR minutes export
 # Setting `identifier_systems`: {system: {"case_sensitive": bool}}. Unlisted systems are
 # case-sensitive (as FHIR says identifiers are), except the default system.
 _VISIBLE_SPACE = " "

@@ -195,3 +195,18 @@ def test_unsigned_or_pre_snapshot_decisions_are_not_flagged(store):
     assert changes_since_signed(draft, replace(case, ecog=4)) == []
     signed = replace(store.sign_decision(draft.id, "Dr Chair"), case_snapshot=None)
     assert changes_since_signed(signed, replace(case, ecog=4)) == []
+
+
+def test_reimporting_the_apps_own_fhir_minutes_changes_nothing(demo_db, tmp_path, capsys):
+    from mdt_app.store import open_store
+
+    with open_store(demo_db) as store:
+        meeting_id = store.list_meetings()[-1].id
+        before = {cid: store.get_case(cid) for cid in store.case_ids()}
+    out = tmp_path / "minutes.json"
+    assert cli.main(["minutes", str(meeting_id), "--output", str(out), "--db", str(demo_db)]) == 0
+    assert cli.main(["import", str(out), "--db", str(demo_db)]) == 0
+    assert "0 new or updated" in capsys.readouterr().out
+    with open_store(demo_db) as store:
+        after = {cid: store.get_case(cid) for cid in store.case_ids()}
+    assert after == before  # same patients (same identifier system), nothing blanked

@@ -111,8 +111,6 @@ def test_conflict_dialog_shows_both_versions(qtbot, window):
     changes = dialog.findChild(QTableWidget, "conflictChanges")
     assert changes.item(0, 1).text() == "Theirs" and changes.item(0, 2).text() == "Mine"
     assert "colleague" in changes.horizontalHeaderItem(1).text()
-    dialog.show()
-    dialog.grab().save("/tmp/i11/conflict.png")
 
 
 def test_decision_made_on_older_data_is_flagged_with_what_changed(meeting_window, demo_db):
@@ -152,3 +150,30 @@ def test_care_programme_dialog_and_minutes_say_made_on_older_data(qtbot, window,
     qtbot.addWidget(dialog)
     assert dialog.older_data.isVisibleTo(dialog) and "ecog" in dialog.older_data.text()
     assert dialog.amend_button.isVisibleTo(dialog)
+
+
+def test_stale_case_edit_keeps_the_editor_values(meeting_window, demo_db):
+    window = meeting_window
+    item_id = _draft_line(window)
+    window.edit_case()
+    editor = window.case_editor
+    with open_store(demo_db, actor="colleague") as other:
+        case = other.get_case(other.get_agenda_item(item_id).case_id)
+        other.update_case(replace(case, ecog=4 if case.ecog != 4 else 3))
+    stored_ecog = 4 if case.ecog != 4 else 3
+    mine = 0 if stored_ecog != 0 else 1
+    edited = replace(editor.edited_case(), ecog=mine)
+    window.apply_case_edit(edited)
+    kind, (error,) = window.prompts.asked[-1]
+    assert kind == "conflict" and "ecog" in str(error.changes)
+    with open_store(demo_db) as store:
+        assert store.get_case(case.id).ecog == stored_ecog  # theirs kept, nothing overwritten
+    window.prompts.answers["conflict"] = "overwrite"
+    window.apply_case_edit(edited)
+    with open_store(demo_db) as store:
+        assert store.get_case(case.id).ecog == mine
+    # The editor's next change is against the version now stored: no conflict.
+    window.prompts.asked.clear()
+    window.apply_case_edit(replace(editor.edited_case(), ecog=2))
+    assert not [a for a in window.prompts.asked if a[0] == "conflict"]
+    editor.close()

@@ -31,7 +31,7 @@ def shown(value: object) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, list):
-        return "; ".join(shown(v) if not isinstance(v, list) else ", ".join(map(str, v))
+        return "; ".join(shown(v) if not isinstance(v, list) else ", ".join(str(x) for x in v if x)
                          for v in value)  # fmt: skip
     if isinstance(value, dict):
         return ", ".join(f"{k}: {shown(v)}" for k, v in value.items())
