@@ -1,8 +1,9 @@
 """The long fuzz run (issue 11): thousands of mutated case files, FHIR Bundles and pathway
 files; every one must be accepted or refused in one line with the database untouched.
 
-Run with `pytest tests/benchmarks/test_bench_fuzz.py -s` (MDT_APP_FUZZ_EXAMPLES sets the
-inputs per reader, default 1500). Crashes are counted, not stopped at, and the figures
+Run with `pytest tests/benchmarks -m benchmark -s` (MDT_APP_FUZZ_EXAMPLES sets the
+inputs per reader: default 1500 when benchmarks are asked for with -m, else 200 so that
+the whole suite stays quick). Crashes are counted, not stopped at, and the figures
 (inputs / crashes by kind) are printed at the end of the run.
 """
 
@@ -20,7 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from mdt_app.store import open_store
 from tests import fuzzing
 
-EXAMPLES = int(os.environ.get("MDT_APP_FUZZ_EXAMPLES", "1500"))
+
+def _examples(config: pytest.Config) -> int:
+    asked = os.environ.get("MDT_APP_FUZZ_EXAMPLES")
+    if asked:
+        return int(asked)
+    return 1500 if "benchmark" in (config.option.markexpr or "") else 200
+
+
 READERS = {
     "mdt-case reader": fuzzing.mutated_document(fuzzing.CASE_BASE),
     "FHIR reader": fuzzing.mutated_document(fuzzing.BUNDLE_BASE),
@@ -31,7 +39,8 @@ READERS = {
 @pytest.mark.benchmark
 @pytest.mark.timeout(3600)
 @pytest.mark.parametrize("reader", list(READERS))
-def test_long_fuzz(reader, benchmark_report):
+def test_long_fuzz(reader, benchmark_report, request):
+    examples = _examples(request.config)
     counts: Counter[str] = Counter()
     crashes: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="mdt-fuzz-long-") as name:
@@ -40,7 +49,7 @@ def test_long_fuzz(reader, benchmark_report):
         open_store(db, actor="fuzz").close()
 
         @settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
