@@ -48,3 +48,16 @@ def test_old_database_migrates_keeping_everything(tmp_path):
         assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert store.find_case_by_mrn("x9") == 3
     assert list(tmp_path.glob("old.db.before-migration-*.bak"))
+
+
+def test_a_patient_inserted_without_a_key_gets_one(store):
+    stamp = "2026-01-01T00:00:00+00:00"
+    with store.atomic():
+        store.db.execute(
+            "INSERT INTO patients (mrn, given_name, family_name, created_at, updated_at)"
+            " VALUES (' ARC-0000001 ', 'A', 'B', ?, ?)",
+            [stamp, stamp],
+        )
+    from mdt_app import domain as d
+
+    assert store.find_patient_id(d.Patient("arc-0000001", "", "")) is not None

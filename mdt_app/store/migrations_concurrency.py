@@ -56,6 +56,15 @@ def m110_patient_identifiers(db: Database) -> None:
         "CREATE UNIQUE INDEX patients_identifier ON patients(identifier_system, identifier_key)"
     )
     db.execute("CREATE INDEX patients_mrn ON patients(mrn)")
+    # A patient row written without going through the store's import (a bulk loader, a
+    # raw INSERT) still gets a key, in the centre's system: trimmed and lower-cased (the
+    # store's own key also folds non-ASCII case and width; bulk MRNs are ASCII).
+    db.execute(
+        "CREATE TRIGGER patients_identifier_key_default AFTER INSERT ON patients"
+        " WHEN NEW.identifier_key IS NULL BEGIN"
+        " UPDATE patients SET identifier_key = lower(trim(NEW.mrn)) WHERE id = NEW.id;"
+        " END"
+    )
 
 
 def _rebuild_without_unique_mrn(db: Database) -> None:
