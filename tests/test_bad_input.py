@@ -193,3 +193,12 @@ def test_an_export_never_writes_over_the_database(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "is the database itself" in err, err
     assert db.read_bytes() == before
+
+
+def test_import_onto_a_meeting_of_a_missing_database_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE), encoding="utf-8")
+    db = tmp_path / "none.db"
+    assert cli.main(["import", str(path), "--meeting", "3", "--db", str(db)]) == 1
+    assert "no meeting with id 3" in capsys.readouterr().err
+    assert not db.exists()

@@ -75,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
         files.append(read_file(path))  # raises before the database is opened
         reading.step(n)
     reading.close()
+    from mdt_app import paths
+    from mdt_app.errors import NotFound
+
+    if args.meeting is not None and not paths.database_path(args.db).exists():
+        # Refused before the file is made: a refused command creates no database.
+        raise NotFound(f"no meeting with id {args.meeting} (there is no database yet)")
     with store_for(args, create=True) as store:
         if args.meeting is not None:
             from mdt_app.meetings import check_can_queue
