@@ -103,7 +103,9 @@ class MeetingSession(QObject):
         self.reload_agenda()
 
     def defer_item(self, item_id: int, to_meeting_id: int, reason: str) -> None:
-        self.store.defer(item_id, to_meeting_id, reason)
+        """Defer the item as shown: refused (ConflictError) if someone changed it since."""
+        shown = next((line.item for line in self.lines if line.item.id == item_id), None)
+        self.store.defer(item_id, to_meeting_id, reason, version=shown.version if shown else 0)
         self.reload_agenda()
         if self.item and self.item.id == item_id:
             self.open_item(item_id)
