@@ -69,6 +69,10 @@ def mutated_document(draw: st.DrawFn, base: Any) -> str:
     doc = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
         doc = _replace_somewhere(draw, doc)
+    entries = doc.get("entry") if isinstance(doc, dict) else None
+    if isinstance(entries, list) and entries and draw(st.integers(0, 9)) == 0:
+        i = draw(st.integers(0, len(entries) - 1))
+        entries[i] = json.dumps(entries[i])  # an entry given as a JSON string
     text = json.dumps(doc, ensure_ascii=True)
     if draw(st.integers(0, 4)) == 0:  # splice a special piece in as raw text
         special = draw(st.sampled_from(_SPECIAL_JSON))
