@@ -14,7 +14,7 @@ from mdt_app.store import open_store
 from tests import fuzzing
 
 FAST = settings(
-    max_examples=150,
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
