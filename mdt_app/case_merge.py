@@ -82,11 +82,18 @@ def _canonical(entry: Any) -> str:
 
 
 def _merge_keyed(old: list, new: list, key: tuple[str, ...]) -> list:
-    by_key = {tuple(e.get(k) for k in key): e for e in old if isinstance(e, dict)}
+    """Stored entries, with every key the file gives replaced by the file's entries for
+    it (all of them: two results of one test on one day both stay)."""
+    groups: dict[tuple, list] = {}
+    for entry in old:
+        if isinstance(entry, dict):
+            groups.setdefault(tuple(entry.get(k) for k in key), []).append(entry)
+    given: dict[tuple, list] = {}
     for entry in new:
         if isinstance(entry, dict):
-            by_key[tuple(entry.get(k) for k in key)] = entry
-    return list(by_key.values())
+            given.setdefault(tuple(entry.get(k) for k in key), []).append(entry)
+    groups.update(given)
+    return [entry for entries in groups.values() for entry in entries]
 
 
 def _union(old: list, new: list) -> list:

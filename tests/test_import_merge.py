@@ -210,3 +210,19 @@ def test_reimporting_the_apps_own_fhir_minutes_changes_nothing(demo_db, tmp_path
     with open_store(demo_db) as store:
         after = {cid: store.get_case(cid) for cid in store.case_ids()}
     assert after == before  # same patients (same identifier system), nothing blanked
+
+
+def test_two_results_of_one_test_on_one_day_both_stay(store):
+    case_id, _ = _import(store, FULL)
+    twice = {
+        "format": "mdt-case/1",
+        "patient": {"mrn": "H123456", "given_name": "Zoë"},
+        "labs": [
+            {"date": "2026-11-21", "test": "Calcium (adjusted)", "value": 2.9},
+            {"date": "2026-11-21", "test": "Calcium (adjusted)", "value": 2.7},
+        ],
+    }
+    _import(store, twice)
+    _import(store, twice)  # and importing it again changes nothing
+    values = [x.value for x in store.get_case(case_id).labs if str(x.date) == "2026-11-21"]
+    assert sorted(values) == [2.7, 2.9]

@@ -192,8 +192,10 @@ def _refuse_another_person(stored: d.Patient, case: d.Case, system: str) -> None
         and incoming.birth_date != stored.birth_date
     ):
         problem = "another birth date"
-    elif (gives("patient.given_name") or gives("patient.family_name")) and not (
-        _name_tokens(incoming) & _name_tokens(stored)
+    elif (
+        _name_tokens(incoming)
+        and _name_tokens(stored)
+        and not (_name_tokens(incoming) & _name_tokens(stored))
     ):
         problem = "a different name"
     if problem:
