@@ -99,3 +99,30 @@ def _merge_keyed(old: list, new: list, key: tuple[str, ...]) -> list:
 def _union(old: list, new: list) -> list:
     seen = {_canonical(e) for e in old}
     return list(old) + [e for e in new if _canonical(e) not in seen]
+
+
+def flatten(obj: dict, prefix: str = "") -> dict:
+    """A case dict as {"tnm.t": ..., "labs": [...]} (nested objects become dotted keys)."""
+    out: dict = {}
+    for key, value in obj.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def fact_differences(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
+    """(field, old value, new value) for every fact that differs between two case dicts;
+    lists compare as sets of entries (their order carries no meaning)."""
+    a, b = flatten(old), flatten(new)
+    out = []
+    for key in sorted(set(a) | set(b)):
+        before, after = a.get(key), b.get(key)
+        if isinstance(before, list) and isinstance(after, list):
+            if sorted(map(_canonical, before)) == sorted(map(_canonical, after)):
+                continue
+        elif before == after:
+            continue
+        out.append((key, before, after))
+    return out

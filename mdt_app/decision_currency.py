@@ -42,21 +42,14 @@ def changes_since_signed(decision: d.Decision, case: d.Case) -> list[FactChange]
     decision is not signed, or if it was signed before snapshots were kept)."""
     if not decision.is_signed or not decision.case_snapshot:
         return []
+    from mdt_app.case_merge import fact_differences
     from mdt_app.casefile import case_to_dict
 
-    then, now = _flat(decision.case_snapshot), _flat(case_to_dict(case))
-    out = []
-    for key in sorted(set(then) | set(now)):
-        if key in IGNORED or key.split(".")[0] in IGNORED:
-            continue
-        a, b = then.get(key), now.get(key)
-        if isinstance(a, list) and isinstance(b, list):
-            if sorted(map(repr, a)) == sorted(map(repr, b)):
-                continue
-        elif a == b:
-            continue
-        out.append(FactChange(key, a, b))
-    return out
+    return [
+        FactChange(key, then, now)
+        for key, then, now in fact_differences(decision.case_snapshot, case_to_dict(case))
+        if key.split(".")[0] not in IGNORED
+    ]
 
 
 def older_data_note(changes: list[FactChange], limit: int = 6) -> str:
@@ -66,16 +59,6 @@ def older_data_note(changes: list[FactChange], limit: int = 6) -> str:
     shown = "; ".join(c.describe() for c in changes[:limit])
     more = f"; and {len(changes) - limit} more" if len(changes) > limit else ""
     return f"Made on older data - the case changed after sign-off: {shown}{more}"
-
-
-def _flat(obj: dict, prefix: str = "") -> dict:
-    out: dict = {}
-    for key, value in obj.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def _shown(value: Any) -> str:

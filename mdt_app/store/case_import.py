@@ -15,7 +15,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
-from mdt_app.case_merge import merge_case
+from mdt_app.case_merge import fact_differences, merge_case
 from mdt_app.errors import ValidationError
 from mdt_app.identifiers import DEFAULT_SYSTEM, is_case_sensitive, normalise
 from mdt_app.store import rows, versions
@@ -142,30 +142,13 @@ class ImportMixin(StoreBase):
 
 
 def _changes(before: d.Case, after: d.Case) -> dict:
-    """Field-level before/after of a merge; lists compared as sets of entries."""
+    """Field-level before/after of a merge, for the audit log."""
     from mdt_app.casefile import case_to_dict
 
-    old, new = _flat(case_to_dict(before)), _flat(case_to_dict(after))
-    out = {}
-    for key in sorted(set(old) | set(new)):
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, list) and isinstance(b, list):
-            if sorted(map(repr, a)) == sorted(map(repr, b)):
-                continue
-        elif a == b:
-            continue
-        out[key] = {"from": a, "to": b}
-    return out
-
-
-def _flat(obj: dict, prefix: str = "") -> dict:
-    out: dict = {}
-    for key, value in obj.items():
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
+    return {
+        key: {"from": old, "to": new}
+        for key, old, new in fact_differences(case_to_dict(before), case_to_dict(after))
+    }
 
 
 def _name_tokens(patient: d.Patient) -> set[str]:
