@@ -168,6 +168,7 @@ def test_not_a_database_is_refused(tmp_path):
     with pytest.raises(StoreError, match="not an SQLite file"):
         open_store(bad)
     assert bad.read_text(encoding="utf-8") == "hello, this is not SQLite"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]  # nothing left beside it
 
 
 def test_other_programs_database_is_refused(tmp_path):

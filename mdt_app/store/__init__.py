@@ -134,8 +134,8 @@ def open_store(
     db: Database | None = None
     try:
         db = _connect(path, create=create or not existed, timeout=timeout)
-        presence.join()
         tables = _verify_identity(db, path, existed)
+        presence.join()  # only beside a database of ours
         pending = schema.migrations.pending(db)
         if pending and tables:
             _backup_before_migrating(db, path)
