@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
-from mdt_app.errors import ConflictError, UserError
+from mdt_app.errors import ConflictError, SignedDecisionError, UserError
 from ui.excepthook import show_exception
 from ui.sign_off_summary import sign_off_summary
 from ui.widgets.attendance_dialog import AttendanceDialog
@@ -136,6 +136,11 @@ class MeetingTasks:
                 + _t("The decision as now stored is shown; review it, then sign off again.")
             )
             self.session.reload_decision()
+            return
+        except SignedDecisionError as exc:  # signed meanwhile, elsewhere: show that record
+            self.prompts.warn(str(exc))
+            self.session.reload_decision()
+            self.session.reload_agenda()
             return
         except UserError as exc:
             self.prompts.warn(str(exc))

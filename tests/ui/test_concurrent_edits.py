@@ -177,3 +177,21 @@ def test_stale_case_edit_keeps_the_editor_values(meeting_window, demo_db):
     window.apply_case_edit(replace(editor.edited_case(), ecog=2))
     assert not [a for a in window.prompts.asked if a[0] == "conflict"]
     editor.close()
+
+
+def test_sign_off_after_someone_else_signed_is_refused(meeting_window, demo_db):
+    window = meeting_window
+    item_id = _draft_line(window)
+    with open_store(demo_db, actor="colleague") as other:
+        draft = other.current_draft(item_id)
+        draft = other.save_draft(replace(draft, deviation_reason="Awaiting BRAF result"))
+    window.session.reload_decision()
+    with open_store(demo_db, actor="colleague") as other:
+        other.sign_decision(draft.id, "Dr Other Chair")
+    window.prompts.answers["chair"] = "default"
+    window.sign_off()
+    # The chair is told who signed it; the text on screen stays (it may hold unsaved words).
+    assert any("signed by Dr Other Chair" in text for _k, text in window.prompts.messages)
+    with open_store(demo_db) as store:
+        signs = [e for e in store.audit_log("decision", draft.id) if e.action == "sign_decision"]
+        assert len(signs) == 1
