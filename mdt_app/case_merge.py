@@ -83,7 +83,8 @@ def _canonical(entry: Any) -> str:
 
 def _merge_keyed(old: list, new: list, key: tuple[str, ...]) -> list:
     """Stored entries, with every key the file gives replaced by the file's entries for
-    it (all of them: two results of one test on one day both stay)."""
+    it (all of them: two results of one test on one day both stay; an entry repeated
+    exactly is one entry)."""
     groups: dict[tuple, list] = {}
     for entry in old:
         if isinstance(entry, dict):
@@ -91,7 +92,9 @@ def _merge_keyed(old: list, new: list, key: tuple[str, ...]) -> list:
     given: dict[tuple, list] = {}
     for entry in new:
         if isinstance(entry, dict):
-            given.setdefault(tuple(entry.get(k) for k in key), []).append(entry)
+            group = given.setdefault(tuple(entry.get(k) for k in key), [])
+            if _canonical(entry) not in map(_canonical, group):  # the same record twice: once
+                group.append(entry)
     groups.update(given)
     return [entry for entries in groups.values() for entry in entries]
 

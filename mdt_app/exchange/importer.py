@@ -254,4 +254,9 @@ def _refuse_conflicting_duplicates(incoming: list[Incoming]) -> None:
 
 def with_patient(stored: d.Case, patient: d.Patient) -> d.Case:
     """The stored case with new demographics (the stored row id kept)."""
-    return replace(stored, patient=replace(patient, id=stored.patient.id))
+    return replace(
+        stored,
+        patient=replace(
+            patient, id=stored.patient.id, identifier_system=stored.patient.identifier_system
+        ),
+    )

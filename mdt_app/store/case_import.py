@@ -60,12 +60,19 @@ class ImportMixin(StoreBase):
             return self._import_case(case)
 
     def _import_case(self, case: d.Case) -> tuple[int, bool]:
-        system, key = self.patient_identity(case.patient)
         stamp = now().isoformat()
-        found = self.query(
-            "SELECT * FROM patients WHERE identifier_system = ? AND identifier_key = ?",
-            [system, key],
-        )
+        if case.patient.id is not None:
+            # A case built on a stored one (an HL7 v2 update, a merge): that patient.
+            found = self.query("SELECT * FROM patients WHERE id = ?", [case.patient.id])
+            if not found:
+                raise ValidationError(f"no stored patient with id {case.patient.id}")
+            system, key = found[0]["identifier_system"], found[0]["identifier_key"]
+        else:
+            system, key = self.patient_identity(case.patient)
+            found = self.query(
+                "SELECT * FROM patients WHERE identifier_system = ? AND identifier_key = ?",
+                [system, key],
+            )
         if not found:
             patient_id = self.insert(
                 "patients",

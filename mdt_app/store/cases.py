@@ -126,12 +126,19 @@ class CasesMixin(StoreBase):
         return [r["id"] for r in self.query("SELECT id FROM cases ORDER BY id")]
 
     def find_case_by_mrn(self, mrn: str, system: str | None = None) -> int | None:
-        """The latest case of the patient with this MRN (the centre's system unless
-        another is named); the MRN is compared as imports compare it."""
+        """The latest case of the patient with this MRN, compared as imports compare it.
+
+        With a ``system``: that identifier system only. Without one: the centre's default
+        system first, else the one patient of any system whose stored MRN is this text
+        (None when several systems hold it: which one is meant cannot be known).
+        """
         try:
             patient_id = self.find_patient_id(d.Patient(mrn, "", "", identifier_system=system))
         except ValidationError:
             return None
+        if patient_id is None and system is None:
+            same_text = self.query("SELECT id FROM patients WHERE mrn = ?", [mrn.strip()])
+            patient_id = same_text[0]["id"] if len(same_text) == 1 else None
         found = self.query(
             "SELECT id FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
         )
