@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -142,9 +143,9 @@ def open_store(
         if pending or unclean_shutdown(path, presence):
             _full_check(db, path, tables)
         if db.journal_mode != "wal":
-            db.enable_wal()
+            _when_not_busy(db.enable_wal, timeout)  # a mode change may not wait by itself
         if pending:
-            _migrate(db)
+            _migrate(db, timeout)
     except StoreError:
         _abandon(db, presence)
         raise
@@ -216,7 +217,25 @@ def _full_check(db: Database, path: Path, tables: list[str]) -> None:
         raise StoreError(f"{path}: the database is damaged ({result}); restore a backup")
 
 
-def _migrate(db: Database) -> None:
+def _when_not_busy(step, timeout: float) -> None:
+    """Run ``step``, again while another program holds the lock, up to ``timeout``.
+
+    For the few steps that cannot start with BEGIN IMMEDIATE (changing the journal mode,
+    a migration that runs its own transaction) and so may be told "busy" at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     """Apply the pending migrations, each in its own IMMEDIATE transaction.
 
     Foreign-key enforcement is off while migrating (SQLite's documented way to rebuild a
@@ -227,20 +246,17 @@ def _migrate(db: Database) -> None:
     migrations = schema.migrations
     db.execute("PRAGMA foreign_keys = OFF")
     try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            migrations.ensure_migrations_table(db)
-            db.execute("COMMIT")
-        except BaseException:
-            _rollback(db)
-            raise
         for migration in migrations.pending(db):
             if not migration.transactional:
-                if _applied(db, migration.name):
-                    continue
-                migration.fn(db)
+
+                def run(migration=migration) -> None:
+                    if not _applied(db, migration.name):  # another program may have done it
+                        migration.fn(db)
+
+                _when_not_busy(run, timeout)
                 db.execute("BEGIN IMMEDIATE")
                 try:
+                    migrations.ensure_migrations_table(db)
                     if not _applied(db, migration.name):
                         migrations._record_applied(db, migration.name)
                     db.execute("COMMIT")
@@ -250,6 +266,9 @@ def _migrate(db: Database) -> None:
                 continue
             db.execute("BEGIN IMMEDIATE")
             try:
+                # With the first migration, in its transaction: another program never
+                # sees a file holding only the migrations table (not yet marked as ours).
+                migrations.ensure_migrations_table(db)
                 if not _applied(db, migration.name):
                     migration.fn(db)
                     migrations._record_applied(db, migration.name)
@@ -268,6 +287,8 @@ def _migrate(db: Database) -> None:
 
 
 def _applied(db: Database, name: str) -> bool:
+    if "_sqlite_migrations" not in db.table_names():
+        return False
     return bool(
         db.execute(
             "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? AND name = ?",
