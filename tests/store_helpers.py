@@ -37,7 +37,16 @@ def signable_draft(item: d.AgendaItem, **changes) -> d.Decision:
 def meeting_with_draft(store: Store) -> tuple[int, d.AgendaItem, d.Decision]:
     """A meeting, the valid case on its agenda and a draft ready to sign."""
     case_id, _ = store.import_case(valid_case())
-    meeting_id = store.create_meeting(d.Meeting(date=date(2026, 11, 25), title="ATC MDT"))
+    # Today, and quorate: sign-off needs no recorded exception.
+    meeting_id = store.create_meeting(d.Meeting(date=date.today(), title="ATC MDT"))
+    store.set_attendance(
+        meeting_id,
+        [
+            d.Attendee("Dr Surgeon", "surgeon"),
+            d.Attendee("Dr Oncologist", "medical oncologist"),
+            d.Attendee("Dr Radiologist", "radiologist"),
+        ],
+    )
     item = store.add_to_agenda(meeting_id, case_id)
     return meeting_id, item, store.save_draft(signable_draft(item))
 
