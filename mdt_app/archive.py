@@ -152,8 +152,9 @@ def _insert_cases(
         t = templates[n % len(templates)]
         back = (t.diagnosed - meeting_date).days + rng.randint(5, 20)
         born = date(rng.randint(1930, 1985), rng.randint(1, 12), rng.randint(1, 28))
+        mrn = f"{ARCHIVE_MRN_PREFIX}{case_id:07d}"
         rows["patients"].append(
-            (patient_id, f"{ARCHIVE_MRN_PREFIX}{case_id:07d}", rng.choice(_GIVEN),
+            (patient_id, mrn, mrn.casefold(), rng.choice(_GIVEN),
              rng.choice(_FAMILY), born.isoformat(), t.spec["sex"], stamp, stamp)
         )  # fmt: skip
         case = {**t.case, "referred_on": _shift(t.case["referred_on"], back),
@@ -181,8 +182,9 @@ def _insert_cases(
         )  # fmt: skip
     case_sql = ", ".join(["id", "patient_id", *columns, "created_at", "updated_at"])
     for sql, key in (
-        ("INSERT INTO patients (id, mrn, given_name, family_name, birth_date, sex,"
-         " preferred_language, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'en', ?, ?)",
+        ("INSERT INTO patients (id, mrn, identifier_key, given_name, family_name, birth_date,"
+         " sex, preferred_language, created_at, updated_at)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?, 'en', ?, ?)",
          "patients"),
         (f"INSERT INTO cases ({case_sql}) VALUES ({', '.join('?' * (len(columns) + 4))})",
          "cases"),

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mdt_app import domain as d
 from mdt_app.errors import ValidationError
+from mdt_app.identifiers import invisible_character
 
 FORMAT = "mdt-case/1"
 
@@ -47,6 +50,8 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(path, f"expected text, got {describe_type(value)}")
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise self.fail(path, "holds a lone UTF-16 surrogate: not valid text")
         value = value.strip()
         if required and not value:
             raise self.fail(path, "must not be empty")
@@ -59,7 +64,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str) or value not in allowed:
-            raise self.fail(path, f"{value!r} is not one of {', '.join(allowed)}")
+            raise self.fail(path, f"{brief(value)} is not one of {', '.join(allowed)}")
         return value
 
     def day(self, parent: dict, key: str, path: str) -> date | None:
@@ -71,7 +76,7 @@ class _Reader:
         try:
             parsed = date.fromisoformat(value)
         except ValueError:
-            raise self.fail(path, f"{value!r} is not a valid date (YYYY-MM-DD)") from None
+            raise self.fail(path, f"{brief(value)} is not a valid date (YYYY-MM-DD)") from None
         if parsed.year < 1900 or parsed > date(2200, 1, 1):
             raise self.fail(path, f"{value} is not a plausible date")
         return parsed
@@ -95,7 +100,8 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(path, f"expected a number, got {describe_type(value)}")
         if not math.isfinite(value) or not low <= value <= high:
-            raise self.fail(path, f"{value} is outside the possible range {low:g} to {high:g}")
+            shown = brief(value)
+            raise self.fail(path, f"{shown} is outside the possible range {low:g} to {high:g}")
         return float(value)
 
     def items(self, parent: dict, key: str, path: str) -> list:
@@ -110,10 +116,23 @@ class _Reader:
         out: list[str] = []
         for i, value in enumerate(self.items(parent, key, path)):
             if not isinstance(value, str) or value not in allowed:
-                raise self.fail(f"{path}[{i}]", f"{value!r} is not one of {', '.join(allowed)}")
+                raise self.fail(
+                    f"{path}[{i}]", f"{brief(value)} is not one of {', '.join(allowed)}"
+                )
             if value not in out:
                 out.append(value)
         return out
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A value as quoted in an error message: short, one line, always printable."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        text = "a number too long to show"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = text.replace("\n", " ").replace("\r", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_type(value: Any) -> str:
@@ -133,8 +152,21 @@ def _case_label(raw: Any, index: int | None) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("patient"), dict):
         mrn = raw["patient"].get("mrn")
         if isinstance(mrn, str) and mrn.strip():
-            label += f" (MRN {mrn.strip()})"
+            label += f" (MRN {brief(mrn.strip(), 40)[1:-1]})"
     return label
+
+
+def present_paths(raw: dict, prefix: str = "") -> frozenset[str]:
+    """Every leaf path of a case object as given ("tnm.t", "labs", "patient.birth_date"):
+    an import changes only these fields of a stored case."""
+    out: set[str] = set()
+    for key, value in raw.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out |= present_paths(value, f"{path}.")
+        else:
+            out.add(path)
+    return frozenset(out)
 
 
 def parse_case(raw: Any, where: str = "case") -> d.Case:
@@ -144,10 +176,15 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         raise CaseFileError(f"{where}: expected a JSON object, got {describe_type(raw)}")
     fmt = raw.get("format")
     if fmt != FORMAT:
-        raise r.fail("format", f"expected {FORMAT!r}, got {fmt!r}")
+        raise r.fail("format", f"expected {FORMAT!r}, got {brief(fmt)}")
 
     p = r.obj(raw, "patient", "patient")
     mrn = r.text(p, "mrn", "patient.mrn", required=True)
+    hidden = invisible_character(mrn or "")
+    if hidden:
+        raise r.fail(
+            "patient.mrn", f"contains an invisible or control character ({hidden}); type it again"
+        )
     birth = r.day(p, "birth_date", "patient.birth_date")
     if birth and birth > date.today():
         raise r.fail("patient.birth_date", f"{birth} is in the future")
@@ -232,6 +269,7 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         imaging=_imaging(r, raw),
         labs=_labs(r, raw),
         care_team=care_team,
+        present=present_paths(raw),
     )
 
 
@@ -312,26 +350,117 @@ def parse_document(data: Any, where: str) -> list[d.Case]:
     return [parse_case(data, f"{where}: {_case_label(data, None)}")]
 
 
+MAX_FILE_MB_DEFAULT = 50  # files larger than this are refused before they are parsed
+MAX_NESTING = 64  # no case file or Bundle nests deeper; deeper is refused, not recursed into
+
+
+def max_file_bytes() -> int:
+    """The size limit for imported files: $MDT_APP_MAX_FILE_MB (megabytes), default 50."""
+    raw = os.environ.get("MDT_APP_MAX_FILE_MB", "").strip()
+    try:
+        megabytes = float(raw) if raw else MAX_FILE_MB_DEFAULT
+    except ValueError:
+        raise CaseFileError(f"MDT_APP_MAX_FILE_MB={raw!r} is not a number of megabytes") from None
+    return int(megabytes * 1024 * 1024)
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nesting_depth(text: str) -> int:
+    """The deepest bracket nesting outside strings (a cheap pre-check before json.loads)."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def load_json_file(path: str | Path) -> Any:
-    """A case file's JSON; CaseFileError names the file and what is wrong with it."""
+    """A case file's JSON; CaseFileError names the file and what is wrong with it.
+
+    Refused before parsing: files over the size limit and JSON nested deeper than any
+    case file needs. Refused while parsing: a key given twice in one object (which of the
+    two was meant cannot be known), numbers too long to hold or beyond a float's range.
+    """
     path = Path(path)
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
     except FileNotFoundError:
         raise CaseFileError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise CaseFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise CaseFileError(f"{where}: is a directory, not a case file")
+    limit = max_file_bytes()
+    if size > limit:
+        raise CaseFileError(
+            f"{where}: is {size / 1048576:.1f} MB, over the import limit of "
+            f"{limit / 1048576:g} MB (setting MDT_APP_MAX_FILE_MB)"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
     except IsADirectoryError:
         raise CaseFileError(f"{where}: is a directory, not a case file") from None
     except UnicodeDecodeError:
         raise CaseFileError(f"{where}: is not UTF-8 text") from None
     except OSError as exc:
         raise CaseFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    return parse_json_text(text, where)
+
+
+def parse_json_text(text: str, where: str) -> Any:
+    """JSON text as Python values, every problem a one-line CaseFileError."""
+    if _nesting_depth(text) > MAX_NESTING:
+        raise CaseFileError(
+            f"{where}: is nested more than {MAX_NESTING} levels deep; not a case file or Bundle"
+        )
     try:
-        return json.loads(text)
+        return json.loads(
+            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+        )
     except json.JSONDecodeError as exc:
         raise CaseFileError(
             f"{where}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except _DuplicateKey as exc:
+        raise CaseFileError(
+            f"{where}: the key {_shown(exc.key)} appears twice in one object; "
+            "which value is meant cannot be known"
+        ) from None
+    except RecursionError:
+        raise CaseFileError(f"{where}: is nested too deeply to be a case file") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise CaseFileError(f"{where}: holds a value that cannot be read ({exc})") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _shown(text: str) -> str:
+    """A key or value quoted for a message, safe to print (lone surrogates escaped)."""
+    return repr(text.encode("utf-8", "backslashreplace").decode("utf-8"))[:80]
 
 
 def read_case_file(path: str | Path) -> list[d.Case]:

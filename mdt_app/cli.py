@@ -110,13 +110,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_window(args)
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"mdt-app: error: {exc}", file=sys.stderr)
+        print(f"mdt-app: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("mdt-app: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def one_line(message: str) -> str:
+    """A message as one printable line: no line breaks, no unprintable surrogates."""
+    text = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return " ".join(text.split())
 
 
 def _open_window(args: argparse.Namespace) -> int:

@@ -314,6 +314,7 @@ def build_demo_database(path: str | Path, today: date | None = None, archive: in
     finally:
         store.close()
     tmp.replace(path)  # a half-built demo never appears under the real name
+    Path(f"{tmp}.users").unlink(missing_ok=True)  # the builder's presence file (store.presence)
     return path
 
 

@@ -57,6 +57,9 @@ class Patient:
     sex: str = "unknown"
     preferred_language: str = "en"
     id: int | None = None
+    # The system the MRN belongs to; None means the centre's default (setting
+    # `default_identifier_system`). A patient is identified by system + value.
+    identifier_system: str | None = field(default=None, compare=False)
 
     @property
     def display_name(self) -> str:
@@ -194,6 +197,11 @@ class Case:
     care_team: CareTeam = field(default_factory=CareTeam)
     consent: Consent = field(default_factory=Consent)
     id: int | None = None
+    # Raised by one on every stored change: a save naming an older version is refused.
+    version: int = field(default=0, compare=False)
+    # The mdt-case/1 paths ("tnm.t", "labs", ...) the source file gave; None means all
+    # (an in-app edit). An import leaves every stored field outside this set alone.
+    present: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
 
 # --- guideline output -----------------------------------------------------------------
@@ -284,6 +292,7 @@ class Meeting:
     status_reason: str | None = None  # why it was cancelled
     closed_at: datetime | None = None
     closed_by: str | None = None
+    version: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -303,6 +312,7 @@ class AgendaItem:
     status_reason: str | None = None
     deferred_to_meeting_id: int | None = None
     id: int | None = None
+    version: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -353,6 +363,11 @@ class Decision:
     # Signed without a quorum or outside the meeting's day: which, and the chair's reason.
     sign_off_exceptions: list[str] = field(default_factory=list)
     sign_off_reason: str | None = None
+    # The version this copy was read at (0: never stored). A save or sign-off of an
+    # older version than the stored one is refused with a ConflictError.
+    version: int = field(default=0, compare=False)
+    # The case facts (mdt-case/1 dict) the decision was signed against.
+    case_snapshot: dict | None = None
 
     @property
     def is_signed(self) -> bool:

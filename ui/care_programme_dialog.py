@@ -101,6 +101,7 @@ class DecisionInfo:
     signed: bool
     signed_by: str | None
     language: str = "en"
+    older_data: str = ""  # the case changed after sign-off (what changed), else ""
 
 
 def build(request: Request) -> CareProgrammePdf:
@@ -210,16 +211,18 @@ def printer_label(printer: QPrinter) -> str:
 
 def read_decision(db_path: Path, case_id: int, decision_id: int) -> DecisionInfo:
     """A short read on the GUI thread for the dialog's heading."""
+    from mdt_app.decision_currency import older_data_note
     from mdt_app.store import open_store
 
     with open_store(db_path, create=False) as store:
         decision = store.get_decision(decision_id)
         patient = store.get_case(case_id).patient
+        older = older_data_note(store.older_data(decision))
     language = (
         patient.preferred_language if patient.preferred_language in shipped_languages() else "en"
     )
     return DecisionInfo(
-        patient.display_name, patient.mrn, decision.is_signed, decision.signed_by, language
+        patient.display_name, patient.mrn, decision.is_signed, decision.signed_by, language, older
     )
 
 
@@ -300,11 +303,31 @@ class CareProgrammeDialog(QDialog):
         form.addRow(_t("Paper:"), self.paper)
         form.addRow(_t("Language:"), self.language)
         form.addRow("", self.large)
+        self.older_data = QLabel(
+            _t("⚠ {note}. The programme would be printed from the decision as signed.").format(
+                note=self.info.older_data
+            )
+        )
+        self.older_data.setObjectName("pcpOlderData")
+        self.older_data.setWordWrap(True)
+        self.older_data.setVisible(bool(self.info.older_data))
+        self.amend_button = self._button("pcpAmendButton", _t("&Amend the decision…"), self.amend)
+        self.amend_button.setVisible(bool(self.info.older_data))
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.older_data)
+        layout.addWidget(self.amend_button)
         layout.addLayout(form)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
+
+    def amend(self) -> None:
+        """Close, and start an amendment in the meeting screen (it asks for the reason)."""
+        window = self.parent()
+        self.reject()
+        amend = getattr(window, "amend", None)
+        if callable(amend):
+            amend()
 
     def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from mdt_app import domain as d
-from mdt_app.errors import UserError
+from mdt_app.errors import ConflictError, UserError
 from mdt_app.store import Store
 from ui import theme
+from ui.conflicts import ConflictHandling
 from ui.help import about_text
 from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
@@ -51,7 +52,7 @@ def scrolled(widget: QWidget, name: str) -> QScrollArea:
     return area
 
 
-class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
+class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling):
     def __init__(
         self, store: Store, settings: UiSettings | None = None, *, load_after_paint: bool = False
     ):
@@ -293,6 +294,9 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks):
         """Store the form's draft (connected to the form's saveRequested)."""
         try:
             saved = self.session.save_draft(self.decision.decision())
+        except ConflictError as exc:
+            self.draft_conflict(exc)
+            return
         except UserError as exc:
             self.statusBar().showMessage(self.tr("Draft NOT saved: {e}").format(e=exc))
             self.prompts.warn(self.tr("The draft could not be saved: {e}").format(e=exc))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
-from mdt_app.errors import UserError
+from mdt_app.errors import ConflictError, SignedDecisionError, UserError
 from ui.excepthook import show_exception
 from ui.sign_off_summary import sign_off_summary
 from ui.widgets.attendance_dialog import AttendanceDialog
@@ -77,9 +78,20 @@ class MeetingTasks:
             return
         editor = self.case_editor
         reason = "changed after sign-off (confirmed)" if editor and editor.signed else None
-        rec = self.guard(self.session.update_case, case, reason)
+        try:
+            rec = self.session.update_case(case, reason)
+        except ConflictError as exc:
+            rec = self.case_conflict(case, exc)
+        except UserError as exc:
+            self.prompts.warn(str(exc))
+            return
         if rec is None:
             return
+        if self.case_editor is not None and self.session.case is not None:
+            # The editor saves every change: its next save is against this version.
+            self.case_editor.case = replace(
+                self.case_editor.case, version=self.session.case.version
+            )
         self.decision.set_snapshot(rec.as_dict())
         self._show_options()
         state = self.decision.state
@@ -113,7 +125,26 @@ class MeetingTasks:
         answer = self.prompts.sign_off(sign_off_summary(self.session, decision))
         if answer is None:
             return
-        signed = self.guard(self.session.sign, decision.id, answer.chair, answer.exception_reason)
+        try:
+            signed = self.session.sign(
+                decision.id, answer.chair, answer.exception_reason, decision.version
+            )
+        except ConflictError as exc:
+            self.prompts.warn(
+                _t("Not signed: {e}").format(e=exc)
+                + "\n\n"
+                + _t("The decision as now stored is shown; review it, then sign off again.")
+            )
+            self.session.reload_decision()
+            return
+        except SignedDecisionError as exc:  # signed meanwhile, elsewhere: show that record
+            self.prompts.warn(str(exc))
+            self.session.reload_decision()
+            self.session.reload_agenda()
+            return
+        except UserError as exc:
+            self.prompts.warn(str(exc))
+            return
         if signed is not None:
             self.statusBar().showMessage(
                 _t("Signed off by {who}").format(who=signed.signed_by), 5000

@@ -63,6 +63,14 @@ class Prompts(QObject):
         )
         return files
 
+    def conflict(self, error) -> str:
+        """Someone else saved first: "keep" editing, "overwrite" theirs, or "reload"."""
+        from ui.widgets.conflict_dialog import ConflictDialog
+
+        dialog = ConflictDialog(error, self.window)
+        dialog.exec()
+        return dialog.choice
+
     def manual(self, rows: list[tuple[str, str]]) -> None:
         """F1: the short manual with the shortcut table."""
         from ui.help import ManualDialog

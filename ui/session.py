@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from mdt_app import decision_rules
 from mdt_app import domain as d
 from mdt_app import meetings as meeting_rules
+from mdt_app.decision_currency import older_data_note
 from mdt_app.store import Store
 from ui.guidance import recommend_case
 from ui.models.agenda_model import AgendaLine, agenda_lines
@@ -29,6 +30,8 @@ class DecisionState:
     history: list[d.Decision] = field(default_factory=list)  # every record, oldest first
     snapshot: dict | None = None  # the options the decision is judged against
     read_only_reason: str | None = None  # why it cannot be edited, when that is not deferral
+    # When the shown decision is signed and the case changed since: what changed.
+    older_data: str = ""
 
     @property
     def signed_decision(self) -> d.Decision | None:
@@ -100,7 +103,9 @@ class MeetingSession(QObject):
         self.reload_agenda()
 
     def defer_item(self, item_id: int, to_meeting_id: int, reason: str) -> None:
-        self.store.defer(item_id, to_meeting_id, reason)
+        """Defer the item as shown: refused (ConflictError) if someone changed it since."""
+        shown = next((line.item for line in self.lines if line.item.id == item_id), None)
+        self.store.defer(item_id, to_meeting_id, reason, version=shown.version if shown else 0)
         self.reload_agenda()
         if self.item and self.item.id == item_id:
             self.open_item(item_id)
@@ -150,6 +155,9 @@ class MeetingSession(QObject):
             self.state.snapshot = self.recommendation.as_dict()  # type: ignore[union-attr]
         self.caseChanged.emit(self.case, self.recommendation)
         self.reload_agenda()  # the stage column may have changed
+        if self.state and self.state.decision.is_signed:
+            self.state.older_data = older_data_note(self.store.older_data(self.state.decision))
+            self.decisionChanged.emit(self.state)
         return self.recommendation  # type: ignore[return-value]
 
     def _recompute(self) -> None:
@@ -169,6 +177,7 @@ class MeetingSession(QObject):
             state = DecisionState(draft, True, history, current)
         elif effective is not None:
             state = DecisionState(effective, False, history, effective.options_snapshot)
+            state.older_data = older_data_note(self.store.older_data(effective))
         else:
             fresh = d.Decision(case_id=item.case_id, agenda_item_id=item.id)
             state = DecisionState(fresh, True, history, current)
@@ -200,10 +209,22 @@ class MeetingSession(QObject):
             self.reload_agenda()
         return saved
 
-    def sign(self, decision_id: int, chair: str, exception_reason: str | None = None) -> d.Decision:
-        """Sign off; without a quorum or on another day only with ``exception_reason``."""
+    def reload_decision(self) -> None:
+        """Show the decision as now stored (after someone else changed it)."""
+        if self.item is not None:
+            self._load_decision()
+
+    def sign(
+        self,
+        decision_id: int,
+        chair: str,
+        exception_reason: str | None = None,
+        version: int | None = None,
+    ) -> d.Decision:
+        """Sign off exactly ``version`` (the one on screen; ConflictError if it changed);
+        without a quorum or on another day only with ``exception_reason``."""
         signed = self.store.sign_decision(
-            decision_id, chair, exception_reason=exception_reason, today=self.today
+            decision_id, chair, version, exception_reason=exception_reason, today=self.today
         )
         self.reload_agenda()
         self._load_decision()

@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "HL7 v2 message files (ADT, A40 merges, ORU results; see docs/hl7v2.md) or an "
         "expert panel's reply (mdt-panel-reply/1). Every file is checked first; if any is "
         "invalid nothing is imported. A patient whose MRN is already stored is updated, not "
-        "duplicated. A report says, per patient, what was created or updated, where each "
+        "duplicated: fields the file gives replace the stored ones (audited), fields it "
+        "leaves out are kept, labs and imaging are merged; the same MRN on a different "
+        "person is refused. A report says, per patient, what was created or updated, where each "
         "field came from and what was skipped and why.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="file(s) to import")
@@ -73,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
         files.append(read_file(path))  # raises before the database is opened
         reading.step(n)
     reading.close()
+    from mdt_app import paths
+    from mdt_app.errors import NotFound
+
+    if args.meeting is not None and not paths.database_path(args.db).exists():
+        # Refused before the file is made: a refused command creates no database.
+        raise NotFound(f"no meeting with id {args.meeting} (there is no database yet)")
     with store_for(args, create=True) as store:
         if args.meeting is not None:
             from mdt_app.meetings import check_can_queue

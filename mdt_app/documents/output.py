@@ -27,6 +27,17 @@ class RenderError(UserError):
     bug), never a problem with the output path. Nothing was written."""
 
 
+def _refuse_database_files(store: Store, path: Path) -> None:
+    """Never write a document over the database, its -wal, -shm or companion files."""
+    db = store.path.absolute()
+    own = {
+        db,
+        *(db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal", ".users")),
+    }
+    if path.absolute() in own or (path.exists() and db.exists() and path.samefile(db)):
+        raise UserError(f"{path}: is the database itself; choose another file name")
+
+
 def write_audited(
     store: Store,
     path: Path,
@@ -41,6 +52,7 @@ def write_audited(
     else the renderer raises is a RenderError naming the renderer's own error."""
     # Beside the target, so os.replace is atomic; made by the writer with the usual
     # permissions (mkstemp's would be owner-only).
+    _refuse_database_files(store, path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
         _render(write, tmp, what)

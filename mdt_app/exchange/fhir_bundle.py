@@ -180,6 +180,11 @@ def _entries(data: Json, where: str) -> list[_Entry]:
         raise CaseFileError(
             f"{where}: Bundle: field 'entry': expected a list, got {describe_type(raw)}"
         )
+    for i, e in enumerate(raw, start=1):
+        if not isinstance(e, dict):  # the models would read a JSON string as an object
+            raise CaseFileError(
+                f"{where}: Bundle entry {i}: expected an object, got {describe_type(e)}"
+            )
     # The bundle's own structure is checked without its resources: those are validated one
     # by one below (and only the types the import reads).
     shell = dict(data)
@@ -810,7 +815,10 @@ class _Mapper:
                 data[key] = value
             p.sources[f"fact:{key}"] = source
         # The case-file rules are the last word: anything they refuse is refused here too.
-        return parse_case(data, f"{p.entry.label[:-1]}, MRN {mrn})")
+        parsed = parse_case(data, f"{p.entry.label[:-1]}, MRN {mrn})")
+        parsed.patient.identifier_system = _mrn_system(p.entry.resource, mrn)
+        parsed.present = _present(p, data)
+        return parsed
 
 
 def _read(item: Json, status: str, target: Target) -> Any:
@@ -925,3 +933,45 @@ def _study_summary(study: Json) -> str | None:
         if isinstance(s.get("description"), str) and s["description"].strip():
             return s["description"].strip()
     return None
+
+
+def _mrn_system(patient: Json, mrn: str) -> str | None:
+    """The Identifier.system of the identifier the MRN was taken from (None if unsaid)."""
+    for ident in patient.get("identifier") or []:
+        if (
+            isinstance(ident, dict)
+            and isinstance(ident.get("value"), str)
+            and ident["value"].strip() == mrn
+            and isinstance(ident.get("system"), str)
+        ):
+            return ident["system"].strip() or None
+    return None
+
+
+def _present(p: _Patient, data: dict) -> frozenset[str]:
+    """The case fields this Bundle actually says something about: an import of it leaves
+    every other stored field (diagnosis, TNM, biomarkers, ECOG...) as it is."""
+    r = p.entry.resource
+    out = {"labs", "imaging"}
+    names = [n for n in r.get("name") or [] if isinstance(n, dict)]
+    chosen = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
+    if chosen.get("family") or chosen.get("given"):  # a name given only as text (as the
+        out |= {"patient.given_name", "patient.family_name"}  # minutes write it) is not split
+    if r.get("birthDate"):
+        out.add("patient.birth_date")
+    if r.get("gender") is not None:
+        out.add("patient.sex")
+    if fm.language_of(r):
+        out.add("patient.preferred_language")
+    for name in p.sources:
+        table, _, path = name.partition(":")
+        if table in ("patient", "labs", "imaging"):
+            continue
+        path = path.split("[")[0].strip()
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if table == "results" and value in (None, "unknown"):
+            continue  # the Bundle does not know: keep what is stored
+        out.add(path)
+    return frozenset(out)

@@ -16,6 +16,7 @@ One transaction for the whole import: if anything fails, nothing is written.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -212,7 +213,7 @@ def _one(
         r.action = NOT_IMPORTED
         r.reason = "named only by a pseudonym (a pseudonymised export): not a patient record"
         return
-    stored_id = store.find_case_by_mrn(step.case.patient.mrn)
+    stored_id = store.find_case_by_mrn(step.case.patient.mrn, step.case.patient.identifier_system)
     if step.gated and step.deceased and not include_deceased:
         r.action = NOT_IMPORTED
         r.reason = f"the patient has died (Patient deceased); {DECEASED_OPTION} imports them"
@@ -241,7 +242,7 @@ def _refuse_conflicting_duplicates(incoming: list[Incoming]) -> None:
     """The same MRN twice in one batch with different content is ambiguous: refuse it."""
     seen: dict[str, dict] = {}
     for i in incoming:
-        key = i.case.patient.mrn.strip()
+        key = unicodedata.normalize("NFKC", i.case.patient.mrn).strip().casefold()
         content = case_to_dict(i.case)
         if key in seen and seen[key] != content:
             raise ValidationError(
@@ -253,4 +254,9 @@ def _refuse_conflicting_duplicates(incoming: list[Incoming]) -> None:
 
 def with_patient(stored: d.Case, patient: d.Patient) -> d.Case:
     """The stored case with new demographics (the stored row id kept)."""
-    return replace(stored, patient=replace(patient, id=stored.patient.id))
+    return replace(
+        stored,
+        patient=replace(
+            patient, id=stored.patient.id, identifier_system=stored.patient.identifier_system
+        ),
+    )

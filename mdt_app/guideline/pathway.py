@@ -46,6 +46,13 @@ class _StrictLoader(_SafeBase):
         seen: set = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a key must be plain text, not a list or mapping",
+                    key_node.start_mark,
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the key {key!r} is written twice", key_node.start_mark
@@ -84,7 +91,16 @@ def read_pathway(path: str | Path) -> Pathway:
         raise PathwayError(
             f"{where}: is not valid YAML{at}: {getattr(exc, 'problem', exc)}"
         ) from None
-    return parse_pathway(data, where)
+    except RecursionError:
+        raise PathwayError(f"{where}: is nested too deeply to be a pathway file") from None
+    try:
+        return parse_pathway(data, where)
+    except RecursionError:
+        raise PathwayError(f"{where}: a condition is nested too deeply") from None
+    except (TypeError, ValueError, AttributeError) as exc:  # a shape the schema did not foresee
+        raise PathwayError(
+            f"{where}: cannot be used: a field has a value of the wrong kind ({type(exc).__name__})"
+        ) from None
 
 
 def parse_pathway(data: Any, where: str = "pathway") -> Pathway:

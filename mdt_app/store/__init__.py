@@ -1,15 +1,22 @@
 """The case store: one SQLite file through sqlite-utils.
 
-`open_store(path)` checks the file, copies it before migrating, applies migrations,
-turns on WAL and foreign keys. Every multi-step write runs in one transaction and is
-written to the append-only audit log in that same transaction.
+`open_store(path)` checks the file through SQLite itself, copies it before migrating,
+applies migrations, turns on WAL and foreign keys. Every multi-step write runs in one
+``BEGIN IMMEDIATE`` transaction (waiting up to the busy timeout for another writer) and
+is written to the append-only audit log in that same transaction.
+
+The database file, its -wal and its -shm are never opened with plain Python while the
+process may hold a connection: closing such a handle drops SQLite's POSIX locks (see
+`presence`). Only ``stat()`` looks at them.
 
 A Store (one sqlite connection) belongs to the thread that opened it.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -18,43 +25,74 @@ from sqlite_utils import Database
 from mdt_app.errors import StoreError
 from mdt_app.store import schema
 from mdt_app.store.agenda import AgendaMixin
-from mdt_app.store.base import StoreBase, _operational_message, default_actor, now
+from mdt_app.store.base import (
+    DEFAULT_BUSY_TIMEOUT,
+    StoreBase,
+    _database_error_message,
+    _operational_message,
+    default_actor,
+    now,
+)
+from mdt_app.store.case_import import ImportMixin
 from mdt_app.store.cases import CasesMixin
 from mdt_app.store.decisions import DecisionsMixin
 from mdt_app.store.intake import IntakeMixin
 from mdt_app.store.meeting_admin import MeetingAdminMixin
+from mdt_app.store.presence import Presence, unclean_shutdown
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+CORE_TABLES = ("patients", "cases", "meetings", "agenda_items", "decisions", "audit_log")
 
 
-class Store(CasesMixin, AgendaMixin, DecisionsMixin, MeetingAdminMixin, IntakeMixin):
+class Store(ImportMixin, CasesMixin, AgendaMixin, DecisionsMixin, MeetingAdminMixin, IntakeMixin):
     """Cases, meetings, agendas, attendance, decisions, audit log and settings."""
+
+    presence: Presence | None = None  # the hold on <db>.users while open
+
+    def close(self) -> None:
+        super().close()
+        if self.presence is not None:
+            self.presence.leave()
 
 
 __all__ = ["SQLITE_HEADER", "Store", "StoreBase", "default_actor", "now", "open_store"]
 
 
-def _check_file(path: Path) -> bool:
-    """True when the file exists with content; refuse files that are not SQLite."""
+def busy_timeout_seconds(value: float | None = None) -> float:
+    """The lock wait: the argument, else $MDT_APP_BUSY_TIMEOUT (seconds), else 5 s (the
+    stored setting `busy_timeout_seconds` applies once the database is open)."""
+    if value is not None:
+        return max(0.0, float(value))
+    raw = os.environ.get("MDT_APP_BUSY_TIMEOUT", "").strip()
+    if raw:
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            raise StoreError(f"MDT_APP_BUSY_TIMEOUT={raw!r} is not a number of seconds") from None
+    return DEFAULT_BUSY_TIMEOUT
+
+
+def _exists(path: Path) -> bool:
+    """True when the file exists with content (``stat`` only: nothing is opened)."""
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a database file")
-    if not path.exists() or path.stat().st_size == 0:
-        return False
     try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
     except OSError as exc:
         raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-    if header != SQLITE_HEADER:
-        raise StoreError(f"{path}: is not an MDT Assistant database (not an SQLite file)")
-    return True
 
 
-def _connect(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), timeout=5.0)
+def _connect(path: Path, *, create: bool, timeout: float) -> Database:
+    # mode=rw never creates a file; mode=rwc does. autocommit at the driver level
+    # (isolation_level=None): transactions are begun explicitly, as BEGIN IMMEDIATE.
+    mode = "rwc" if create else "rw"
+    uri = f"{path.absolute().as_uri()}?mode={mode}"
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
     return db
 
 
@@ -63,16 +101,27 @@ def _backup_before_migrating(db: Database, path: Path) -> Path:
     target = path.with_name(f"{path.name}.before-migration-{stamp}.bak")
     dest = sqlite3.connect(str(target))
     try:
-        db.conn.backup(dest)  # consistent copy, WAL included
+        db.conn.backup(dest)  # consistent copy through SQLite, WAL included
     finally:
         dest.close()
     return target
 
 
-def open_store(path: str | Path, *, actor: str | None = None, create: bool = True) -> Store:
-    """Open (creating and migrating as needed) the database at ``path``."""
+def open_store(
+    path: str | Path,
+    *,
+    actor: str | None = None,
+    create: bool = True,
+    busy_timeout: float | None = None,
+) -> Store:
+    """Open (creating and migrating as needed) the database at ``path``.
+
+    ``busy_timeout`` (seconds) is how long a write waits for another program's write
+    to finish; default $MDT_APP_BUSY_TIMEOUT or 5 s.
+    """
     path = Path(path)
-    existed = _check_file(path)
+    timeout = busy_timeout_seconds(busy_timeout)
+    existed = _exists(path)
     if not existed:
         if not create:
             raise StoreError(
@@ -82,33 +131,172 @@ def open_store(path: str | Path, *, actor: str | None = None, create: bool = Tru
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
+    presence = Presence(path)
+    db: Database | None = None
     try:
-        db = _connect(path)
-        _verify_identity(db, path, existed)
+        db = _connect(path, create=create or not existed, timeout=timeout)
+        tables = _verify_identity(db, path, existed)
+        presence.join()  # only beside a database of ours
         pending = schema.migrations.pending(db)
-        if pending and existed and db.table_names():
+        if pending and tables:
             _backup_before_migrating(db, path)
+        if pending or unclean_shutdown(path, presence):
+            _full_check(db, path, tables)
+        if db.journal_mode != "wal":
+            _when_not_busy(db.enable_wal, timeout)  # a mode change may not wait by itself
         if pending:
-            db.enable_wal()
-            schema.migrations.apply(db)
-        elif db.journal_mode != "wal":
-            db.enable_wal()
+            _migrate(db, timeout)
     except StoreError:
+        _abandon(db, presence)
         raise
     except sqlite3.OperationalError as exc:
-        raise StoreError(_operational_message(path, exc)) from None
+        _abandon(db, presence)
+        raise StoreError(_operational_message(path, exc, timeout)) from None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: is damaged or not a database ({exc})") from None
-    return Store(db, path, actor)
+        _abandon(db, presence)
+        raise StoreError(_database_error_message(path, exc)) from None
+    store = Store(db, path, actor)
+    store.busy_timeout = timeout
+    store.presence = presence
+    if busy_timeout is None and not os.environ.get("MDT_APP_BUSY_TIMEOUT", "").strip():
+        _apply_stored_busy_timeout(store)
+    return store
 
 
-def _verify_identity(db: Database, path: Path, existed: bool) -> None:
-    if not existed:
-        return
-    tables = db.table_names()
+def _apply_stored_busy_timeout(store: Store) -> None:
+    """The centre's setting `busy_timeout_seconds`, when one is stored."""
+    value = store.get_setting("busy_timeout_seconds")
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 600:
+        store.busy_timeout = float(value)
+        store.db.execute(f"PRAGMA busy_timeout = {int(value * 1000)}")
+
+
+def _abandon(db: Database | None, presence: Presence) -> None:
+    if db is not None:
+        db.close()
+    presence.leave()
+
+
+def _verify_identity(db: Database, path: Path, existed: bool) -> list[str]:
+    """Refuse what is not an MDT Assistant database, asking SQLite (never reading bytes)."""
+    tables = db.table_names()  # "file is not a database" surfaces here
+    if not tables:
+        return tables
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
-    if tables and app_id != schema.APPLICATION_ID:
+    if app_id != schema.APPLICATION_ID:
         raise StoreError(f"{path}: is an SQLite file of another program, not MDT Assistant")
-    result = db.execute("PRAGMA quick_check").fetchone()[0]
+    missing = [t for t in CORE_TABLES if t not in tables]
+    missing += [] if "_sqlite_migrations" in tables else ["_sqlite_migrations"]
+    if missing:
+        raise StoreError(
+            f"{path}: is marked as an MDT Assistant database but has no {missing[0]} "
+            "table; restore a backup"
+        )
+    known = {m.name for m in schema.migrations._migrations}
+    applied = {
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [schema.migrations.name]
+        ).fetchall()
+    }
+    newer = sorted(applied - known)
+    if newer:
+        raise StoreError(
+            f"{path}: was written by a newer MDT Assistant (schema {newer[-1]}); "
+            "update this program before opening it"
+        )
+    return tables
+
+
+def _full_check(db: Database, path: Path, tables: list[str]) -> None:
+    """The full integrity check: before migrating and after an unclean shutdown."""
+    if not tables:
+        return
+    result = db.execute("PRAGMA integrity_check(1)").fetchone()[0]
     if result != "ok":
         raise StoreError(f"{path}: the database is damaged ({result}); restore a backup")
+
+
+def _when_not_busy(step, timeout: float) -> None:
+    """Run ``step``, again while another program holds the lock, up to ``timeout``.
+
+    For the few steps that cannot start with BEGIN IMMEDIATE (changing the journal mode,
+    a migration that runs its own transaction) and so may be told "busy" at once.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+    """Apply the pending migrations, each in its own IMMEDIATE transaction.
+
+    Foreign-key enforcement is off while migrating (SQLite's documented way to rebuild a
+    table that others refer to) and every key is checked before each commit. A migration
+    marked non-transactional runs its own transaction. Another program may be migrating
+    the same file at the same moment: what it has applied meanwhile is skipped.
+    """
+    migrations = schema.migrations
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for migration in migrations.pending(db):
+            if not migration.transactional:
+
+                def run(migration=migration) -> None:
+                    if not _applied(db, migration.name):  # another program may have done it
+                        migration.fn(db)
+
+                _when_not_busy(run, timeout)
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    migrations.ensure_migrations_table(db)
+                    if not _applied(db, migration.name):
+                        migrations._record_applied(db, migration.name)
+                    db.execute("COMMIT")
+                except BaseException:
+                    _rollback(db)
+                    raise
+                continue
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # With the first migration, in its transaction: another program never
+                # sees a file holding only the migrations table (not yet marked as ours).
+                migrations.ensure_migrations_table(db)
+                if not _applied(db, migration.name):
+                    migration.fn(db)
+                    migrations._record_applied(db, migration.name)
+                    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreError(
+                            f"migration {migration.name} would leave {len(broken)} broken "
+                            f"reference(s) (first in table {broken[0][0]}); nothing was changed"
+                        )
+                db.execute("COMMIT")
+            except BaseException:
+                _rollback(db)
+                raise
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+def _applied(db: Database, name: str) -> bool:
+    if "_sqlite_migrations" not in db.table_names():
+        return False
+    return bool(
+        db.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? AND name = ?",
+            [schema.migrations.name, name],
+        ).fetchall()
+    )
+
+
+def _rollback(db: Database) -> None:
+    if db.conn.in_transaction:
+        db.execute("ROLLBACK")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
-from mdt_app.store import rows
+from mdt_app.store import rows, versions
 from mdt_app.store.base import StoreBase, now
 
 
@@ -40,8 +40,21 @@ class AgendaMixin(StoreBase):
         return meeting_id
 
     def update_meeting(self, meeting: d.Meeting) -> None:
-        meeting_id = self.get_meeting(meeting.id or 0).id or 0
+        """Save a meeting's details; refused (ConflictError) if changed since it was read."""
         with self.atomic():
+            stored = self.get_meeting(meeting.id or 0)
+            meeting_id = stored.id or 0
+            versions.require_version(
+                self,
+                "meetings",
+                "meeting",
+                meeting_id,
+                meeting.version,
+                f"The meeting {stored.title!r} of {stored.date}",
+                changes=versions.differences(_meeting_fields(stored), _meeting_fields(meeting)),
+                current=stored,
+            )
+            versions.bump(self, "meetings", meeting_id)
             self.db.table("meetings").update(
                 meeting_id,
                 {
@@ -134,6 +147,7 @@ class AgendaMixin(StoreBase):
         new_position = max(1, min(new_position, len(ids) + 1))
         ids.insert(new_position - 1, item_id)
         with self.atomic():
+            versions.bump(self, "agenda_items", item_id)
             for position, other in enumerate(ids, start=1):
                 self.db.execute(
                     "UPDATE agenda_items SET position = ? WHERE id = ?", [position, other]
@@ -145,11 +159,18 @@ class AgendaMixin(StoreBase):
                 {"from": item.position, "to": new_position},
             )
 
-    def set_agenda_status(self, item_id: int, status: str, reason: str | None = None) -> None:
+    def set_agenda_status(
+        self, item_id: int, status: str, reason: str | None = None, version: int = 0
+    ) -> None:
+        """Set an item's status; refused if the item changed since ``version`` (0: no check)."""
         if status not in d.AGENDA_STATUSES:
             raise ValidationError(f"agenda status {status!r} is not one of {d.AGENDA_STATUSES}")
-        item = self.get_agenda_item(item_id)
         with self.atomic():
+            item = self.get_agenda_item(item_id)
+            versions.require_version(
+                self, "agenda_items", "agenda_item", item_id, version, f"Agenda item {item_id}"
+            )
+            versions.bump(self, "agenda_items", item_id)
             self.db.table("agenda_items").update(
                 item_id, {"status": status, "status_reason": reason}
             )
@@ -160,15 +181,21 @@ class AgendaMixin(StoreBase):
                 {"from": item.status, "to": status, "reason": reason},
             )
 
-    def defer(self, item_id: int, to_meeting_id: int, reason: str) -> d.AgendaItem:
+    def defer(
+        self, item_id: int, to_meeting_id: int, reason: str, version: int = 0
+    ) -> d.AgendaItem:
         """Defer an item to another meeting; returns the new item there."""
         if not reason.strip():
             raise ValidationError("deferring a case needs a reason")
-        item = self.get_agenda_item(item_id)
-        if to_meeting_id == item.meeting_id:
-            raise ValidationError("a case cannot be deferred to the same meeting")
-        self.get_meeting(to_meeting_id)
         with self.atomic():
+            item = self.get_agenda_item(item_id)
+            if to_meeting_id == item.meeting_id:
+                raise ValidationError("a case cannot be deferred to the same meeting")
+            self.get_meeting(to_meeting_id)
+            versions.require_version(
+                self, "agenda_items", "agenda_item", item_id, version, f"Agenda item {item_id}"
+            )
+            versions.bump(self, "agenda_items", item_id)
             self.db.table("agenda_items").update(
                 item_id,
                 {
@@ -204,6 +231,7 @@ class AgendaMixin(StoreBase):
         if len(set(names)) != len(names):
             raise ValidationError("an attendee is listed twice")
         with self.atomic():
+            versions.bump(self, "meetings", meeting_id)
             self.db.execute("DELETE FROM attendance WHERE meeting_id = ?", [meeting_id])
             for a in attendees:
                 self.insert(
@@ -221,3 +249,13 @@ class AgendaMixin(StoreBase):
                 meeting_id,
                 {"attendees": [[a.name, a.specialty, a.present] for a in attendees]},
             )
+
+
+def _meeting_fields(m: d.Meeting) -> dict:
+    return {
+        "date": m.date.isoformat(),
+        "title": m.title,
+        "status": m.status,
+        "chair": m.chair,
+        "location": m.location,
+    }

@@ -16,6 +16,8 @@ from sqlite_utils import Database
 from mdt_app import domain as d
 from mdt_app.errors import StoreError
 
+DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
+
 
 def now() -> datetime:
     return datetime.now().astimezone().replace(microsecond=0)
@@ -33,6 +35,7 @@ class StoreBase:
         self.db = db
         self.path = path
         self.actor = actor or default_actor()
+        self.busy_timeout = DEFAULT_BUSY_TIMEOUT
 
     def close(self) -> None:
         self.db.close()
@@ -47,16 +50,36 @@ class StoreBase:
 
     @contextmanager
     def atomic(self) -> Iterator[Database]:
-        """One transaction; database errors become a StoreError naming the problem."""
+        """One write transaction; database errors become a StoreError naming the problem.
+
+        The outermost block is ``BEGIN IMMEDIATE``: the write lock is taken before the
+        first read, so a busy database makes it wait (up to the busy timeout) instead of
+        failing half-way between a read and a write. Nested blocks are savepoints.
+        """
         try:
-            with self.db.atomic() as db:
-                yield db
+            if self.db.conn.in_transaction:
+                with self.db.atomic() as db:
+                    yield db
+                return
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            try:
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"refused by the database: {exc}") from exc
         except sqlite3.OperationalError as exc:
-            raise StoreError(_operational_message(self.path, exc)) from exc
+            raise StoreError(_operational_message(self.path, exc, self.busy_timeout)) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: database error: {exc}") from exc
+            raise StoreError(_database_error_message(self.path, exc)) from exc
 
     def query(self, sql: str, params: Any = ()) -> list[dict]:
         try:
@@ -66,9 +89,9 @@ class StoreBase:
             names = [c[0] for c in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.OperationalError as exc:
-            raise StoreError(_operational_message(self.path, exc)) from exc
+            raise StoreError(_operational_message(self.path, exc, self.busy_timeout)) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: database error: {exc}") from exc
+            raise StoreError(_database_error_message(self.path, exc)) from exc
 
     def insert(self, table: str, row: dict) -> int:
         """Insert one row (inside a transaction) and return its id."""
@@ -137,10 +160,28 @@ class StoreBase:
             self.audit("set_setting", "setting", None, {"key": key, "value": value})
 
 
-def _operational_message(path: Path, exc: sqlite3.OperationalError) -> str:
+def _operational_message(
+    path: Path, exc: sqlite3.OperationalError, timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return f"{path}: the database is locked by another program; try again in a moment"
+        return (
+            f"{path}: the database is locked by another program (still busy after "
+            f"waiting {timeout:g} s); nothing was changed - try again in a moment"
+        )
     if "readonly" in text or "read-only" in text:
         return f"{path}: the database is read-only; check the file's permissions"
+    if "unable to open" in text:
+        return f"{path}: the database cannot be opened (check the folder and permissions)"
+    if "malformed" in text:
+        return f"{path}: the database is damaged ({text}); restore a backup"
+    return f"{path}: database error: {text}"
+
+
+def _database_error_message(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text:
+        return f"{path}: is not an MDT Assistant database (not an SQLite file)"
+    if "malformed" in text or "corrupt" in text:
+        return f"{path}: the database is damaged ({text}); restore a backup"
     return f"{path}: database error: {text}"

@@ -1,13 +1,14 @@
-"""Patients and cases: import (upsert by MRN), reading, editing, listing."""
+"""Patients and cases: reading, editing, listing (importing is in `case_import`)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mdt_app import domain as d
-from mdt_app.errors import NotFound
-from mdt_app.store import rows
+from mdt_app.errors import NotFound, ValidationError
+from mdt_app.store import rows, versions
 from mdt_app.store.base import StoreBase, now
 from mdt_app.store.decisions import DECISION_STATUS_SQL
 
@@ -21,66 +22,9 @@ class CasesMixin(StoreBase):
 
         def get_meeting(self, meeting_id: int) -> d.Meeting: ...
 
-    def import_case(self, case: d.Case) -> tuple[int, bool]:
-        """Add or update a case from a case file: (case id, whether anything changed).
+        def patient_identity(self, patient: d.Patient) -> tuple[str, str]: ...
 
-        A patient is found by MRN and updated, never duplicated. Imaging and labs
-        already stored are kept; entries from the file not yet stored are added, so
-        importing the same file twice changes nothing. Call inside `atomic()`.
-        """
-        found = self.query("SELECT * FROM patients WHERE mrn = ?", [case.patient.mrn.strip()])
-        stamp = _now()
-        changed = False
-        if found:
-            patient_id = found[0]["id"]
-            new = rows.patient_row(case.patient)
-            if any(found[0][k] != v for k, v in new.items()):
-                self.db.table("patients").update(patient_id, {**new, "updated_at": stamp})
-                changed = True
-        else:
-            patient_id = self.insert(
-                "patients",
-                {**rows.patient_row(case.patient), "created_at": stamp, "updated_at": stamp},
-            )
-            changed = True
-        existing = self.query(
-            "SELECT * FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
-        )
-        values = rows.case_row(case)
-        if existing:
-            case_id = existing[0]["id"]
-            if any(existing[0][k] != v for k, v in values.items()):
-                self.db.table("cases").update(case_id, {**values, "updated_at": stamp})
-                changed = True
-        else:
-            case_id = self.insert(
-                "cases",
-                {**values, "patient_id": patient_id, "created_at": stamp, "updated_at": stamp},
-            )
-            changed = True
-        added = self._merge_entries(case_id, case)
-        if changed or added:
-            self.audit(
-                "import_case",
-                "case",
-                case_id,
-                {"mrn": case.patient.mrn, "new_imaging_or_labs": added, "updated": changed},
-            )
-        return case_id, changed or added > 0
-
-    def _merge_entries(self, case_id: int, case: d.Case) -> int:
-        added = 0
-        for table, new_rows in _entry_rows(case):
-            have = {
-                tuple((k, r[k]) for k in sorted(r) if k not in ("id", "case_id"))
-                for r in self.query(f"SELECT * FROM {table} WHERE case_id = ?", [case_id])
-            }
-            for row in new_rows:
-                if tuple(sorted(row.items())) not in have:
-                    self.insert(table, {**row, "case_id": case_id})
-                    have.add(tuple(sorted(row.items())))
-                    added += 1
-        return added
+        def find_patient_id(self, patient: d.Patient) -> int | None: ...
 
     def get_case(self, case_id: int) -> d.Case:
         found = self.get_cases([case_id])
@@ -121,38 +65,82 @@ class CasesMixin(StoreBase):
             for row in found
         }
 
-    def update_case(self, case: d.Case, *, reason: str | None = None) -> None:
-        """Save a case edited in the app: its fields, patient, imaging and labs as given."""
+    def update_case(self, case: d.Case, *, reason: str | None = None) -> d.Case:
+        """Save a case edited in the app: its fields, patient, imaging and labs as given.
+
+        ``case.version`` is the version the editor opened: if the case was changed since
+        (another window, an import), ConflictError names what differs and nothing is
+        written. Returns the case as stored.
+        """
         case_id = case.id
         if case_id is None:
             raise NotFound("the case has no id; import it first")
-        before = self.get_case(case_id)
-        patient_id = before.patient.id or 0
-        stamp = _now()
         with self.atomic():
-            self.db.table("patients").update(
-                patient_id, {**rows.patient_row(case.patient), "updated_at": stamp}
-            )
+            before = self.get_case(case_id)
+            name = before.patient.display_name
+            if case.version and case.version != before.version:
+                versions.require_version(
+                    self,
+                    "cases",
+                    "case",
+                    case_id,
+                    case.version,
+                    f"The case of {name} (MRN {before.patient.mrn})",
+                    changes=_differences(before, case),
+                    current=before,
+                )
+            changes = _differences(before, case)
+            if not changes:
+                return before
+            patient_id = before.patient.id or 0
+            stamp = _now()
+            patient = rows.patient_row(case.patient)
+            if patient["mrn"] != before.patient.mrn:
+                system, key = self.patient_identity(
+                    replace(case.patient, identifier_system=before.patient.identifier_system)
+                )
+                other = self.find_patient_id(replace(case.patient, identifier_system=system))
+                if other is not None and other != patient_id:
+                    raise ValidationError(
+                        f"MRN {patient['mrn']} already belongs to another stored patient"
+                        f" (patient {other}); nothing was saved"
+                    )
+                patient["identifier_key"] = key
+            self.db.table("patients").update(patient_id, {**patient, "updated_at": stamp})
+            versions.bump(self, "patients", patient_id)
             self.db.table("cases").update(case_id, {**rows.case_row(case), "updated_at": stamp})
             for table, new_rows in _entry_rows(case):
                 self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
                 for row in new_rows:
                     self.insert(table, {**row, "case_id": case_id})
+            versions.bump(self, "cases", case_id)
             self.audit(
                 "edit_case",
                 "case",
                 case_id,
-                {"changes": _differences(before, case), "reason": reason},
+                {"changes": changes, "reason": reason, "version": before.version + 1},
             )
+        return self.get_case(case_id)
 
     def case_ids(self) -> list[int]:
         return [r["id"] for r in self.query("SELECT id FROM cases ORDER BY id")]
 
-    def find_case_by_mrn(self, mrn: str) -> int | None:
+    def find_case_by_mrn(self, mrn: str, system: str | None = None) -> int | None:
+        """The latest case of the patient with this MRN, compared as imports compare it.
+
+        With a ``system``: that identifier system only. Without one: the centre's default
+        system first, else the one patient of any system whose stored MRN is this text
+        (None when several systems hold it: which one is meant cannot be known).
+        """
+        try:
+            patient_id = self.find_patient_id(d.Patient(mrn, "", "", identifier_system=system))
+        except ValidationError:
+            return None
+        if patient_id is None and system is None:
+            same_text = self.query("SELECT id FROM patients WHERE mrn = ?", [mrn.strip()])
+            patient_id = same_text[0]["id"] if len(same_text) == 1 else None
         found = self.query(
-            "SELECT cases.id FROM cases JOIN patients ON patients.id = cases.patient_id"
-            " WHERE patients.mrn = ? ORDER BY cases.id DESC LIMIT 1",
-            [mrn.strip()],
+            "SELECT id FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
         )
         return found[0]["id"] if found else None
 

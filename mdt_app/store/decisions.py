@@ -14,8 +14,8 @@ from mdt_app.decision_rules import (
     sign_off_exceptions,
     sign_off_problems,
 )
-from mdt_app.errors import NotFound, SignedDecisionError, ValidationError
-from mdt_app.store import rows
+from mdt_app.errors import ConflictError, NotFound, SignedDecisionError, ValidationError
+from mdt_app.store import rows, versions
 from mdt_app.store.base import StoreBase, now
 
 # none / draft / signed / amended of the agenda item `a`, computed in the statement that
@@ -41,6 +41,8 @@ class DecisionsMixin(StoreBase):
         def get_meeting(self, meeting_id: int) -> d.Meeting: ...
 
         def attendance(self, meeting_id: int) -> list[d.Attendee]: ...
+
+        def get_case(self, case_id: int) -> d.Case: ...
 
     def get_decision(self, decision_id: int) -> d.Decision:
         found = self.query("SELECT * FROM decisions WHERE id = ?", [decision_id])
@@ -117,6 +119,12 @@ class DecisionsMixin(StoreBase):
         )
         return self._decision(found[0]) if found else None
 
+    def older_data(self, decision: d.Decision) -> list:
+        """What changed in the case since ``decision`` was signed (FactChange list)."""
+        from mdt_app.decision_currency import changes_since_signed
+
+        return changes_since_signed(decision, self.get_case(decision.case_id))
+
     def decision_status(self, agenda_item_id: int) -> str:
         """none / draft / signed / amended, as `mdt-app cases` shows it."""
         found = self.query(
@@ -126,31 +134,75 @@ class DecisionsMixin(StoreBase):
         return found[0]["status"] if found else "none"
 
     def save_draft(self, decision: d.Decision) -> d.Decision:
-        """Insert or update a draft decision with its actions; returns it as stored."""
+        """Insert or update a draft decision with its actions; returns it as stored.
+
+        ``decision.version`` is the version it was read at: if someone else saved the
+        draft since (or started one first), ConflictError and nothing is written. Every
+        change is audited with what changed; a save that changes nothing writes nothing.
+        """
         if decision.status != "draft":
             raise SignedDecisionError("only a draft decision can be saved; amend a signed one")
-        item = self.get_agenda_item(decision.agenda_item_id)
-        if item.case_id != decision.case_id:
-            raise ValidationError("the decision's case is not the agenda item's case")
-        stamp = _now()
         with self.atomic():
+            item = self.get_agenda_item(decision.agenda_item_id)
+            if item.case_id != decision.case_id:
+                raise ValidationError("the decision's case is not the agenda item's case")
+            stamp = _now()
             values = {**rows.decision_row(decision), "updated_at": stamp}
             if decision.id is None:
                 existing = self.current_draft(decision.agenda_item_id)
-                if existing is not None:
-                    decision = replace(decision, id=existing.id)
-            if decision.id is None:
+                if existing is not None:  # another window started this draft first
+                    raise self._stale(existing, decision)
                 new_id = self.insert(
                     "decisions",
                     {**values, "status": "draft", "created_at": stamp, "created_by": self.actor},
                 )
                 decision = replace(decision, id=new_id)
-                self.audit("create_draft", "decision", decision.id, {"item": item.id})
-            else:
-                self._require_draft(decision.id)
-                self.db.table("decisions").update(decision.id, values)
+                self._replace_actions(decision)
+                self.audit(
+                    "create_draft",
+                    "decision",
+                    new_id,
+                    {"item": item.id, "version": 1, "content": _content(decision)},
+                )
+                return self.get_decision(new_id)
+            stored = self.get_decision(decision.id)
+            if stored.is_signed:
+                raise SignedDecisionError(
+                    f"decision {decision.id} was signed by {stored.signed_by} and cannot be "
+                    "changed; record an amendment (your text is still on screen)"
+                )
+            if decision.version and decision.version != stored.version:
+                raise self._stale(stored, decision)
+            changes = versions.differences(_content(stored), _content(decision))
+            if not changes and _same_snapshot(stored, decision):
+                return stored
+            self.db.table("decisions").update(decision.id, values)
             self._replace_actions(decision)
+            versions.bump(self, "decisions", decision.id)
+            self.audit(
+                "save_draft",
+                "decision",
+                decision.id,
+                {"version": stored.version + 1, "changes": changes},
+            )
         return self.get_decision(decision.id or 0)
+
+    def _stale(self, stored: d.Decision, yours: d.Decision) -> ConflictError:
+        """The refusal of a save against an older draft, saying what differs."""
+        try:
+            versions.require_version(
+                self,
+                "decisions",
+                "decision",
+                stored.id or 0,
+                yours.version or -1,
+                f"The draft decision (id {stored.id})",
+                changes=versions.differences(_content(stored), _content(yours)),
+                current=stored,
+            )
+        except ConflictError as exc:
+            return exc
+        raise AssertionError("unreachable: a stale draft always conflicts")  # pragma: no cover
 
     def _require_draft(self, decision_id: int) -> None:
         if self.get_decision(decision_id).is_signed:
@@ -178,11 +230,17 @@ class DecisionsMixin(StoreBase):
         self,
         decision_id: int,
         chair: str,
+        version: int | None = None,
         *,
         exception_reason: str | None = None,
         today: date | None = None,
     ) -> d.Decision:
         """Sign a draft off: name and time recorded, read-only from then on.
+
+        ``version`` is the version the chair saw: a draft changed since is refused, so
+        exactly what was on screen is signed. The sign-off rules are checked again
+        inside the signing transaction; a second sign-off is refused. The case facts
+        the decision was made against are kept with it (``case_snapshot``).
 
         Without a quorum, or on another day than the meeting's, it is signed only with
         ``exception_reason`` (kept with the decision, shown in the minutes). ``today`` is
@@ -190,29 +248,63 @@ class DecisionsMixin(StoreBase):
         """
         if not chair.strip():
             raise ValidationError("the chair's name is required to sign off")
-        decision = self.get_decision(decision_id)
-        if decision.is_signed:
-            raise SignedDecisionError(f"decision {decision_id} is already signed")
-        problems = sign_off_problems(decision)
-        if problems:
-            raise ValidationError("cannot sign off: " + "; ".join(map(str, problems)))
-        exceptions = self.sign_off_exceptions_for(decision.agenda_item_id, today)
-        reason = (exception_reason or "").strip() or None
-        if exceptions and reason is None:
-            raise ValidationError(
-                "cannot sign off without a recorded reason: " + "; ".join(map(str, exceptions))
-            )
-        kinds = [e.kind for e in exceptions]
         with self.atomic():
-            self.db.execute(
+            decision = self.get_decision(decision_id)
+            if decision.is_signed:
+                raise SignedDecisionError(
+                    f"decision {decision_id} was already signed by {decision.signed_by}"
+                    f" at {rows.iso(decision.signed_at)}; a second sign-off is refused"
+                )
+            if version:
+                versions.require_version(
+                    self,
+                    "decisions",
+                    "decision",
+                    decision_id,
+                    version,
+                    f"The draft decision (id {decision_id})",
+                    current=decision,
+                )
+            problems = sign_off_problems(decision)
+            if problems:
+                raise ValidationError("cannot sign off: " + "; ".join(map(str, problems)))
+            exceptions = self.sign_off_exceptions_for(decision.agenda_item_id, today)
+            reason = (exception_reason or "").strip() or None
+            if exceptions and reason is None:
+                raise ValidationError(
+                    "cannot sign off without a recorded reason: " + "; ".join(map(str, exceptions))
+                )
+            kinds = [e.kind for e in exceptions]
+            facts = self._case_facts(decision.case_id)
+            cursor = self.db.execute(
                 "UPDATE decisions SET status = 'signed', signed_by = ?, signed_at = ?,"
-                " sign_off_exceptions = ?, sign_off_reason = ? WHERE id = ? AND status = 'draft'",
-                [chair.strip(), _now(), json.dumps(kinds), reason if kinds else None, decision_id],
+                " sign_off_exceptions = ?, sign_off_reason = ?, case_snapshot = ?,"
+                " version = version + 1 WHERE id = ? AND status = 'draft' AND version = ?",
+                [
+                    chair.strip(),
+                    _now(),
+                    json.dumps(kinds),
+                    reason if kinds else None,
+                    json.dumps(facts, ensure_ascii=False),
+                    decision_id,
+                    decision.version,
+                ],
             )
-            self.db.execute(
-                "UPDATE agenda_items SET status = 'discussed', status_reason = NULL WHERE id = ?",
-                [decision.agenda_item_id],
-            )
+            if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; never sign twice
+                raise SignedDecisionError(f"decision {decision_id} changed while signing")
+            item = self.get_agenda_item(decision.agenda_item_id)
+            if item.status != "discussed" or item.status_reason is not None:
+                self.db.execute(
+                    "UPDATE agenda_items SET status = 'discussed', status_reason = NULL,"
+                    " version = version + 1 WHERE id = ?",
+                    [decision.agenda_item_id],
+                )
+                self.audit(
+                    "set_agenda_status",
+                    "agenda_item",
+                    item.id,
+                    {"from": item.status, "to": "discussed", "reason": "decision signed"},
+                )
             self.audit(
                 "sign_decision",
                 "decision",
@@ -224,6 +316,7 @@ class DecisionsMixin(StoreBase):
                     "amends": decision.amends_decision_id,
                     "exceptions": kinds,
                     "exception_reason": reason if kinds else None,
+                    "version": decision.version + 1,
                 },
             )
         return self.get_decision(decision_id)
@@ -238,38 +331,98 @@ class DecisionsMixin(StoreBase):
         met = quorum(self.attendance(item.meeting_id), rule)
         return sign_off_exceptions(met, meeting.date, today or now().date())
 
+    def _case_facts(self, case_id: int) -> dict:
+        from mdt_app.casefile import case_to_dict
+
+        return case_to_dict(self.get_case(case_id))
+
     def start_amendment(self, decision_id: int, reason: str) -> d.Decision:
-        """Open a new draft that amends a signed decision; the original stays unchanged."""
-        original = self.get_decision(decision_id)
-        if not original.is_signed:
-            raise ValidationError("only a signed decision can be amended; edit the draft")
+        """Open a new draft that amends a signed decision; the original stays unchanged.
+
+        The new draft and its audit entry are written in one transaction.
+        """
         if not reason.strip():
             raise ValidationError("an amendment needs a reason")
-        if self.current_draft(original.agenda_item_id) is not None:
-            raise ValidationError("an amendment of this decision is already in progress")
-        draft = replace(
-            original,
-            id=None,
-            status="draft",
-            signed_by=None,
-            signed_at=None,
-            created_at=None,
-            updated_at=None,
-            amends_decision_id=original.id,
-            amendment_reason=reason.strip(),
-            actions=[replace(a, id=None) for a in original.actions],
-        )
-        saved = self.save_draft(draft)
         with self.atomic():
-            self.audit(
-                "start_amendment", "decision", saved.id, {"amends": original.id, "reason": reason}
+            original = self.get_decision(decision_id)
+            if not original.is_signed:
+                raise ValidationError("only a signed decision can be amended; edit the draft")
+            if self.current_draft(original.agenda_item_id) is not None:
+                raise ValidationError("an amendment of this decision is already in progress")
+            draft = replace(
+                original,
+                id=None,
+                status="draft",
+                signed_by=None,
+                signed_at=None,
+                created_at=None,
+                updated_at=None,
+                amends_decision_id=original.id,
+                amendment_reason=reason.strip(),
+                actions=[replace(a, id=None) for a in original.actions],
+                case_snapshot=None,
             )
-        return saved
+            stamp = _now()
+            new_id = self.insert(
+                "decisions",
+                {
+                    **rows.decision_row(draft),
+                    "status": "draft",
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "created_by": self.actor,
+                },
+            )
+            self._replace_actions(replace(draft, id=new_id))
+            self.audit(
+                "start_amendment",
+                "decision",
+                new_id,
+                {"amends": original.id, "reason": reason.strip(), "version": 1},
+            )
+        return self.get_decision(new_id)
 
-    def discard_draft(self, decision_id: int) -> None:
-        self._require_draft(decision_id)
+    def discard_draft(self, decision_id: int, version: int | None = None) -> None:
+        """Delete a draft (never a signed decision); refused if changed since ``version``."""
         with self.atomic():
+            self._require_draft(decision_id)
+            if version:
+                current = self.get_decision(decision_id)
+                versions.require_version(
+                    self,
+                    "decisions",
+                    "decision",
+                    decision_id,
+                    version,
+                    f"The draft decision (id {decision_id})",
+                    current=current,
+                )
             self.db.execute(
                 "DELETE FROM decisions WHERE id = ? AND status = 'draft'", [decision_id]
             )
             self.audit("discard_draft", "decision", decision_id, {})
+
+
+def _content(x: d.Decision) -> dict:
+    """What the chair typed and picked, field by field (for the audit log and conflicts)."""
+    return {
+        "chosen_options": list(x.chosen_options),
+        "plan_text": x.plan_text,
+        "deviation_reason": x.deviation_reason or None,
+        "clinical_trial": x.clinical_trial or None,
+        "follow_up_months": x.follow_up_months,
+        "follow_up_items": list(x.follow_up_items),
+        "actions": [
+            [a.description.strip(), a.owner, rows.iso(a.due_date)]
+            for a in x.actions
+            if a.description.strip()
+        ],
+    }
+
+
+def _same_snapshot(stored: d.Decision, yours: d.Decision) -> bool:
+    return (
+        stored.options_snapshot == yours.options_snapshot
+        and stored.guideline_id == yours.guideline_id
+        and stored.guideline_version == yours.guideline_version
+    )

@@ -5,11 +5,12 @@ identity. A form is checked by the same mdt-case/1 reader `mdt-app import` uses
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
-from mdt_app.store import rows
+from mdt_app.store import rows, versions
 from mdt_app.store.base import StoreBase, now
 
 
@@ -19,10 +20,16 @@ class IntakeMixin(StoreBase):
         def get_case(self, case_id: int) -> d.Case: ...
         def get_meeting(self, meeting_id: int) -> d.Meeting: ...
         def _add_to_agenda(self, meeting_id: int, case_id: int) -> d.AgendaItem: ...
+        def patient_identity(self, patient: d.Patient) -> tuple[str, str]: ...
+        def find_patient_id(self, patient: d.Patient) -> int | None: ...
 
     def patient_by_mrn(self, mrn: str) -> d.Patient | None:
-        found = self.query("SELECT * FROM patients WHERE mrn = ?", [mrn.strip()])
-        return rows.patient_from(found[0]) if found else None
+        """The patient with this MRN in the centre's system, compared as imports do."""
+        try:
+            patient_id = self.find_patient_id(d.Patient(mrn, "", ""))
+        except ValidationError:
+            return None
+        return self.get_patient(patient_id) if patient_id is not None else None
 
     def get_patient(self, patient_id: int) -> d.Patient:
         found = self.query("SELECT * FROM patients WHERE id = ?", [patient_id])
@@ -56,10 +63,12 @@ class IntakeMixin(StoreBase):
         stamp = now().isoformat()
         with self.atomic():
             if patient_id is None:
+                system, key = self.patient_identity(case.patient)
                 patient_id = self.insert(
                     "patients",
-                    {**rows.patient_row(case.patient), "created_at": stamp, "updated_at": stamp},
-                )
+                    {**rows.patient_row(case.patient), "identifier_system": system,
+                     "identifier_key": key, "created_at": stamp, "updated_at": stamp},
+                )  # fmt: skip
             case_id = self.insert(
                 "cases",
                 {**rows.case_row(case), "patient_id": patient_id, "created_at": stamp,
@@ -118,10 +127,15 @@ class IntakeMixin(StoreBase):
         changes = {k: {"from": old_row[k], "to": v} for k, v in new_row.items() if old_row[k] != v}
         if not changes:
             return {}
+        if "mrn" in changes:  # the identity key follows the MRN, in the patient's system
+            _, new_row["identifier_key"] = self.patient_identity(
+                replace(new, identifier_system=before.identifier_system)
+            )
         with self.atomic():
             self.db.table("patients").update(
                 before.id or 0, {**new_row, "updated_at": now().isoformat()}
             )
+            versions.bump(self, "patients", before.id or 0)
             self.audit(
                 "edit_identity", "patient", before.id, {"changes": changes, "reason": reason}
             )

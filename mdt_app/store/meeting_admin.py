@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.errors import NotFound, ValidationError
-from mdt_app.store import rows
+from mdt_app.store import rows, versions
 from mdt_app.store.base import StoreBase, now
 
 _DETAIL_FIELDS = ("date", "start_time", "title", "chair", "location", "expected_specialties")
@@ -92,7 +92,18 @@ class MeetingAdminMixin(StoreBase):
         if not changes:
             return
         with self.atomic():
+            versions.require_version(  # refused if someone changed it since it was read
+                self,
+                "meetings",
+                "meeting",
+                before.id or 0,
+                meeting.version,
+                f"The meeting {before.title!r} of {before.date}",
+                changes={k: {"stored": v["from"], "yours": v["to"]} for k, v in changes.items()},
+                current=before,
+            )
             self.db.table("meetings").update(before.id or 0, new)
+            versions.bump(self, "meetings", before.id or 0)
             self.audit("edit_meeting", "meeting", before.id, {"changes": changes})
 
     def undiscussed_items(self, meeting_id: int) -> list[tuple[d.AgendaItem, d.Patient]]:
@@ -128,6 +139,7 @@ class MeetingAdminMixin(StoreBase):
             self.db.table("meetings").update(
                 meeting_id, {"status": "closed", "closed_at": stamp, "closed_by": self.actor}
             )
+            versions.bump(self, "meetings", meeting_id)
             self.audit(
                 "close_meeting",
                 "meeting",
@@ -158,6 +170,7 @@ class MeetingAdminMixin(StoreBase):
             self.db.table("meetings").update(
                 meeting_id, {"status": d.MEETING_CANCELLED, "status_reason": reason.strip()}
             )
+            versions.bump(self, "meetings", meeting_id)
             self.audit("cancel_meeting", "meeting", meeting_id, {"reason": reason.strip()})
         report.meeting = self.get_meeting(meeting_id)
         return report
@@ -178,6 +191,7 @@ class MeetingAdminMixin(StoreBase):
                     "deferred_to_meeting_id": target.id if target else None,
                 },
             )
+            versions.bump(self, "agenda_items", item.id or 0)
             self.audit(
                 "carry_over",
                 "agenda_item",
@@ -204,7 +218,8 @@ class MeetingAdminMixin(StoreBase):
         if drafts and not taken:
             draft_id = drafts[0]["id"]
             self.db.execute(
-                "UPDATE decisions SET agenda_item_id = ? WHERE id = ?", [to_item, draft_id]
+                "UPDATE decisions SET agenda_item_id = ?, version = version + 1 WHERE id = ?",
+                [to_item, draft_id],
             )
             self.audit("carry_draft", "decision", draft_id, {"from_item": from_item,
                        "to_item": to_item})  # fmt: skip

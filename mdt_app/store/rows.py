@@ -49,6 +49,7 @@ def patient_from(row: dict) -> d.Patient:
         sex=row["sex"],
         preferred_language=row["preferred_language"],
         id=row["id"],
+        identifier_system=row.get("identifier_system"),
     )
 
 
@@ -137,6 +138,7 @@ def case_from(
             recorded_by=row["consent_recorded_by"],
         ),
         id=row["id"],
+        version=row.get("version", 0),
     )
 
 
@@ -191,6 +193,7 @@ def meeting_from(row: dict) -> d.Meeting:
         status_reason=row.get("status_reason"),
         closed_at=moment(row.get("closed_at")),
         closed_by=row.get("closed_by"),
+        version=row.get("version", 0),
     )
 
 
@@ -203,6 +206,7 @@ def agenda_item_from(row: dict) -> d.AgendaItem:
         status_reason=row["status_reason"],
         deferred_to_meeting_id=row["deferred_to_meeting_id"],
         id=row["id"],
+        version=row.get("version", 0),
     )
 
 
@@ -264,6 +268,8 @@ def decision_from(row: dict, actions: list[d.Action]) -> d.Decision:
         follow_up_weeks=row.get("follow_up_weeks"),
         sign_off_exceptions=json.loads(row.get("sign_off_exceptions") or "[]"),
         sign_off_reason=row.get("sign_off_reason"),
+        version=row.get("version", 0),
+        case_snapshot=json.loads(row["case_snapshot"]) if row.get("case_snapshot") else None,
     )
 
 

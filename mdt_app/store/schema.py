@@ -245,6 +245,7 @@ CREATE TABLE settings (
 # Later migrations live in their own modules; importing them registers them in order.
 from mdt_app.store import (  # noqa: E402, F401
     migrations_care_programme,  # issue 16: words for the patient (independent of the rest)
+    migrations_concurrency,
     migrations_consent,
     migrations_exchange,
     migrations_meetings,

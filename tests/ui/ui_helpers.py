@@ -15,7 +15,7 @@ class ScriptedPrompts(Prompts):
     def __init__(self, parent):
         super().__init__(parent)
         self.answers: dict[str, object] = {"chair": None, "reason": None, "defer": None,
-                                           "case": None}  # fmt: skip
+                                           "case": None, "conflict": "keep"}  # fmt: skip
         self.messages: list[tuple[str, str]] = []
         self.asked: list[tuple[str, tuple]] = []
 
@@ -58,6 +58,10 @@ class ScriptedPrompts(Prompts):
     def case_files(self):
         self.asked.append(("files", ()))
         return self.answers.get("files") or []
+
+    def conflict(self, error):
+        self.asked.append(("conflict", (error,)))
+        return self.answers["conflict"]
 
     def manual(self, rows):
         self.asked.append(("manual", tuple(rows)))

@@ -74,6 +74,7 @@ class DecisionForm(QWidget):
         self.title = label(self.tr("Decision"), "panelTitle")
         self.status = label("", "status", wrap=True, name="decisionStatus")
         self.amendment = label("", "signed", wrap=True, name="amendmentNote")
+        self.older_data = label("", "warning", wrap=True, name="olderDataNote")
         self.chosen = label("", wrap=True, name="chosenOptions")
         self.deviation = label("", "warning", wrap=True, name="deviationWarning")
         self.reason = QPlainTextEdit()
@@ -161,6 +162,7 @@ class DecisionForm(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.amendment)
+        layout.addWidget(self.older_data)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
@@ -224,6 +226,15 @@ class DecisionForm(QWidget):
         self.status.setProperty("role", "signed" if x.is_signed else "status")
         restyle(self.status)
         self._show_amendment(x)
+        note = state.older_data if state and x.is_signed else ""
+        self.older_data.setText(
+            self.tr(
+                "⚠ {note}. Amend the decision if the plan should change (Ctrl+Shift+M)."
+            ).format(note=note)
+            if note
+            else ""
+        )
+        self.older_data.setVisible(bool(note))
         names = {c: t for c, (_g, t) in titles.items()}
         self.history.setText(history_text(history, names, option_title))
         self.tabs.setTabText(2, self.tr("History ({n})").format(n=len(history)))
@@ -373,6 +384,7 @@ class DecisionForm(QWidget):
         self.state.decision = replace(
             self.decision(), id=saved.id, updated_at=saved.updated_at,
             created_at=saved.created_at, options_snapshot=saved.options_snapshot,
+            version=saved.version,
             guideline_id=saved.guideline_id, guideline_version=saved.guideline_version,
         )  # fmt: skip
         self.status.setText(self._status_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
+from mdt_app.decision_currency import changes_since_signed, older_data_note
 from mdt_app.decision_rules import deviation, quorum
 from mdt_app.documents.minutes import content as c
 from mdt_app.documents.minutes.consent import consent_fact, excluded_from_pseudonymised
@@ -79,7 +80,7 @@ def _entry(
         registry_refused=excluded_from_pseudonymised(case.consent),
         coded=coded_facts(case),
         options=options,
-        decision=_record(effective, options) if effective else None,
+        decision=_older(_record(effective, options), effective, case) if effective else None,
         superseded=tuple(_record(r, options) for r in superseded),
         draft=_record(draft, options) if draft else None,
         case=case,
@@ -119,6 +120,14 @@ def _options(snapshot: dict, *, at_decision: bool) -> c.GuidelineOptions:
         },
         at_decision=at_decision,
     )
+
+
+def _older(record: c.DecisionRecord, x: d.Decision, case: d.Case) -> c.DecisionRecord:
+    """The record, flagged when the case changed after it was signed."""
+    from dataclasses import replace
+
+    note = older_data_note(changes_since_signed(x, case))
+    return replace(record, older_data=note) if note else record
 
 
 def _record(x: d.Decision, options: c.GuidelineOptions | None) -> c.DecisionRecord:

@@ -89,6 +89,8 @@ class DecisionRecord:
     sign_off_exceptions: tuple[str, ...] = ()
     sign_off_reason: str | None = None
     follow_up_weeks: int | None = None
+    # Set when the case changed after sign-off (decision_currency.older_data_note).
+    older_data: str | None = None
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,8 @@ class _BundleBuilder:
         notes = [] if x.concordance != c.DEVIATES else [text.concordance_line(x)]
         if x.amends_decision_id:
             notes.append(f"Amends an earlier signed decision; reason: {x.amendment_reason}")
+        if x.older_data:
+            notes.append(x.older_data)
         resource: dict[str, Any] = {
             "resourceType": "CarePlan",
             "status": "active" if active else "revoked",

@@ -28,7 +28,7 @@ FOLLOW_UP_LABELS = {
 }
 
 
-ALERTS = ("UNSIGNED DRAFT", "DEVIATES", "NOT SIGNED OFF", "Not quorate")
+ALERTS = ("UNSIGNED DRAFT", "DEVIATES", "NOT SIGNED OFF", "Not quorate", "Made on older data")
 
 
 def is_alert(text: str) -> bool:
@@ -136,6 +136,8 @@ def decision_rows(x: c.DecisionRecord, label: str) -> Rows:
         rows.append(("Amendment", [line]))
     if x.sign_off_exceptions:
         rows.append(("Sign-off exception", [sign_off_exception_line(x)]))
+    if x.older_data:
+        rows.append(("Case data", [x.older_data]))
     rows.append(("Guideline concordance", [concordance_line(x)]))
     if x.concordance != c.DEVIATES and x.deviation_reason:
         rows.append(("Stated deviation reason", [x.deviation_reason]))

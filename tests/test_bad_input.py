@@ -1,0 +1,204 @@
+"""Every crash kind found by fuzzing (issue 11) is a one-line refusal that leaves the
+database untouched, and a refused command creates no database file."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from mdt_app import cli
+from mdt_app.store import open_store
+from tests.conftest import FIXTURES
+
+CASE = json.loads((FIXTURES / "import" / "valid_case.json").read_text(encoding="utf-8"))
+BUNDLE = json.loads((FIXTURES / "import" / "fhir_bundle.json").read_text(encoding="utf-8"))
+
+
+def _refused(tmp_path, capsys, text: str, *, db_exists: bool = True) -> str:
+    db = tmp_path / "store.db"
+    if db_exists and not db.exists():
+        open_store(db).close()
+    before = db.read_bytes() if db.exists() else None
+    path = tmp_path / "input.json"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    code = cli.main(["import", str(path), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mdt-app: error: "), err
+    if before is None:
+        assert not db.exists(), "a refused command created a database file"
+    else:
+        assert db.read_bytes() == before
+    return lines[0]
+
+
+def _case_with(**patch) -> str:
+    doc = copy.deepcopy(CASE)
+    for dotted, value in patch.items():
+        target = doc
+        *parents, leaf = dotted.split("__")
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[int(leaf) if leaf.isdigit() else leaf] = value
+    return json.dumps(doc)
+
+
+def test_json_nested_100000_deep(tmp_path, capsys):
+    line = _refused(tmp_path, capsys, "[" * 100_000 + "]" * 100_000)
+    assert "nested" in line
+
+
+def test_integer_of_4301_digits(tmp_path, capsys):
+    text = _case_with(ecog=0).replace('"ecog": 0', '"ecog": ' + "9" * 4301)
+    assert "9" * 4301 in text
+    assert "cannot be read" in _refused(tmp_path, capsys, text)
+
+
+def test_float_that_overflows(tmp_path, capsys):
+    text = _case_with(ecog=0).replace('"ecog": 0', '"ecog": 1e400')
+    assert "ecog" in _refused(tmp_path, capsys, text)
+
+
+def test_nan_and_infinity_are_not_json(tmp_path, capsys):
+    text = _case_with(ecog=0).replace('"ecog": 0', '"ecog": NaN')
+    assert "NaN" in _refused(tmp_path, capsys, text)
+
+
+def test_lone_surrogate_in_a_name(tmp_path, capsys):
+    text = _case_with(patient__family_name="Ab\ud800c")
+    line = _refused(tmp_path, capsys, text)
+    assert "patient.family_name" in line and "surrogate" in line
+
+
+def test_lone_surrogate_in_an_mrn_is_printable(tmp_path, capsys):
+    line = _refused(tmp_path, capsys, _case_with(patient__mrn="H12\udfff"))
+    assert "patient.mrn" in line
+
+
+def test_zero_width_space_in_an_mrn(tmp_path, capsys):
+    line = _refused(tmp_path, capsys, _case_with(patient__mrn="H123\u200b456"))
+    assert "U+200B" in line and "patient.mrn" in line
+
+
+def test_lab_low_given_as_text(tmp_path, capsys):
+    doc = copy.deepcopy(CASE)
+    doc["labs"][0]["low"] = "0.4"
+    line = _refused(tmp_path, capsys, json.dumps(doc))
+    assert "labs[0].low" in line
+
+
+def test_duplicate_key_is_refused_with_its_name(tmp_path, capsys):
+    text = json.dumps(CASE).replace('"ecog":', '"ecog": 1, "ecog":', 1)
+    line = _refused(tmp_path, capsys, text)
+    assert "'ecog' appears twice" in line
+
+
+def test_fhir_entry_given_as_a_json_string(tmp_path, capsys):
+    doc = copy.deepcopy(BUNDLE)
+    doc["entry"][1] = json.dumps(doc["entry"][1])
+    line = _refused(tmp_path, capsys, json.dumps(doc))
+    assert "entry" in line
+
+
+def test_fhir_reference_range_low_given_as_text(tmp_path, capsys):
+    doc = copy.deepcopy(BUNDLE)
+    for entry in doc["entry"]:
+        ranges = entry["resource"].get("referenceRange")
+        if ranges:
+            ranges[0]["low"] = "0.4"
+            break
+    else:
+        pytest.fail("the fixture has no reference range")
+    _refused(tmp_path, capsys, json.dumps(doc))
+
+
+def test_fhir_low_value_given_as_text(tmp_path, capsys):
+    doc = copy.deepcopy(BUNDLE)
+    for entry in doc["entry"]:
+        ranges = entry["resource"].get("referenceRange")
+        if ranges:
+            ranges[0]["low"]["value"] = "low"
+            break
+    _refused(tmp_path, capsys, json.dumps(doc))
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MDT_APP_MAX_FILE_MB", "0.001")  # about 1 kB
+    line = _refused(tmp_path, capsys, json.dumps(CASE) + " " * 2000)
+    assert "over the import limit" in line and "MDT_APP_MAX_FILE_MB" in line
+
+
+def test_refused_import_creates_no_database_file(tmp_path, capsys):
+    _refused(tmp_path, capsys, "{not json", db_exists=False)
+    _refused(tmp_path, capsys, _case_with(patient__mrn="H\u200b1"), db_exists=False)
+
+
+def test_reading_command_on_missing_database_creates_nothing(tmp_path, capsys):
+    db = tmp_path / "absent.db"
+    assert cli.main(["cases", "--db", str(db)]) == 1
+    assert len(capsys.readouterr().err.splitlines()) == 1
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("codes:\n  ? [BIOPSY_CORE]\n  : x\n", "plain text"),
+        ("[" * 100_000 + "]" * 100_000, "YAML"),
+        ("rules: " + "[" * 300 + "]" * 300, "p.yaml"),
+    ],
+)
+def test_pathway_crash_kinds(tmp_path, text, expected):
+    from mdt_app.guideline.pathway import PathwayError, read_pathway
+
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PathwayError, match=expected) as info:
+        read_pathway(path)
+    assert "\n" not in cli.one_line(str(info.value))
+
+
+def test_pathway_option_code_written_as_a_list(tmp_path):
+    import yaml
+
+    from mdt_app.guideline.pathway import PathwayError, read_pathway
+    from mdt_app.paths import resource_path
+
+    doc = yaml.safe_load(resource_path("guidelines", "atc.yaml").read_text(encoding="utf-8"))
+    for rule in doc["rules"]:
+        emit = rule.get("emit") or {}
+        for name, codes in emit.items():
+            if codes:
+                emit[name] = [codes if isinstance(codes, list) else [codes]]
+                break
+        else:
+            continue
+        break
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(PathwayError):
+        read_pathway(path)
+
+
+def test_an_export_never_writes_over_the_database(tmp_path, capsys):
+    from tests import store_helpers as h
+
+    db = tmp_path / "minutes.csv"  # an unlucky name for a database, and the same for the export
+    meeting_id, _, _ = h.build_db(db)
+    before = db.read_bytes()
+    code = cli.main(["minutes", str(meeting_id), "--output", str(db), "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 1 and "is the database itself" in err, err
+    assert db.read_bytes() == before
+
+
+def test_import_onto_a_meeting_of_a_missing_database_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(CASE), encoding="utf-8")
+    db = tmp_path / "none.db"
+    assert cli.main(["import", str(path), "--meeting", "3", "--db", str(db)]) == 1
+    assert "no meeting with id 3" in capsys.readouterr().err
+    assert not db.exists()
