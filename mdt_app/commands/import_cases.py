@@ -74,10 +74,7 @@ def run(args: argparse.Namespace) -> int:
         reading.step(n)
     reading.close()
     with store_for(args, create=True) as store:
-        if args.meeting is not None:
-            from mdt_app.meetings import check_can_queue
-
-            check_can_queue(store.get_meeting(args.meeting))
+        # apply_import refuses a closed or cancelled meeting before writing anything.
         report = apply_import(
             store,
             files,
