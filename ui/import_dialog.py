@@ -170,10 +170,12 @@ class ImportDialog(QDialog):
             box.setEnabled(True)
         self.status.setText(plan.summary())
         self._fill(plan)
-        self.confirm.setEnabled(plan.imported > 0)
-        self.confirm.setText(self.tr("Import {n} case(s)").format(n=plan.imported))
+        patients = {p.mrn for p in plan.patients if p.action != NOT_IMPORTED}
+        self.confirm.setEnabled(bool(patients))
+        self.confirm.setText(self.tr("Import {n} patient(s)").format(n=len(patients)))
 
     def _fill(self, plan: ImportReport) -> None:
+        self._folded: list[QTreeWidgetItem] = []  # field sources: open on demand
         if plan.refused:
             self._top(self.tr("Files refused: nothing read from them ({n})"),
                       [f"✘ {Path(p).name}: {why}" for p, why in plan.refused])  # fmt: skip
@@ -198,13 +200,19 @@ class ImportDialog(QDialog):
         events = [f"{Path(f.path).name}: {e}" for f in plan.files for e in f.events]
         if events:
             self._top(self.tr("Merges and notes ({n})"), events)
+        self.report.expandAll()
+        for item in self._folded:
+            item.setExpanded(False)
 
     def _patient(self, path: str, p) -> QTreeWidgetItem:
         text = f"{p.name or self.tr('(no name)')} (MRN {p.mrn}) · {Path(path).name} [{p.source}]"
         item = QTreeWidgetItem([text])
         item.setToolTip(0, path)
         if p.reason:
-            item.addChild(QTreeWidgetItem([self.tr("why: {r}").format(r=p.reason)]))
+            # The CLI names its options; here the boxes below do the same.
+            reason = p.reason.replace(importer.DECEASED_OPTION, f"“{self.deceased.text()}”")
+            reason = reason.replace(importer.NON_ATC_OPTION, f"“{self.non_atc.text()}”")
+            item.addChild(QTreeWidgetItem([self.tr("why: {r}").format(r=reason)]))
         for change in p.changes:
             item.addChild(QTreeWidgetItem([change]))
         for note in p.notes:
@@ -215,7 +223,7 @@ class ImportDialog(QDialog):
             for name, where in p.mapped:
                 fields.addChild(QTreeWidgetItem([f"{name} ← {where}"]))
             item.addChild(fields)
-        item.setExpanded(True)
+            self._folded.append(fields)
         return item
 
     def _top(self, title: str, lines: list[str]) -> None:

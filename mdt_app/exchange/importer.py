@@ -10,7 +10,9 @@ HL7 v2): a patient with no thyroid cancer diagnosis, or who has died, is not imp
 unless the caller asks for them; the report says which and why. Case files are the app's
 own format and are imported as they are.
 
-One transaction for the whole import: if anything fails, nothing is written.
+One transaction for the whole import: if anything fails, nothing is written. The window
+previews with ``apply_import(..., dry_run=True)`` (the same import, rolled back) and then
+imports with ``expect=`` that preview, so what it shows is what the CLI would do.
 """
 
 from __future__ import annotations

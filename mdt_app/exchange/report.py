@@ -89,9 +89,9 @@ class ImportReport:
         )
         left = self.count(NOT_IMPORTED)
         if left:
-            text += f" {left} patient(s) not imported (see above)."
+            text += f" {left} patient(s) not imported (each listed with the reason)."
         if self.refused:
-            text += f" {len(self.refused)} file(s) refused (see above)."
+            text += f" {len(self.refused)} file(s) refused (each listed with the reason)."
         if self.dry_run:
             text += " Nothing was written."
         return text
