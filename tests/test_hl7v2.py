@@ -207,3 +207,22 @@ def test_assigning_authority_by_universal_id(store, tmp_path):
         store, [path], include_non_atc=True, assigning_authority="1.2.826.0.1.1"
     ).patients
     assert p.mrn == "H778"
+
+
+def test_a_dry_run_of_merges_results_and_notes_writes_nothing(store):
+    from mdt_app.exchange.importer import apply_import, read_files
+    from mdt_app.store import open_store
+
+    import_files(store, [BUNDLE])
+    store.close()
+    with open_store(store.path):
+        pass
+    before = digest(store.path)
+    with open_store(store.path) as again:
+        preview = apply_import(again, read_files([ORU, A40]), dry_run=True)
+    assert digest(store.path) == before  # notes, labs and the merge all rolled back
+    assert preview.dry_run and any(p.action == UPDATED for p in preview.patients)
+    assert preview.files[1].events  # the A40 merge is described
+    with open_store(store.path) as again:
+        real = apply_import(again, read_files([ORU, A40]), expect=preview)
+    assert real.outcome() == preview.outcome() and digest(store.path) != before

@@ -12,8 +12,9 @@ import pytest
 from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.casefile import CaseFileError
-from mdt_app.errors import ValidationError
-from mdt_app.import_preview import NEW_PATIENT, UNCHANGED, UPDATE, apply_import, plan_import
+from mdt_app.errors import UserError, ValidationError
+from mdt_app.exchange.importer import apply_import, read_readable
+from mdt_app.exchange.report import CREATED, UNCHANGED, UPDATED
 from mdt_app.intake import case_from_form, empty_form
 from mdt_app.search import fold, search_cases
 from mdt_app.store import open_store
@@ -204,11 +205,13 @@ def test_import_preview_writes_nothing_until_applied(store):
     m = meeting(store)
     two = FIXTURES / "import" / "two_cases.json"
     fhir = FIXTURES / "import" / "fhir_bundle.json"
-    plan = plan_import(store, [two, FIXTURES / "import" / "valid_case.json", fhir])
-    assert [c.action for c in plan.cases] == [NEW_PATIENT] * 4
-    assert store.case_ids() == []
-    ids = apply_import(store, plan, m)
-    assert len(ids) == 4 and len(store.agenda(m)) == 4
+    paths = [two, fhir]
+    files, refused = read_readable(paths)
+    preview = apply_import(store, files, dry_run=True)
+    assert [p.action for p in preview.patients] == [CREATED] * 4 and refused == []
+    assert store.case_ids() == [] and "Would import 4 case(s)" in preview.summary()
+    report = apply_import(store, read_readable(paths)[0], meeting_id=m, expect=preview)
+    assert report.outcome() == preview.outcome() and len(store.agenda(m)) == 4
     changed = json.loads(two.read_text())
     changed[0]["patient"]["family_name"] = "Dvořáková"
     changed[0]["tnm"]["n"] = "N1a"
@@ -217,14 +220,28 @@ def test_import_preview_writes_nothing_until_applied(store):
     broken = store.path.parent / "broken.json"
     broken.write_text('{"format": "mdt-case/1", "patient": {"mrn": "Q", "family_name": "Z"},'
                       ' "ecog": 7}', encoding="utf-8")  # fmt: skip
-    plan = plan_import(store, [path, broken])
-    by_mrn = {c.case.patient.mrn: c for c in plan.cases}
-    assert by_mrn["B-100"].action == UPDATE
+    files, refused = read_readable([path, broken])
+    before = store.get_case(store.find_case_by_mrn("B-100"))
+    preview = apply_import(store, files, dry_run=True)
+    assert store.get_case(store.find_case_by_mrn("B-100")) == before  # rolled back
+    by_mrn = {p.mrn: p for p in preview.patients}
+    assert by_mrn["B-100"].action == UPDATED
     assert "family name: Dvořák → Dvořáková" in by_mrn["B-100"].changes
     assert any(c.startswith("tnm:") for c in by_mrn["B-100"].changes)
     assert by_mrn["B-101"].action == UNCHANGED
-    [skipped] = plan.skipped
-    assert "broken.json" in skipped.reason and "field 'ecog'" in skipped.reason
+    [(where, why)] = refused
+    assert where == str(broken) and "broken.json" in why and "field 'ecog'" in why
+    # The file changes between the preview and the confirmation: refused, nothing written.
+    changed[0]["tnm"]["n"] = "N1b"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+    with pytest.raises(ValidationError, match="changed since the report"):
+        apply_import(store, read_readable([path])[0], expect=preview)
+    assert store.get_case(store.find_case_by_mrn("B-100")) == before
+    # A closed meeting is refused before anything is written, as on the CLI.
+    store.db.execute("UPDATE meetings SET status = 'closed' WHERE id = ?", [m])
+    with pytest.raises(UserError):
+        apply_import(store, read_readable([path])[0], meeting_id=m)
+    assert store.get_case(store.find_case_by_mrn("B-100")) == before
 
 
 def test_minutes_show_consent_and_pseudonymised_ones_leave_out_registry_refusals(store):

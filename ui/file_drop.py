@@ -1,5 +1,5 @@
-"""Dropping case files (mdt-case JSON, FHIR Bundles) onto the agenda imports them, with
-the same report and confirmation as File > Import."""
+"""Dropping files (mdt-case JSON, FHIR Bundles, HL7 v2 messages, panel replies) onto the
+agenda imports them, with the same report and confirmation as File > Import."""
 
 from __future__ import annotations
 

@@ -250,9 +250,11 @@ class MeetingAdminTasks:
             target = dialog.meeting_id()
             if target is not None:
                 self.refresh_meetings(target)
+            report = dialog.result_report
             self.statusBar().showMessage(
-                _t("{n} case(s) imported").format(n=len(dialog.case_ids)), 5000
-            )
+                report.summary() if report is not None
+                else _t("{n} case(s) imported").format(n=len(dialog.case_ids)), 8000
+            )  # fmt: skip
 
     def _show_case(self, case_id: int, meeting_id: int | None) -> None:
         if meeting_id is None:

@@ -82,10 +82,7 @@ def run(args: argparse.Namespace) -> int:
         # Refused before the file is made: a refused command creates no database.
         raise NotFound(f"no meeting with id {args.meeting} (there is no database yet)")
     with store_for(args, create=True) as store:
-        if args.meeting is not None:
-            from mdt_app.meetings import check_can_queue
-
-            check_can_queue(store.get_meeting(args.meeting))
+        # apply_import refuses a closed or cancelled meeting before writing anything.
         report = apply_import(
             store,
             files,

@@ -518,6 +518,10 @@ def _step(message: Message, file_report: FileReport) -> Any:
                     events.append(f"{kind} note added to case {case_id} from {message.label}")
                 report.mapped.append((f"{kind} note", r.source))
         report.action = CREATED if stored_id is None else UPDATED if changed else UNCHANGED
+        if stored is not None and changed:
+            from mdt_app.exchange.changes import case_changes
+
+            report.changes = case_changes(stored, store.get_case(case_id))
         if options.meeting_id is not None:
             store.add_to_agenda(options.meeting_id, case_id)
         return events

@@ -10,7 +10,9 @@ HL7 v2): a patient with no thyroid cancer diagnosis, or who has died, is not imp
 unless the caller asks for them; the report says which and why. Case files are the app's
 own format and are imported as they are.
 
-One transaction for the whole import: if anything fails, nothing is written.
+One transaction for the whole import: if anything fails, nothing is written. The window
+previews with ``apply_import(..., dry_run=True)`` (the same import, rolled back) and then
+imports with ``expect=`` that preview, so what it shows is what the CLI would do.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
 from mdt_app.casefile import CaseFileError, case_to_dict, load_json_file, parse_document
-from mdt_app.errors import ValidationError
+from mdt_app.errors import UserError, ValidationError
+from mdt_app.exchange.changes import case_changes
 from mdt_app.exchange.report import (
     CREATED,
     NOT_IMPORTED,
@@ -147,6 +150,13 @@ def _fhir(data: dict, where: str) -> FileImport:
     return out
 
 
+class _Preview(Exception):
+    """Raised inside the import's transaction to roll a dry run back."""
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, file being read or imported)
+
+
 def apply_import(
     store: Store,
     files: list[FileImport],
@@ -155,26 +165,73 @@ def apply_import(
     include_non_atc: bool = False,
     include_deceased: bool = False,
     assigning_authority: str | None = None,
+    dry_run: bool = False,
+    expect: ImportReport | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import what ``files`` offer in one transaction; the report says what became of each."""
+    """Import what ``files`` offer in one transaction; the report says what became of each.
+
+    ``dry_run``: do the whole import, then roll the transaction back, so the report says
+    exactly what importing would do and nothing is written (the window's preview; the
+    files' reports are filled in, so read the files again to import them). ``expect``:
+    the preview the user confirmed; if the import would now do something else (a file or
+    the database changed meanwhile) it is rolled back and refused.
+    """
     options = ImportOptions(meeting_id, include_non_atc, include_deceased, assigning_authority)
-    report = ImportReport([f.report for f in files], meeting_id)
+    report = ImportReport([f.report for f in files], meeting_id, dry_run=dry_run)
     if meeting_id is not None:
-        store.get_meeting(meeting_id)
+        from mdt_app.meetings import check_can_queue
+
+        check_can_queue(store.get_meeting(meeting_id))
     _refuse_conflicting_duplicates([i for f in files for i in f.incoming if i.merge is None])
-    with store.atomic():
-        for f in files:
-            for step in f.steps:
-                if not isinstance(step, Incoming):
-                    f.report.events.extend(step(store, options))
-                    continue
-                _one(store, step, meeting_id, include_non_atc, include_deceased)
-                if step.report.case_id is not None:
-                    for after in step.after:
-                        line = after(store, step.report.case_id)
-                        if line:
-                            f.report.events.append(line)
+    try:
+        with store.atomic():
+            for n, f in enumerate(files):
+                if progress:
+                    progress(n, len(files), f.report.path)
+                _file(store, f, options)
+            if expect is not None and report.outcome() != expect.outcome():
+                raise ValidationError(
+                    "the files or the database changed since the report was made; nothing "
+                    "was imported: check the files again"
+                )
+            if dry_run:
+                raise _Preview
+    except _Preview:
+        pass
+    if progress:
+        progress(len(files), len(files), "")
     return report
+
+
+def _file(store: Store, f: FileImport, options: ImportOptions) -> None:
+    for step in f.steps:
+        if not isinstance(step, Incoming):
+            f.report.events.extend(step(store, options))
+            continue
+        _one(store, step, options.meeting_id, options.include_non_atc, options.include_deceased)
+        if step.report.case_id is not None:
+            for after in step.after:
+                line = after(store, step.report.case_id)
+                if line:
+                    f.report.events.append(line)
+
+
+def read_readable(
+    paths: list[str | os.PathLike[str]], progress: Progress | None = None
+) -> tuple[list[FileImport], list[tuple[str, str]]]:
+    """Read each file; one that cannot be read is refused, with its one-line reason naming
+    the file, case and field, and the others kept (the window lists the refusals and
+    imports the rest, as the CLI would import those files)."""
+    files, refused = [], []
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths), str(path))
+        try:
+            files.append(read_file(path))
+        except UserError as exc:
+            refused.append((str(path), str(exc)))
+    return files, refused
 
 
 def import_files(
@@ -229,11 +286,14 @@ def _one(
         )
         return
     case = step.case
+    before = store.get_case(stored_id) if stored_id is not None else None
     if step.merge is not None:
-        case = step.merge(store.get_case(stored_id) if stored_id is not None else None)
+        case = step.merge(before)
     case_id, changed = store.import_case(case)
     r.case_id = case_id
     r.action = CREATED if stored_id is None else UPDATED if changed else UNCHANGED
+    if before is not None and changed:
+        r.changes = case_changes(before, store.get_case(case_id))
     if meeting_id is not None:
         store.add_to_agenda(meeting_id, case_id)
 

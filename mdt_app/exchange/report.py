@@ -26,6 +26,7 @@ class PatientReport:
     mapped: list[tuple[str, str]] = field(default_factory=list)  # (case field, from where)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (resource, why)
     notes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # for an update: what changed, in words
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +39,7 @@ class PatientReport:
             "mapped": [{"field": f, "from": w} for f, w in self.mapped],
             "skipped": [{"resource": r, "why": w} for r, w in self.skipped],
             "notes": list(self.notes),
+            "changes": list(self.changes),
         }
 
 
@@ -63,6 +65,8 @@ class FileReport:
 class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     meeting_id: int | None = None
+    dry_run: bool = False  # a preview: done in a transaction that was rolled back
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, why) not read at all
 
     @property
     def patients(self) -> list[PatientReport]:
@@ -78,18 +82,31 @@ class ImportReport:
     def summary(self) -> str:
         where = f" and queued on meeting {self.meeting_id}" if self.meeting_id is not None else ""
         changed = self.count(CREATED) + self.count(UPDATED)
+        verb = "Would import" if self.dry_run else "Imported"
         text = (
-            f"Imported {self.imported} case(s){where}: {changed} new or updated, "
+            f"{verb} {self.imported} case(s){where}: {changed} new or updated, "
             f"{self.count(UNCHANGED)} unchanged."
         )
         left = self.count(NOT_IMPORTED)
         if left:
-            text += f" {left} patient(s) not imported (see above)."
+            text += f" {left} patient(s) not imported (each listed with the reason)."
+        if self.refused:
+            text += f" {len(self.refused)} file(s) refused (each listed with the reason)."
+        if self.dry_run:
+            text += " Nothing was written."
         return text
+
+    def outcome(self) -> list[Any]:
+        """What the import does, without case ids: a preview and the import it announced
+        must agree on this."""
+        return [
+            (f.path, f.events, [(p.mrn, p.action, p.reason, p.changes) for p in f.patients])
+            for f in self.files
+        ]
 
     def lines(self, *, detail: bool = True) -> list[str]:
         """The report as text lines; ``detail`` adds each mapped field and skipped resource."""
-        out: list[str] = []
+        out: list[str] = [f"{path}: REFUSED: {why}" for path, why in self.refused]
         for f in self.files:
             out.append(f"{f.path} ({f.format}):")
             for p in f.patients:
@@ -99,6 +116,8 @@ class ImportReport:
                 out.append(head)
                 if p.reason:
                     out.append(f"    reason: {p.reason}")
+                for change in p.changes:
+                    out.append(f"    changed {change}")
                 for note in p.notes:
                     out.append(f"    note: {note}")
                 if detail:
@@ -117,6 +136,8 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "meeting_id": self.meeting_id,
+            "dry_run": self.dry_run,
+            "refused": [{"path": p, "why": w} for p, w in self.refused],
             "files": [f.as_dict() for f in self.files],
             "summary": self.summary(),
         }
