@@ -81,6 +81,8 @@ def signed_case(databases):
 
 def _side_by_side(label: str, databases, args_for, tmp_path) -> None:
     demo, big = databases
+    for db in databases:  # one unmeasured run each: the first open after building settles
+        _run(_cli("--db", str(db), *args_for(tmp_path / "warm")))
     small_t, small_m = _median(_cli("--db", str(demo), *args_for(tmp_path / "demo")))
     big_t, big_m = _median(_cli("--db", str(big), *args_for(tmp_path / "big")))
     _row(f"{label}: {BIG} vs demo", f"{big_t * 1000:.0f} / {small_t * 1000:.0f} ms",
