@@ -60,7 +60,13 @@ CODE_GROUPS: dict[str, tuple[str, ...]] = {
 
 # Codes added with pathway 2.0: a 1.0 file (kept for its decisions) does not title them.
 ADDED_IN_V2 = frozenset(
-    {"OBSTETRIC_INPUT", "GERMLINE_REFERRAL", "CRISIS_PLAN", "CONTINUE_CURRENT_THERAPY", "IO_COMBINATION"}
+    {
+        "OBSTETRIC_INPUT",
+        "GERMLINE_REFERRAL",
+        "CRISIS_PLAN",
+        "CONTINUE_CURRENT_THERAPY",
+        "IO_COMBINATION",
+    }
 )
 
 OPTION_CODES: tuple[str, ...] = tuple(code for codes in CODE_GROUPS.values() for code in codes)

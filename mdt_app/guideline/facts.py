@@ -112,7 +112,12 @@ V2_FACTS = (
         h.egfr,
         h.egfr_words,
     ),
-    _worded("treatment_start", tuple(h.TREATMENT_START_WORDS), h.treatment_start, h.TREATMENT_START_WORDS),
+    _worded(
+        "treatment_start",
+        tuple(h.TREATMENT_START_WORDS),
+        h.treatment_start,
+        h.TREATMENT_START_WORDS,
+    ),
     _worded("referral_urgent", BOOL, lambda s: w.yes_no(s.case.referral.urgent), w.URGENT),
 )
 

@@ -82,7 +82,9 @@ def had_words(s: Situation) -> str:
 
 def progressed_words(s: Situation) -> str:
     types = progressed_on(s)
-    return "no progression on a recorded line" if NONE in types else f"progressed on {_names(types)}"
+    return (
+        "no progression on a recorded line" if NONE in types else f"progressed on {_names(types)}"
+    )
 
 
 def ongoing_words(s: Situation) -> str:
@@ -238,7 +240,11 @@ def pending_names(s: Situation) -> str:
     b = s.case.biomarkers
     names = [
         label
-        for f, label in (("braf_v600e", "BRAF V600E"), ("ntrk_fusion", "NTRK"), ("ret_fusion", "RET"))
+        for f, label in (
+            ("braf_v600e", "BRAF V600E"),
+            ("ntrk_fusion", "NTRK"),
+            ("ret_fusion", "RET"),
+        )
         + (("alk_fusion", "ALK"), ("msi_high", "MSI"))
         if getattr(b, f) == "pending"
     ]

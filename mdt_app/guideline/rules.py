@@ -152,9 +152,7 @@ def _offered(raw: Any) -> tuple[tuple[str, ...], ...]:
         return ()
     if not isinstance(raw, list) or not raw:
         raise SchemaProblem("offered", "expected a list of groups of option codes")
-    return tuple(
-        _codes(group, f"offered[{i}]", required=True) for i, group in enumerate(raw)
-    )
+    return tuple(_codes(group, f"offered[{i}]", required=True) for i, group in enumerate(raw))
 
 
 def _citations(raw: Any) -> tuple[str, ...]:
