@@ -67,3 +67,24 @@ def test_critical_warnings_come_first():
     warnings = ["Goals of care not yet agreed", "Patient is pregnant: ...", "Results pending"]
     assert is_critical("Impaired renal function (eGFR 40): avoid cisplatin")
     assert [text for _, text in ordered(warnings)][0].startswith("Patient is pregnant")
+
+
+def test_minutes_show_the_new_facts_and_warnings(demo_store):
+    from mdt_app.documents.minutes import build_minutes
+
+    current = next(m for m in demo_store.list_meetings() if m.status == "in_progress")
+    minutes = build_minutes(demo_store, current.id)
+    by_mrn = {e.patient.mrn: dict_of(e.facts) for e in minutes.items}
+    pregnant = by_mrn["DEMO-0201"]
+    assert any(text.startswith("Pregnant") for text in pregnant["Alert"])
+    assert any("pregnan" in text for text in pregnant["Warning"])
+    assert "dabrafenib + trametinib" in by_mrn["DEMO-0202"]["Prior treatments"][0]
+    assert any("Histology not confirmed" in a for a in by_mrn["DEMO-0203"]["Alert"])
+    assert by_mrn["DEMO-0204"]["ATC extent"] == ["focal"]
+
+
+def dict_of(facts):
+    out: dict[str, list[str]] = {}
+    for label, text in facts:
+        out.setdefault(label, []).append(text)
+    return out
