@@ -909,6 +909,29 @@ V2 = [
         C={"ALK_INHIBITOR", "IO_COMBINATION", "CYTOTOXIC_CHEMO"},
         R={"EXPERT_REFERRAL", "CLINICAL_TRIAL"},
     ),  # fmt: skip
+    V(
+        "progression_ivb_braf_after_chemoradiation",
+        "ATA21 R20 (S-L); GPS13; v2 progression",
+        case(
+            "T4b N1b M0",
+            phase="progression",
+            braf="positive",
+            **UNRESECTABLE,
+            prior_treatments=[line("ebrt", "progression", ended="2026-09-01")],
+        ),
+        "IVB",
+        C={"BRAF_MEK", "IO_COMBINATION"},
+        R={"EXPERT_REFERRAL"},
+        no_warnings=["Prior therapy not recorded"],
+    ),  # fmt: skip
+    V(
+        "progression_ivb_braf_nothing_recorded",
+        "GPS13; v2 change 3 (safety net)",
+        case("T4b N1b M0", phase="progression", braf="positive", **UNRESECTABLE),
+        "IVB",
+        C={"BRAF_MEK"},
+        warnings=["Prior therapy not recorded"],
+    ),
     # --- more prior-treatment lines (one vignette per rule)
     V(
         "progression_on_ret_inhibitor",
