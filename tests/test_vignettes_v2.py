@@ -754,6 +754,14 @@ V2 = [
         warnings=["pending", "sequencing"],
     ),  # fmt: skip
     V(
+        "braf_unknown_but_sequencing_pending_no_new_request",
+        "GPS2; v2 change 16",
+        case("T4a N1a M0", braf="unknown", sequencing="pending"),
+        "IVB",
+        absent={"MOLECULAR_TESTING"},
+        warnings=["Results pending (sequencing)"],
+    ),
+    V(
         "negative_ihc_goes_on_to_sequencing",
         "ATA21 R5 (S-M); v2 change 16",
         case("T4a N1a M0", braf="negative", braf_method="ihc", sequencing="not_done"),
