@@ -74,7 +74,11 @@ class PathwayDiff:
 
 
 def _settings(p: Pathway) -> dict[str, str]:
-    return dict(line.split(": ", 1) for line in settings_lines(p))
+    out = dict(line.split(": ", 1) for line in settings_lines(p))
+    for name in out:
+        if name not in p.settings.given:
+            out[name] += " (default: not in the file)"
+    return out
 
 
 def _citations(p: Pathway) -> set[str]:

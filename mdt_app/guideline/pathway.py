@@ -174,7 +174,7 @@ def _settings(raw: Any) -> Settings:
         if not ok or not low <= entry <= high or (kind is int and entry != int(entry)):
             raise SchemaProblem(path, f"{entry!r} is not a {kind.__name__} from {low} to {high}")
         values[name] = kind(entry)
-    settings = Settings(**values, unverified=tuple(unverified.items()))
+    settings = Settings(**values, unverified=tuple(unverified.items()), given=tuple(values))
     if settings.poor_from <= settings.good_ps_max_ecog:
         raise SchemaProblem("settings.poor_ps_min_ecog", "must be above good_ps_max_ecog")
     if settings.egfr_contrast_min > settings.egfr_cisplatin_min:

@@ -32,6 +32,7 @@ class Settings:
     reproductive_age_max: int = 55
     surveillance_interval_months: int = 3
     unverified: tuple[tuple[str, str], ...] = ()  # (setting name, why it is unverified)
+    given: tuple[str, ...] = ()  # the settings the file names (the others are defaults)
 
     @property
     def poor_from(self) -> int:
