@@ -114,7 +114,7 @@ def test_plain_summary_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_plain_summary_lists_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "recommend", str(CASES / "m_not_assessed.json"))
-    assert "Warnings:\n" in out
+    assert "\nWarnings (" in out and "safety-critical, marked [!]):\n" in out
     assert "  ! M status not assessed: stage IVC not excluded" in out
 
 

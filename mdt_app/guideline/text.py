@@ -8,6 +8,7 @@ from mdt_app.domain import Case, Option, Recommendation
 from mdt_app.guideline.conditions import describe
 from mdt_app.guideline.pathway import Pathway
 from mdt_app.guideline.rules import Rule
+from mdt_app.guideline.warning_levels import ordered
 
 WIDTH = 100
 HEADINGS = {
@@ -40,9 +41,11 @@ def recommendation_text(rec: Recommendation, case: Case | None = None) -> str:
         if not options:
             lines.append("  (none)")
     if rec.warnings:
+        pairs = ordered(rec.warnings)
+        critical = sum(1 for c, _ in pairs if c)
         lines.append("")
-        lines.append("Warnings:")
-        lines.extend(f"  ! {w}" for w in rec.warnings)
+        lines.append(f"Warnings ({len(pairs)}, {critical} safety-critical, marked [!]):")
+        lines.extend(f"  ! {'[!] ' if c else ''}{w}" for c, w in pairs)
     return "\n".join(lines)
 
 
