@@ -2,7 +2,7 @@
 
 Pure functions over the case: no Qt, no database. The date enters only through
 ``today`` (overdue treatment start, age for pregnancy checks). How rules combine
-(atc-pathway.md section 3 "How rules combine"; resources/guidelines/README.md):
+(resources/guidelines/README.md, "How rules combine"):
 
 1. Placement. Every firing rule's ``emit`` places codes. A code several rules place ends
    in one list: not_recommended beats recommended beats consider. Work-up prompts live

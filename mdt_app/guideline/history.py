@@ -226,7 +226,7 @@ def sequencing(s: Situation) -> str:
     """Broad molecular profiling: done / pending / not_done / unknown.
 
     Files written before the field existed count as done when every driver and MSI is
-    known and BRAF was not read from IHC alone (atc-pathway.md section 3, missing data).
+    known and BRAF was not read from IHC alone (resources/guidelines/README.md, facts).
     """
     b = s.case.biomarkers
     if b.sequencing:

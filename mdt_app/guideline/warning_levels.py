@@ -4,7 +4,7 @@ A warning is critical when acting without reading it could harm the patient: pre
 and breastfeeding, unconfirmed histology, contradictory staging data, renal impairment,
 radiation recall, an overdue treatment start, an unknown failed line, ECOG 4. Warnings
 are plain strings in the `recommend --json` contract, so the level is read from the
-wording the pathway file guarantees (atc-pathway.md: "contains ..." words).
+wording the pathway file guarantees (the words its warnings are written to contain).
 """
 
 from __future__ import annotations
