@@ -245,8 +245,8 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         burden=r.enum(m, "burden", "metastases.burden", d.BURDEN),
         brain_symptomatic=r.boolean(m, "brain_symptomatic", "metastases.brain_symptomatic"),
     )
-    # M0 with listed sites is accepted and flagged by the pathway (its staging data checks,
-    # data checks), not refused: the MDT has to see the contradiction, not lose the case.
+    # M0 with listed sites is accepted and flagged by the pathway (its staging data
+    # checks), not refused: the MDT has to see the contradiction, not lose the case.
     ct = r.obj(raw, "care_team", "care_team")
     care_team = d.CareTeam(
         key_contact_name=r.text(ct, "key_contact_name", "care_team.key_contact_name"),
