@@ -142,3 +142,21 @@ def test_unrelated_procedures_and_drugs_are_ignored():
          "medicationCodeableConcept": {"text": "Levothyroxine"}},
     )  # fmt: skip
     assert case.prior_treatments == []
+
+
+def test_the_import_report_names_what_was_read_here():
+    from mdt_app.exchange.fhir_bundle import read_bundle
+
+    result = read_bundle(
+        bundle(
+            obs("82810-3", valueCodeableConcept=concept(SNOMED, "77386006")),
+            {"resourceType": "Procedure", "id": "pr1", "status": "completed", "subject": SUBJECT,
+             "code": {"text": "Total thyroidectomy"}, "performedDateTime": "2026-06-01"},
+        ),
+        "t.json",
+    )  # fmt: skip
+    [patient] = result.patients
+    assert patient.case is result.cases[0] and patient.case.pregnancy == "pregnant"
+    assert patient.mapped["prior_treatments"] == "Bundle entry 3 (Procedure pr1)"
+    assert patient.mapped["pregnancy"].startswith("Bundle entry 2")
+    assert not [res for res, _ in patient.skipped if "Procedure" in res]
