@@ -211,6 +211,8 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         histology=r.text(dx, "histology", "diagnosis.histology"),
         confirmed_by=r.enum(dx, "confirmed_by", "diagnosis.confirmed_by", d.CONFIRMED_BY),
         diagnosed_on=r.day(dx, "diagnosed_on", "diagnosis.diagnosed_on"),
+        atc_extent=r.enum(dx, "atc_extent", "diagnosis.atc_extent", d.ATC_EXTENT),
+        coexisting_dtc=r.enum(dx, "coexisting_dtc", "diagnosis.coexisting_dtc", d.COEXISTING_DTC),
     )
     for label, when in (("diagnosis.diagnosed_on", diagnosis.diagnosed_on),):
         if when and birth and when < birth:
@@ -231,6 +233,8 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         pdl1_tps_percent=r.number(
             b, "pdl1_tps_percent", "biomarkers.pdl1_tps_percent", low=0, high=100
         ),
+        braf_method=r.enum(b, "braf_method", "biomarkers.braf_method", d.BRAF_METHODS),
+        sequencing=r.enum(b, "sequencing", "biomarkers.sequencing", d.SEQUENCING),
     )
     ecog = r.number(raw, "ecog", "ecog", low=0, high=5)
     if ecog is not None and ecog != int(ecog):
@@ -241,8 +245,8 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         burden=r.enum(m, "burden", "metastases.burden", d.BURDEN),
         brain_symptomatic=r.boolean(m, "brain_symptomatic", "metastases.brain_symptomatic"),
     )
-    if tnm.m == "M0" and metastases.sites:
-        raise r.fail("metastases.sites", "distant sites are listed but tnm.m is M0")
+    # M0 with listed sites is accepted and flagged by the pathway (its staging data
+    # checks), not refused: the MDT has to see the contradiction, not lose the case.
     ct = r.obj(raw, "care_team", "care_team")
     care_team = d.CareTeam(
         key_contact_name=r.text(ct, "key_contact_name", "care_team.key_contact_name"),
@@ -270,6 +274,9 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         labs=_labs(r, raw),
         care_team=care_team,
         present=present_paths(raw),
+        operable=r.boolean(raw, "operable", "operable"),
+        pregnancy=r.enum(raw, "pregnancy", "pregnancy", d.PREGNANCY),
+        prior_treatments=_prior_treatments(r, raw, birth),
     )
 
 
@@ -287,6 +294,33 @@ def _consent(r: _Reader, raw: dict, birth: date | None) -> d.Consent:
     if consent.is_recorded() and not (consent.recorded_on and consent.recorded_by):
         raise r.fail("consent", "a consent answer needs recorded_on and recorded_by")
     return consent
+
+
+def _prior_treatments(r: _Reader, raw: dict, birth: date | None) -> list[d.PriorTreatment]:
+    out = []
+    for i, item in enumerate(r.items(raw, "prior_treatments", "prior_treatments")):
+        path = f"prior_treatments[{i}]"
+        if not isinstance(item, dict):
+            raise r.fail(path, f"expected an object, got {describe_type(item)}")
+        kind = r.enum(item, "type", f"{path}.type", d.PRIOR_TREATMENT_TYPES)
+        if kind is None:
+            raise r.fail(f"{path}.type", "is required")
+        started = r.day(item, "started_on", f"{path}.started_on")
+        ended = r.day(item, "ended_on", f"{path}.ended_on")
+        if started and ended and ended < started:
+            raise r.fail(f"{path}.ended_on", f"{ended} is before started_on {started}")
+        if started and birth and started < birth:
+            raise r.fail(f"{path}.started_on", f"{started} is before the birth date {birth}")
+        out.append(
+            d.PriorTreatment(
+                type=kind,
+                started_on=started,
+                ended_on=ended,
+                response=r.enum(item, "response", f"{path}.response", d.RESPONSES),
+                note=r.text(item, "note", f"{path}.note"),
+            )
+        )
+    return out
 
 
 def _imaging(r: _Reader, raw: dict) -> list[d.ImagingStudy]:
@@ -498,6 +532,8 @@ def case_to_dict(case: d.Case) -> dict:
             "histology": case.diagnosis.histology,
             "confirmed_by": case.diagnosis.confirmed_by,
             "diagnosed_on": _iso(case.diagnosis.diagnosed_on),
+            "atc_extent": case.diagnosis.atc_extent,
+            "coexisting_dtc": case.diagnosis.coexisting_dtc,
         },
         "tnm": {"t": case.tnm.t, "n": case.tnm.n, "m": case.tnm.m},
         "resectability": case.resectability,
@@ -506,6 +542,8 @@ def case_to_dict(case: d.Case) -> dict:
             **{name: getattr(b, name) for name in d.BIOMARKER_FIELDS},
             "tmb_mut_per_mb": b.tmb_mut_per_mb,
             "pdl1_tps_percent": b.pdl1_tps_percent,
+            "braf_method": b.braf_method,
+            "sequencing": b.sequencing,
         },
         "ecog": case.ecog,
         "airway": case.airway,
@@ -541,6 +579,18 @@ def case_to_dict(case: d.Case) -> dict:
             "recorded_on": _iso(cs.recorded_on),
             "recorded_by": cs.recorded_by,
         }
+    out["operable"] = case.operable
+    out["pregnancy"] = case.pregnancy
+    out["prior_treatments"] = [
+        {
+            "type": t.type,
+            "started_on": _iso(t.started_on),
+            "ended_on": _iso(t.ended_on),
+            "response": t.response,
+            "note": t.note,
+        }
+        for t in case.prior_treatments
+    ]
     ct = case.care_team
     if ct.key_contact_name or ct.key_contact_phone or ct.centre:
         out["care_team"] = {

@@ -1,10 +1,12 @@
 """The demo database: three synthetic meetings of ATC cases, clearly marked as demo data.
 
 - an earlier meeting whose cases are all decided (signed, one amended, one deviating);
-- the current meeting: 14 cases covering stages IVA/IVB/IVC, resectable and not, BRAF
+- the current meeting: 18 cases covering stages IVA/IVB/IVC, resectable and not, BRAF
   positive/negative/pending/unknown, NTRK and RET fusions, unknown M, comfort-only care
-  with and without capacity, stridor, symptomatic brain metastases; three signed
-  decisions, one draft and one case deferred;
+  with and without capacity, stridor, symptomatic brain metastases, and the pathway 2.0
+  cases (pregnancy, progression on dabrafenib + trametinib, FNA-only histology with
+  stridor, a focal ATC in a papillary cancer); three signed decisions, one draft and one
+  case deferred. The closed meeting's decisions were made on pathway 1.0;
 - the next meeting, holding the deferred case.
 Dates are relative to the day the demo is built, so the urgency figures stay realistic.
 """
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from mdt_app import demo_cases as src
+from mdt_app import demo_cases_v2 as src_v2
 from mdt_app import domain as d
 from mdt_app.casefile import parse_case
 from mdt_app.decision_rules import deviation
@@ -23,6 +26,7 @@ from mdt_app.errors import StoreError
 from mdt_app.store import Store, open_store
 
 DEMO_MARK = "DEMO"
+V1_PATHWAY = ("guidelines", "history", "atc-1.0.yaml")
 
 # Actions the demo writes for chosen options: (what, owner, days after the meeting).
 _ACTIONS = {
@@ -199,18 +203,49 @@ def _labs(rng: random.Random, spec: dict, diagnosed: date, today: date) -> list[
     return out
 
 
+def _with_v2_fields(obj: dict, spec: dict, today: date) -> dict:
+    """Merge a pathway 2.0 demo case's ``extra`` fields into its mdt-case/1 object."""
+    for key, value in spec.get("extra", {}).items():
+        if key in src_v2.DIAGNOSIS_FIELDS:
+            obj["diagnosis"][key] = value
+        elif key in src_v2.BIOMARKER_FIELDS:
+            obj["biomarkers"][key] = value
+        elif key == "prior_treatments":
+            obj[key] = [
+                {
+                    "type": t["type"],
+                    "started_on": _days_ago(today, t.get("started_days_ago")),
+                    "ended_on": _days_ago(today, t.get("ended_days_ago")),
+                    "response": t.get("response"),
+                    "note": t.get("note"),
+                }
+                for t in value
+            ]
+        else:
+            obj[key] = value
+    return obj
+
+
+def _days_ago(today: date, days: int | None) -> str | None:
+    return None if days is None else (today - timedelta(days=days)).isoformat()
+
+
 def _import(store: Store, spec: dict, today: date, index: int) -> int:
-    case = parse_case(_case_object(spec, today, index), f"demo case {spec['mrn']}")
+    obj = _with_v2_fields(_case_object(spec, today, index), spec, today)
+    case = parse_case(obj, f"demo case {spec['mrn']}")
     case_id, _ = store.import_case(case)
     return case_id
 
 
 def _decide(store: Store, item: d.AgendaItem, spec: dict, meeting: d.Meeting, sign: bool) -> None:
-    from mdt_app.guideline.engine import recommend
+    from mdt_app.guideline.engine import load_pathway, recommend
+    from mdt_app.paths import resource_path
 
     plan = spec["decision"] if sign else spec["draft"]
     case = store.get_case(item.case_id)
-    rec = recommend(case, today=meeting.date)
+    # The closed meeting was decided before pathway 2.0: its records keep version 1.0.
+    old = load_pathway(resource_path(*V1_PATHWAY)) if meeting.status == "closed" else None
+    rec = recommend(case, old, today=meeting.date)
     decision = d.Decision(
         case_id=item.case_id,
         agenda_item_id=item.id or 0,
@@ -278,7 +313,7 @@ def seed_demo(store: Store, today: date | None = None) -> None:
     )
     for meeting, specs, offset in (
         (earlier, src.EARLIER_MEETING, 14),
-        (current, src.CURRENT_MEETING, 0),
+        (current, src.CURRENT_MEETING + src_v2.CASES, 0),
     ):
         for index, spec in enumerate(specs):
             with store.atomic():

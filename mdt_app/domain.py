@@ -35,6 +35,30 @@ DECLINABLE = ("radiotherapy", "surgery", "systemic_therapy")
 CONSENT_ANSWERS = ("given", "refused")
 CONSENT_TOPICS = ("discussion", "registry", "research")
 IMAGING_MODALITIES = ("CT", "FDG-PET/CT", "MRI", "US", "bone_scintigraphy", "laryngoscopy")
+# Additional optional fields of mdt-case/1 (pathway version 2).
+ATC_EXTENT = ("dominant", "focal")
+COEXISTING_DTC = ("papillary", "follicular", "oncocytic", "poorly_differentiated", "none")
+PREGNANCY = ("pregnant", "breastfeeding", "not_pregnant", "not_applicable")
+BRAF_METHODS = ("ihc", "sequencing")
+SEQUENCING = ("done", "pending", "not_done")
+PRIOR_TREATMENT_TYPES = (
+    "total_thyroidectomy",
+    "lobectomy",
+    "neck_dissection",
+    "debulking",
+    "tracheostomy",
+    "ebrt",
+    "rai",
+    "braf_mek",
+    "ntrk_inhibitor",
+    "ret_inhibitor",
+    "alk_inhibitor",
+    "checkpoint_inhibitor",
+    "lenvatinib",
+    "cytotoxic_chemo",
+    "other",
+)
+RESPONSES = ("complete", "partial", "stable", "progression")
 
 AGENDA_STATUSES = ("queued", "discussed", "deferred", "not_discussed")
 DECISION_STATUSES = ("draft", "signed")
@@ -86,6 +110,8 @@ class Diagnosis:
     histology: str | None = "anaplastic_thyroid_carcinoma"
     confirmed_by: str | None = None
     diagnosed_on: date | None = None
+    atc_extent: str | None = None  # dominant | focal (a focus inside a differentiated cancer)
+    coexisting_dtc: str | None = None
 
 
 @dataclass
@@ -107,6 +133,8 @@ class Biomarkers:
     msi_high: str = "unknown"
     tmb_mut_per_mb: float | None = None
     pdl1_tps_percent: float | None = None
+    braf_method: str | None = None  # ihc | sequencing
+    sequencing: str | None = None  # broad NGS profiling: done | pending | not_done
 
 
 @dataclass
@@ -136,6 +164,22 @@ class Consent:
 
     def is_recorded(self) -> bool:
         return any(getattr(self, t) is not None for t in CONSENT_TOPICS)
+
+
+@dataclass
+class PriorTreatment:
+    """Something the patient has already had; no ``ended_on`` means it is ongoing."""
+
+    type: str
+    started_on: date | None = None
+    ended_on: date | None = None
+    response: str | None = None
+    note: str | None = None
+    id: int | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        return self.ended_on is None
 
 
 @dataclass
@@ -196,6 +240,9 @@ class Case:
     labs: list[LabResult] = field(default_factory=list)
     care_team: CareTeam = field(default_factory=CareTeam)
     consent: Consent = field(default_factory=Consent)
+    operable: bool | None = None  # False = medically unfit for surgery
+    pregnancy: str | None = None
+    prior_treatments: list[PriorTreatment] = field(default_factory=list)
     id: int | None = None
     # Raised by one on every stored change: a save naming an older version is refused.
     version: int = field(default=0, compare=False)

@@ -75,6 +75,26 @@ def stage_for(tnm: TNM) -> StageResult:
     return _staged("IVA", _words("M0", t, n))
 
 
+def checked_stage(tnm: TNM, sites: list[str]) -> StageResult:
+    """The stage as recorded, its basis flagged where M and the metastatic sites disagree.
+
+    The data checks of the pathway (section 1) never correct a recorded stage: M1 with no
+    site is still IVC but marked unverified; M0 with sites listed stays IVA/IVB, flagged.
+    """
+    result = stage_for(tnm)
+    if tnm.m == "M1" and not sites:
+        return StageResult(
+            result.stage,
+            result.basis + " [M1 unverified: no metastatic site recorded]",
+            result.reason,
+            result.prompt,
+        )
+    if tnm.m == "M0" and sites:
+        flag = f" [flagged: M0 recorded but distant sites listed ({', '.join(sites)})]"
+        return StageResult(result.stage, result.basis + flag, result.reason, result.prompt)
+    return result
+
+
 def _words(first: str, t: str | None, n: str | None) -> str:
     return f"{first}, {t or 'T not recorded'}, {n or 'N not recorded'}"
 

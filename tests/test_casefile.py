@@ -86,7 +86,6 @@ INVALID = [
     ("ecog", True, "ecog"),
     ("airway", "noisy", "airway"),
     ("metastases.sites", ["lung", "spleen"], "metastases.sites[1]"),
-    ("metastases.sites", ["lung"], "metastases.sites"),  # listed with M0
     ("metastases.burden", "medium", "metastases.burden"),
     ("brain_imaging_done", "no", "brain_imaging_done"),
     ("goals_of_care", "cure", "goals_of_care"),

@@ -80,7 +80,10 @@ def test_demo_with_an_archive(tmp_path, capsys):
         assert case.labs and case.imaging
         assert case.diagnosis.diagnosed_on < archive[0].date
         total = store.query("SELECT count(*) AS n FROM cases")[0]["n"]
-        assert total == 90 + 18
+        from mdt_app import demo_cases, demo_cases_v2
+
+        demo = len(demo_cases.EARLIER_MEETING) + len(demo_cases.CURRENT_MEETING)
+        assert total == 90 + demo + len(demo_cases_v2.CASES)  # 18 + the 4 pathway 2.0 cases
         assert store.audit_log("database")[-1].details["cases"] == 90
     capsys.readouterr()
     assert main(["--db", str(db), "cases", "--meeting", str(archive[0].id), "--json"]) == 0

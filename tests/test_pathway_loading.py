@@ -56,14 +56,14 @@ def fails(raw: dict[str, Any], *fragments: str) -> str:
 
 def test_shipped_pathway_loads_with_its_identity() -> None:
     pathway = load_pathway()
-    assert (pathway.id, pathway.version) == ("atc", "1.0")
+    assert (pathway.id, pathway.version) == ("atc", "2.0")
     assert pathway.title
     assert len(pathway.rules) >= 60
 
 
 def test_settings_left_open_by_the_guideline_are_values_in_the_file() -> None:
     settings = load_pathway().settings
-    assert settings.good_ps_max_ecog == 2
+    assert settings.good_ps_max_ecog == 1 and settings.poor_from == 3
     assert settings.pdl1_high_min_tps == 50
     assert settings.tmb_high_min_mut_per_mb == 10
     assert settings.note("good_ps_max_ecog") and settings.note("pdl1_high_min_tps")
@@ -113,7 +113,7 @@ def test_load_pathway_is_cached_and_reloads_an_edited_file(tmp_path: Path) -> No
     path.write_text(ATC.read_text(encoding="utf-8"), encoding="utf-8")
     first = load_pathway(path)
     assert load_pathway(str(path)) is first
-    text = ATC.read_text(encoding="utf-8").replace('version: "1.0"', 'version: "1.1-draft"')
+    text = ATC.read_text(encoding="utf-8").replace('version: "2.0"', 'version: "1.1-draft"')
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(1, 2_000_000_000_000_000_000))
     assert load_pathway(path).version == "1.1-draft"

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, UserError
+from mdt_app.guideline.newer import newer_pathway_note
 from mdt_app.store import Store
 from ui import theme
 from ui.conflicts import ConflictHandling
@@ -202,6 +203,10 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling)
             note = self.tr("✔ Options as recorded at sign-off (guideline version {v})").format(
                 v=state.decision.guideline_version
             )
+            current = self.session.recommendation
+            newer = newer_pathway_note(state.snapshot, current) if current else None
+            if newer:  # shown, never written: the signed record keeps its own version
+                note += "\n⚠ " + self.tr(newer)
         snapshot = state.snapshot if not state.editable else self.session.recommendation.as_dict()
         self.options.show_options(snapshot, state.decision.chosen_options, state.editable, note)
 

@@ -27,6 +27,7 @@ from typing import Any
 from mdt_app import domain as d
 from mdt_app.casefile import CaseFileError, case_to_dict, describe_type, parse_case
 from mdt_app.exchange import fhir_mapping as fm
+from mdt_app.exchange import fhir_treatments
 from mdt_app.exchange.codes import CASE_FIELD, PSEUDONYM_SYSTEM
 from mdt_app.exchange.fhir_mapping import Json, MappingError, Target
 
@@ -107,7 +108,10 @@ def read_bundle(data: Json, where: str) -> BundleImport:
     for entry in entries:
         if entry.type in READ_TYPES:
             entry.validate()
-    return _Mapper(where, entries).run()
+    result = _Mapper(where, entries).run()
+    # Pathway 2.0 facts (pregnancy, eGFR, prior treatments) are read in their own module.
+    fhir_treatments.apply_to_import(data, result, where)
+    return result
 
 
 # --- entries and validation -----------------------------------------------------------------

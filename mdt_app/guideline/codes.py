@@ -23,7 +23,9 @@ CODE_GROUPS: dict[str, tuple[str, ...]] = {
         "HOSPICE",
         "ADVANCE_DIRECTIVE",
         "THYROID_HORMONE_REPLACEMENT",
+        "CRISIS_PLAN",
     ),
+    "referrals": ("OBSTETRIC_INPUT", "GERMLINE_REFERRAL"),
     "airway": ("AIRWAY_SECURE", "PREEMPTIVE_TRACH"),
     "surgery": (
         "SURGERY_R0R1",
@@ -41,7 +43,9 @@ CODE_GROUPS: dict[str, tuple[str, ...]] = {
         "RET_INHIBITOR",
         "ALK_INHIBITOR",
         "CHECKPOINT_INHIBITOR",
+        "IO_COMBINATION",
         "CYTOTOXIC_CHEMO",
+        "CONTINUE_CURRENT_THERAPY",
         "CLINICAL_TRIAL",
     ),
     "metastases / progression": (
@@ -53,6 +57,17 @@ CODE_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "never for ATC": ("RAI", "THYROGLOBULIN_MARKER"),
 }
+
+# Codes added with pathway 2.0: a 1.0 file (kept for its decisions) does not title them.
+ADDED_IN_V2 = frozenset(
+    {
+        "OBSTETRIC_INPUT",
+        "GERMLINE_REFERRAL",
+        "CRISIS_PLAN",
+        "CONTINUE_CURRENT_THERAPY",
+        "IO_COMBINATION",
+    }
+)
 
 OPTION_CODES: tuple[str, ...] = tuple(code for codes in CODE_GROUPS.values() for code in codes)
 CODE_ORDER: dict[str, int] = {code: i for i, code in enumerate(OPTION_CODES)}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mdt_app import domain as d
+from mdt_app.guideline import history as h
 from mdt_app.guideline import wording as w
 from mdt_app.guideline.situation import BOOL, UNKNOWN, Situation
 from mdt_app.staging import STAGES
@@ -65,6 +66,61 @@ def _worded(
     return Fact(name, vocabulary, read, lambda s: words.get(read(s), read(s)))
 
 
+def _optional(
+    name: str, vocabulary: tuple[str, ...], read: Callable[[Situation], str | None], label: str
+) -> Fact:
+    """A fact read from an optional case field: absent is "unknown"."""
+
+    def words(s: Situation) -> str:
+        value = read(s)
+        return f"{label}: {value.replace('_', ' ')}" if value else f"{label} not recorded"
+
+    return Fact(name, vocabulary + (UNKNOWN,), lambda s: read(s) or UNKNOWN, words)
+
+
+TREATMENT_TYPES = d.PRIOR_TREATMENT_TYPES + ("none",)
+
+# Facts added with pathway 2.0 (new case fields, prior treatments, labs, dates).
+V2_FACTS = (
+    _optional("atc_extent", d.ATC_EXTENT, lambda s: s.case.diagnosis.atc_extent, "ATC extent"),
+    _optional(
+        "coexisting_dtc",
+        d.COEXISTING_DTC,
+        lambda s: s.case.diagnosis.coexisting_dtc,
+        "coexisting differentiated cancer",
+    ),
+    _worded("operable", BOOL, lambda s: w.yes_no(s.case.operable), w.OPERABLE),
+    _optional("pregnancy", d.PREGNANCY, lambda s: s.case.pregnancy, "pregnancy status"),
+    _worded("reproductive_age", BOOL, h.reproductive_age, h.REPRODUCTIVE_WORDS),
+    _optional("braf_method", d.BRAF_METHODS, lambda s: s.case.biomarkers.braf_method, "BRAF by"),
+    Fact(
+        "sequencing",
+        d.SEQUENCING + (UNKNOWN,),
+        h.sequencing,
+        lambda s: f"sequencing (NGS): {h.sequencing(s).replace('_', ' ')}",
+    ),
+    Fact("had", TREATMENT_TYPES, h.had, h.had_words, several=True),
+    Fact("progressed_on", TREATMENT_TYPES, h.progressed_on, h.progressed_words, several=True),
+    Fact("ongoing", TREATMENT_TYPES, h.ongoing, h.ongoing_words, several=True),
+    Fact(
+        "ongoing_working", TREATMENT_TYPES, h.ongoing_working, h.ongoing_working_words, several=True
+    ),
+    _worded("thyroid", tuple(h.THYROID_WORDS), h.thyroid, h.THYROID_WORDS),
+    Fact(
+        "egfr",
+        ("below_contrast", "below_cisplatin", "adequate", UNKNOWN),
+        h.egfr,
+        h.egfr_words,
+    ),
+    _worded(
+        "treatment_start",
+        tuple(h.TREATMENT_START_WORDS),
+        h.treatment_start,
+        h.TREATMENT_START_WORDS,
+    ),
+    _worded("referral_urgent", BOOL, lambda s: w.yes_no(s.case.referral.urgent), w.URGENT),
+)
+
 FACTS: dict[str, Fact] = {
     fact.name: fact
     for fact in (
@@ -97,7 +153,13 @@ FACTS: dict[str, Fact] = {
             w.tmb_words,
         ),
         Fact("results_pending", BOOL, w.pending, w.pending_words),
-        Fact("ecog", ("good", "poor", UNKNOWN), w.ecog, w.ecog_words),
+        Fact("ecog", ("good", "intermediate", "poor", UNKNOWN), w.ecog, w.ecog_words),
+        Fact(
+            "ecog_score",
+            ("0", "1", "2", "3", "4", "5", UNKNOWN),
+            lambda s: UNKNOWN if s.case.ecog is None else str(s.case.ecog),
+            w.ecog_words,
+        ),
         _worded("airway", d.AIRWAY, lambda s: s.case.airway, w.AIRWAY),
         _worded(
             "goals_of_care",
@@ -140,6 +202,7 @@ FACTS: dict[str, Fact] = {
             lambda s: w.yes_no(s.case.brain_imaging_done),
             w.BRAIN_IMAGING,
         ),
+        *V2_FACTS,
     )
 }
 

@@ -26,7 +26,18 @@ SETTING_LIMITS = {
     "good_ps_max_ecog": (0, 4, int),
     "pdl1_high_min_tps": (0, 100, float),
     "tmb_high_min_mut_per_mb": (0, 1000, float),
+    "poor_ps_min_ecog": (1, 5, int),
+    "egfr_cisplatin_min": (0, 200, float),
+    "egfr_contrast_min": (0, 200, float),
+    "treatment_start_target_days": (1, 365, int),
+    "response_imaging_weeks": (1, 52, int),
+    "reproductive_age_min": (0, 100, int),
+    "reproductive_age_max": (0, 100, int),
+    "surveillance_interval_months": (1, 24, int),
 }
+# Settings every pathway file must give; the later ones were added with version 2.0 and
+# take their defaults when a file (such as the kept 1.0 file) does not name them.
+REQUIRED_SETTINGS = ("good_ps_max_ecog", "pdl1_high_min_tps", "tmb_high_min_mut_per_mb")
 
 
 class PathwayError(UserError):
@@ -119,7 +130,11 @@ def parse_pathway(data: Any, where: str = "pathway") -> Pathway:
         )
     except SchemaProblem as exc:
         raise PathwayError(f"{where}: {exc}") from None
-    return replace(pathway, rules=_rules(top["rules"], where))
+    pathway = replace(pathway, rules=_rules(top["rules"], where))
+    untitled = sorted({code for r in pathway.rules for code in r.codes()} - set(pathway.titles))
+    if untitled:
+        raise PathwayError(f"{where}: field 'codes.{untitled[0]}': is required (a rule uses it)")
+    return pathway
 
 
 def _mapping(raw: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
@@ -143,10 +158,12 @@ def _text(raw: dict, key: str, path: str) -> str:
 
 
 def _settings(raw: Any) -> Settings:
-    raw = _mapping(raw, "settings", tuple(SETTING_LIMITS), tuple(SETTING_LIMITS))
+    raw = _mapping(raw, "settings", tuple(SETTING_LIMITS), REQUIRED_SETTINGS)
     values: dict[str, Any] = {}
     unverified: dict[str, str] = {}
     for name, (low, high, kind) in SETTING_LIMITS.items():
+        if raw.get(name) is None:
+            continue
         path, entry = f"settings.{name}", raw[name]
         if isinstance(entry, dict):
             entry = _mapping(entry, path, ("value", "unverified"), ("value",))
@@ -157,12 +174,20 @@ def _settings(raw: Any) -> Settings:
         if not ok or not low <= entry <= high or (kind is int and entry != int(entry)):
             raise SchemaProblem(path, f"{entry!r} is not a {kind.__name__} from {low} to {high}")
         values[name] = kind(entry)
-    return Settings(**values, unverified=tuple(unverified.items()))
+    settings = Settings(**values, unverified=tuple(unverified.items()), given=tuple(values))
+    if settings.poor_from <= settings.good_ps_max_ecog:
+        raise SchemaProblem("settings.poor_ps_min_ecog", "must be above good_ps_max_ecog")
+    if settings.egfr_contrast_min > settings.egfr_cisplatin_min:
+        raise SchemaProblem("settings.egfr_contrast_min", "must not be above egfr_cisplatin_min")
+    if settings.reproductive_age_min > settings.reproductive_age_max:
+        raise SchemaProblem("settings.reproductive_age_min", "must not be above the maximum")
+    return settings
 
 
 def _titles(raw: Any) -> dict[str, str]:
-    raw = _mapping(raw, "codes", c.OPTION_CODES, c.OPTION_CODES)
-    return {code: _text(raw, code, f"codes.{code}") for code in c.OPTION_CODES}
+    required = tuple(code for code in c.OPTION_CODES if code not in c.ADDED_IN_V2)
+    raw = _mapping(raw, "codes", c.OPTION_CODES, required)
+    return {code: _text(raw, code, f"codes.{code}") for code in c.OPTION_CODES if code in raw}
 
 
 def _rules(raw: Any, where: str) -> tuple[Rule, ...]:

@@ -8,6 +8,7 @@ from mdt_app.domain import Case, Option, Recommendation
 from mdt_app.guideline.conditions import describe
 from mdt_app.guideline.pathway import Pathway
 from mdt_app.guideline.rules import Rule
+from mdt_app.guideline.warning_levels import ordered
 
 WIDTH = 100
 HEADINGS = {
@@ -40,9 +41,11 @@ def recommendation_text(rec: Recommendation, case: Case | None = None) -> str:
         if not options:
             lines.append("  (none)")
     if rec.warnings:
+        pairs = ordered(rec.warnings)
+        critical = sum(1 for c, _ in pairs if c)
         lines.append("")
-        lines.append("Warnings:")
-        lines.extend(f"  ! {w}" for w in rec.warnings)
+        lines.append(f"Warnings ({len(pairs)}, {critical} safety-critical, marked [!]):")
+        lines.extend(f"  ! {'[!] ' if c else ''}{w}" for c, w in pairs)
     return "\n".join(lines)
 
 
@@ -77,8 +80,19 @@ def settings_lines(pathway: Pathway) -> list[str]:
     s = pathway.settings
     values = {
         "good_ps_max_ecog": f"good performance status = ECOG 0-{s.good_ps_max_ecog}",
+        "poor_ps_min_ecog": f"poor performance status = ECOG {s.poor_from} or more",
         "pdl1_high_min_tps": f"PD-L1 high = TPS {s.pdl1_high_min_tps:g}% or more",
         "tmb_high_min_mut_per_mb": f"TMB high = {s.tmb_high_min_mut_per_mb:g} mut/Mb or more",
+        "egfr_cisplatin_min": f"avoid cisplatin below eGFR {s.egfr_cisplatin_min:g} mL/min/1.73m2",
+        "egfr_contrast_min": f"iodinated contrast caution below eGFR {s.egfr_contrast_min:g}",
+        "treatment_start_target_days": f"treatment start within {s.treatment_start_target_days} "
+        "days of tissue diagnosis",
+        "response_imaging_weeks": f"first response imaging {s.response_imaging_weeks} weeks "
+        "after starting systemic therapy",
+        "reproductive_age_min": f"pregnancy checked from age {s.reproductive_age_min}",
+        "reproductive_age_max": f"pregnancy checked up to age {s.reproductive_age_max}",
+        "surveillance_interval_months": f"surveillance imaging every "
+        f"{s.surveillance_interval_months} months",
     }
     return [_setting_line(k, v, s.note(k)) for k, v in values.items()]
 
@@ -92,9 +106,22 @@ def rule_lines(rule: Rule, pathway: Pathway) -> list[str]:
     lines += _wrap("when: ", describe(rule.when), 2)
     for name, code in rule.emit:
         lines += _wrap(f"{name}: ", f"{code} ({pathway.title_of(code)})", 2)
+    if rule.offered:
+        groups = " and ".join("(" + " or ".join(g) + ")" for g in rule.offered)
+        lines += _wrap("if offered: ", groups, 2)
+    for _, code in rule.emit:
+        template = rule.title_for(code)
+        if template:
+            lines += _wrap(f"title of {code}: ", template, 2)
     if rule.overrides:
         text = ", ".join(rule.overrides) + " -> not_recommended, if another rule offered them"
         lines += _wrap("overrides: ", text, 2)
+    if rule.caps:
+        text = ", ".join(rule.caps) + " -> at most consider, if another rule offered them"
+        lines += _wrap("caps: ", text, 2)
+    if rule.removes:
+        text = ", ".join(rule.removes) + " -> not listed, if another rule offered them"
+        lines += _wrap("removes: ", text, 2)
     if rule.rationale:
         lines += _wrap("rationale: ", rule.rationale, 2)
     if rule.warn:
@@ -128,6 +155,10 @@ def _rule_dict(rule: Rule) -> dict:
         "when": describe(rule.when),
         "emit": emit,
         "overrides": list(rule.overrides),
+        "caps": list(rule.caps),
+        "removes": list(rule.removes),
+        "titles": dict(rule.titles),
+        "offered": [list(g) for g in rule.offered],
         "rationale": rule.rationale,
         "warn": rule.warn,
         "unverified": rule.unverified,

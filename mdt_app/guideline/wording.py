@@ -70,6 +70,17 @@ BRAIN_IMAGING = {
     UNKNOWN: "brain imaging not recorded",
 }
 
+OPERABLE = {
+    "true": "medically fit for surgery",
+    "false": "medically inoperable",
+    UNKNOWN: "fitness for surgery not recorded",
+}
+URGENT = {
+    "true": "referral marked urgent",
+    "false": "referral not marked urgent",
+    UNKNOWN: "referral urgency not recorded",
+}
+
 
 def yes_no(value: bool | None) -> str:
     return UNKNOWN if value is None else str(value).lower()
@@ -94,16 +105,21 @@ def driver_words(s: Situation) -> str:
 
 
 def ecog(s: Situation) -> str:
+    """good / intermediate / poor against the pathway's two ECOG cut-offs."""
     if s.case.ecog is None:
         return UNKNOWN
-    return "good" if s.case.ecog <= s.settings.good_ps_max_ecog else "poor"
+    if s.case.ecog <= s.settings.good_ps_max_ecog:
+        return "good"
+    return "poor" if s.case.ecog >= s.settings.poor_from else "intermediate"
 
 
 def ecog_words(s: Situation) -> str:
     if s.case.ecog is None:
         return "ECOG not recorded"
     cut, flag = s.settings.good_ps_max_ecog, s.settings.flag("good_ps_max_ecog")
-    return f"ECOG {s.case.ecog} ({ecog(s)} PS; good = ECOG 0-{cut}{flag})"
+    poor = s.settings.poor_from
+    tiers = f"good = ECOG 0-{cut}" + (f", poor = {poor} or more" if poor > cut + 1 else "")
+    return f"ECOG {s.case.ecog} ({ecog(s)} PS; {tiers}{flag})"
 
 
 def level(value: float | None, cut: float) -> str:

@@ -18,7 +18,7 @@ from mdt_app import domain as d
 from mdt_app.case_merge import fact_differences, merge_case
 from mdt_app.errors import ValidationError
 from mdt_app.identifiers import DEFAULT_SYSTEM, is_case_sensitive, normalise
-from mdt_app.store import rows, versions
+from mdt_app.store import rows, rows_v2, versions
 from mdt_app.store.base import StoreBase, now
 
 
@@ -141,6 +141,7 @@ class ImportMixin(StoreBase):
         for table, new_rows in (
             ("imaging", [rows.imaging_row(i) for i in case.imaging]),
             ("labs", [rows.lab_row(x) for x in case.labs]),
+            ("prior_treatments", [rows_v2.treatment_row(t) for t in case.prior_treatments]),
         ):
             if replace_all:
                 self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])

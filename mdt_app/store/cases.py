@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
-from mdt_app.store import rows, versions
+from mdt_app.store import rows, rows_v2, versions
 from mdt_app.store.base import StoreBase, now
 from mdt_app.store.decisions import DECISION_STATUS_SQL
 
@@ -33,7 +33,7 @@ class CasesMixin(StoreBase):
         return found[case_id]
 
     def get_cases(self, case_ids: list[int]) -> dict[int, d.Case]:
-        """Several cases by id in four statements, whatever their number (unknown ids absent)."""
+        """Several cases by id in five statements, whatever their number (unknown ids absent)."""
         ids = json.dumps(sorted(set(case_ids)))
         among = "IN (SELECT value FROM json_each(?))"
         found = self.query(f"SELECT * FROM cases WHERE id {among}", [ids])
@@ -55,7 +55,7 @@ class CasesMixin(StoreBase):
             f"SELECT * FROM labs WHERE case_id {among} ORDER BY test, date, id", [ids]
         ):
             labs.setdefault(r["case_id"], []).append(rows.lab_from(r))
-        return {
+        cases = {
             row["id"]: rows.case_from(
                 row,
                 patients[row["patient_id"]],
@@ -64,6 +64,12 @@ class CasesMixin(StoreBase):
             )
             for row in found
         }
+        for r in self.query(  # pathway 2.0: what each patient has already had
+            f"SELECT * FROM prior_treatments WHERE case_id {among} ORDER BY started_on, id",
+            [ids],
+        ):
+            cases[r["case_id"]].prior_treatments.append(rows_v2.treatment_from(r))
+        return cases
 
     def update_case(self, case: d.Case, *, reason: str | None = None) -> d.Case:
         """Save a case edited in the app: its fields, patient, imaging and labs as given.
@@ -192,10 +198,11 @@ class CasesMixin(StoreBase):
 
 
 def _entry_rows(case: d.Case) -> list[tuple[str, list[dict]]]:
-    """The case's imaging and lab rows, by table."""
+    """The case's imaging, lab and prior-treatment rows, by table."""
     return [
         ("imaging", [rows.imaging_row(i) for i in case.imaging]),
         ("labs", [rows.lab_row(x) for x in case.labs]),
+        ("prior_treatments", [rows_v2.treatment_row(t) for t in case.prior_treatments]),
     ]
 
 

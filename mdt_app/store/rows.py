@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mdt_app import domain as d
+from mdt_app.store import rows_v2
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -87,10 +88,19 @@ def case_row(c: d.Case) -> dict:
         **{f"consent_{t}": getattr(c.consent, t) for t in d.CONSENT_TOPICS},
         "consent_recorded_on": iso(c.consent.recorded_on),
         "consent_recorded_by": c.consent.recorded_by,
+        **rows_v2.case_columns(c),
     }
 
 
 def case_from(
+    row: dict, patient: d.Patient, imaging: list[d.ImagingStudy], labs: list[d.LabResult]
+) -> d.Case:
+    case = _case_v1_from(row, patient, imaging, labs)
+    rows_v2.apply_columns(case, row)
+    return case
+
+
+def _case_v1_from(
     row: dict, patient: d.Patient, imaging: list[d.ImagingStudy], labs: list[d.LabResult]
 ) -> d.Case:
     return d.Case(

@@ -249,5 +249,6 @@ from mdt_app.store import (  # noqa: E402, F401
     migrations_consent,
     migrations_exchange,
     migrations_meetings,
+    migrations_pathway_v2,
     migrations_sign_off,
 )

@@ -31,7 +31,7 @@ def test_draft_is_created_lazily_and_saved_after_a_pause(qtbot, meeting_window, 
         qtbot.waitUntil(lambda: store.current_draft(item_id) is not None, timeout=AUTOSAVE_MS * 5)
         draft = store.current_draft(item_id)
         assert draft.plan_text == "Palliative RT to the neck"
-        assert draft.guideline_version == "1.0" and draft.options_snapshot["stage"]
+        assert draft.guideline_version == "2.0" and draft.options_snapshot["stage"]
     assert window.decision.status.text().startswith("✎ Draft, saved")
 
 

@@ -251,23 +251,23 @@ def test_unverified_is_a_discreet_marker_with_a_tooltip(qtbot, meeting_window):
 
 def test_presentation_mode_for_the_projector(qtbot, meeting_window):
     w = meeting_window
-    _open(w, BRAF_CASE)  # 5th of 14
+    _open(w, BRAF_CASE)  # 5th of 18 (14 + the 4 pathway 2.0 demo cases)
     press(qtbot, w, Qt.Key.Key_F5)
     assert w.isFullScreen()
     assert not w.menuBar().isVisible() and not w.findChild(object, "mainToolbar").isVisible()
     for widget in (w.decision.sign_button, w.summary.edit_button, w.agenda):
         assert not widget.isVisible()
     bar = w.presentation_bar
-    assert bar.isVisible() and bar.position.text() == "Case 5 of 14"
+    assert bar.isVisible() and bar.position.text() == "Case 5 of 18"
     assert bar.next.text() == "Next: Dimitrios Papadopoulos"
     w.options.setFocus()
     press(qtbot, w, Qt.Key.Key_PageDown)
-    assert bar.position.text() == "Case 6 of 14"
+    assert bar.position.text() == "Case 6 of 18"
     press(qtbot, w, Qt.Key.Key_Down)
-    assert bar.position.text() == "Case 7 of 14"
+    assert bar.position.text() == "Case 7 of 18"
     press(qtbot, w, Qt.Key.Key_PageUp)
     press(qtbot, w, Qt.Key.Key_Left)
-    assert bar.position.text() == "Case 5 of 14"
+    assert bar.position.text() == "Case 5 of 18"
     assert "pt" in w.styleSheet() and "14." in w.styleSheet()  # large type
     press(qtbot, w, Qt.Key.Key_Escape)
     assert not w.isFullScreen() and w.menuBar().isVisible() and w.agenda.isVisible()
@@ -468,4 +468,4 @@ def test_f1_opens_the_manual_and_about_names_the_versions(qtbot, meeting_window)
     w.actions["aboutAction"].trigger()
     kind, (about,) = w.prompts.asked[-1]
     assert kind == "about" and about == about_text()
-    assert "MDT Assistant" in about and "version 1.0" in about
+    assert "MDT Assistant" in about and "version 2.0" in about

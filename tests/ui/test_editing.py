@@ -38,7 +38,9 @@ def test_editing_tnm_and_braf_changes_stage_and_options(qtbot, meeting_window, d
 
     editor.m.set_value("M1")  # distant metastases found
     assert "T4a N1b M1  →  Stage IVC" in window.summary.staging.text()
-    assert "STAGING_IMAGING" not in window.options.rows
+    # pathway 2.0: M1 with no metastatic site recorded is flagged and still prompts imaging
+    assert window.options.rows["STAGING_IMAGING"].group == "missing"
+    assert "M1" in window.options.warnings.text()
     assert window.options.rows["HOSPICE"].group == "recommended"
     stage_cell = window.agenda.model.index(row, AgendaTableModel.STAGE)
     assert window.agenda.model.data(stage_cell) == "IVC"
@@ -46,7 +48,8 @@ def test_editing_tnm_and_braf_changes_stage_and_options(qtbot, meeting_window, d
 
     editor.markers["braf_v600e"].set_value("positive")
     assert window.options.rows["BRAF_MEK"].group == "recommended"
-    assert "MOLECULAR_TESTING" not in window.options.rows
+    # pathway 2.0: BRAF known, but fusions not profiled yet: the prompt now asks for NGS
+    assert "sequencing" in window.options.rows["MOLECULAR_TESTING"].option["rationale"]
     assert window.summary.facts.values["BRAF V600E"] == "positive"
 
     editor.ecog.set_value(3)
@@ -57,7 +60,8 @@ def test_editing_tnm_and_braf_changes_stage_and_options(qtbot, meeting_window, d
         assert (case.tnm.m, case.biomarkers.braf_v600e, case.ecog) == ("M1", "positive", 3)
         draft = store.current_draft(item_id)
         assert draft.options_snapshot["stage"] == "IVC"  # the draft follows the new options
-        assert "BRAF_MEK" in {o["code"] for o in draft.options_snapshot["recommended"]}
+        # pathway 2.0: at ECOG 3 targeted therapy is capped at "consider"
+        assert "BRAF_MEK" in {o["code"] for o in draft.options_snapshot["consider"]}
         edits = [e for e in store.audit_log("case", case_id) if e.action == "edit_case"]
         assert edits and "m" in str(edits[0].details)
 

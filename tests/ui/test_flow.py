@@ -75,7 +75,7 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
 
     # 3. The options: four groups, the engine's codes, guideline version shown.
     options = window.findChild(object, "guidelineOptions")
-    assert "version 1.0" in options.guideline.text()
+    assert "version 2.0" in options.guideline.text()
     assert window.options.rows["BRAF_MEK"].group == "recommended"
     assert window.options.rows["EBRT_CHEMO_DEF"].group == "not_recommended"
     press(qtbot, window, Qt.Key.Key_O, ALT)
@@ -140,7 +140,7 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
     kind, (summary,) = window.prompts.asked[-1]
     assert kind == "sign_off" and summary.chair == current.chair and summary.quorate
-    assert "Ingrid" in summary.patient and "1.0" in summary.patient
+    assert "Ingrid" in summary.patient and "2.0" in summary.patient
     assert not summary.exceptions  # quorate, on the meeting's day
     assert form.status.text().startswith("✔ Signed off by " + current.chair)
     assert form.plan.isReadOnly()
@@ -155,8 +155,8 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
         signed = store.effective_decision(item_id)
         assert signed is not None and signed.is_signed
         assert signed.signed_by == current.chair and signed.signed_at is not None
-        assert signed.guideline_id == "atc" and signed.guideline_version == "1.0"
-        assert signed.options_snapshot["guideline"]["version"] == "1.0"
+        assert signed.guideline_id == "atc" and signed.guideline_version == "2.0"
+        assert signed.options_snapshot["guideline"]["version"] == "2.0"
         assert signed.chosen_options == ["EBRT_CHEMO_DEF", "BRAF_MEK"]
         assert signed.plan_text == "Definitive IMRT with weekly paclitaxel"
         assert signed.deviation_reason.startswith("Patient declines")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from mdt_app import domain as d
 from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
+from ui.widgets.case_editor_v2 import PathwayV2Page
 from ui.widgets.common import label, table_view
 
 
@@ -96,6 +97,9 @@ class CaseDataDialog(QDialog):
         self.tabs.addTab(self._clinical_page(), self.tr("Staging and findings"))
         self.tabs.addTab(self._imaging_page(), self.tr("Imaging"))
         self.tabs.addTab(self._labs_page(), self.tr("Labs"))
+        self.v2 = PathwayV2Page(EnumCombo)
+        self.v2.changed.connect(self.apply)
+        self.tabs.addTab(self.v2, self.tr("History, pregnancy, surgery fitness"))
         self.problem = label("", "warning", wrap=True, name="caseEditProblem")
         self.problem.setVisible(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -269,6 +273,7 @@ class CaseDataDialog(QDialog):
             box.setChecked(value in case.declines)
         self.imaging_model.set_rows(case.imaging)
         self.labs_model.set_rows(case.labs)
+        self.v2.load(case)
         self.new_test.clear()
         self.new_test.addItems(sorted({lab.test for lab in case.labs}, key=str.lower))
 
@@ -292,6 +297,7 @@ class CaseDataDialog(QDialog):
         case.declines = [x for x, box in self.declines.items() if box.isChecked()]
         case.imaging = self.imaging_model.rows()
         case.labs = self.labs_model.rows()
+        self.v2.apply_to(case)
         return case
 
     def signed_warning(self) -> str:

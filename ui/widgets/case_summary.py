@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdt_app import domain as d
+from mdt_app.case_alerts import case_alerts, pathway_v2_facts, treatment_timeline
 from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
 from ui.widgets.common import label, table_view
@@ -131,6 +132,9 @@ class CaseSummary(QWidget):
         self.question = label("", "question", wrap=True, name="referralQuestion")
         self.referral = label("", "muted", wrap=True, name="referralDetails")
         self.diagnosis = label("", wrap=True, name="diagnosisText")
+        # Pregnancy, renal function, unconfirmed histology: shown first, in the alert style.
+        self.alerts = label("", "warning", wrap=True, name="caseAlerts")
+        self.treatments = label("", wrap=True, name="priorTreatments")
         self.staging = StagingSummary()
         self.facts = FactsGrid()
         self.facts.setObjectName("clinicalFacts")
@@ -159,11 +163,14 @@ class CaseSummary(QWidget):
         head.addWidget(label(self.tr("Referral question"), "sectionTitle", wrap=True), 1)
         head.addWidget(self.edit_button)
         layout.addLayout(head)
+        layout.addWidget(self.alerts)
         layout.addWidget(self.question)
         layout.addWidget(self.referral)
         layout.addWidget(label(self.tr("Diagnosis and staging"), "sectionTitle", wrap=True))
         layout.addWidget(self.diagnosis)
         layout.addWidget(self.staging)
+        layout.addWidget(label(self.tr("Prior treatments"), "sectionTitle", wrap=True))
+        layout.addWidget(self.treatments)
         layout.addWidget(label(self.tr("Clinical findings"), "sectionTitle", wrap=True))
         layout.addWidget(self.facts)
         layout.addWidget(label(self.tr("Imaging (newest first)"), "sectionTitle", wrap=True))
@@ -188,8 +195,10 @@ class CaseSummary(QWidget):
     def show_case(self, case: d.Case | None, rec: d.Recommendation | None) -> None:
         self.setEnabled(case is not None)
         if case is None:
-            for widget in (self.question, self.referral, self.diagnosis):
+            for widget in (self.question, self.referral, self.diagnosis, self.treatments):
                 widget.clear()
+            self.alerts.clear()
+            self.alerts.hide()
             self.staging.stage.clear()
             self.staging.basis.clear()
             self.facts.set_facts([])
@@ -201,6 +210,14 @@ class CaseSummary(QWidget):
         self.question.setText(r.question or self.tr("No referral question recorded"))
         self.referral.setText(self._referral_line(r))
         self.diagnosis.setText(self._diagnosis_line(case.diagnosis))
+        alerts = case_alerts(case)
+        self.alerts.setText("\n".join(f"⚠ {_t(a)}" for a in alerts))
+        self.alerts.setVisible(bool(alerts))
+        self.alerts.setAccessibleName(self.tr("Patient alerts"))
+        timeline = treatment_timeline(case)
+        self.treatments.setText(
+            "\n".join(f"• {line}" for line in timeline) or self.tr("None recorded")
+        )
         if rec is not None:
             self.staging.show_stage(case.tnm, rec.stage, rec.stage_basis)
         self.facts.set_facts(clinical_facts(case))
@@ -268,6 +285,7 @@ def clinical_facts(case: d.Case) -> list[tuple[str, str]]:
         (_t("Brain imaging"), brain),
         *markers,
         (_t("Declines"), ", ".join(t(x) for x in case.declines) or "—"),
+        *((_t(name), _t(value)) for name, value in pathway_v2_facts(case)),
     ]
 
 

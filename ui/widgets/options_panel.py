@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from mdt_app import decision_rules
 from mdt_app.guideline.references import split_unverified
 from ui.widgets.common import label, restyle
+from ui.widgets.safety_warnings import SafetyWarnings
 
 # Fixed order: what is missing first (it may change everything), then the options.
 # "Care for everyone" holds the care framework every patient gets whatever the treatment
@@ -236,7 +237,7 @@ class OptionsPanel(QWidget):
         self.title = label(self.tr("Guideline options"), "panelTitle")
         self.guideline = label("", "muted", wrap=True, name="guidelineVersion")
         self.note = label("", "signed", wrap=True, name="optionsNote")
-        self.warnings = label("", "warning", wrap=True, name="guidelineWarnings")
+        self.warnings = SafetyWarnings()
         self.groups: dict[str, OptionGroup] = {}
         self.rows: dict[str, OptionRow] = {}  # the options shown now, by code
         self.pool: dict[tuple[str, str], OptionRow] = {}
@@ -279,9 +280,7 @@ class OptionsPanel(QWidget):
             self.guideline.setText(self.tr("No guideline evaluated") if not snapshot else "")
         self.note.setText(note)
         self.note.setVisible(bool(note))
-        warnings = snapshot.get("warnings") or []
-        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
-        self.warnings.setVisible(bool(warnings))
+        self.warnings.set_warnings(list(snapshot.get("warnings") or []))
         for name, symbol, words in GROUPS:
             self._fill(name, symbol, words, self._options_of(snapshot, name), set(picked), editable)
         self._chain_tab_order()

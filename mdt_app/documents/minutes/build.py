@@ -9,7 +9,7 @@ from mdt_app.decision_currency import changes_since_signed, older_data_note
 from mdt_app.decision_rules import deviation, quorum
 from mdt_app.documents.minutes import content as c
 from mdt_app.documents.minutes.consent import consent_fact, excluded_from_pseudonymised
-from mdt_app.documents.minutes.facts import coded_facts, key_facts
+from mdt_app.documents.minutes.facts import coded_facts, key_facts, warning_facts
 
 if TYPE_CHECKING:
     from mdt_app.store import Store
@@ -61,8 +61,9 @@ def _entry(
     if snapshot:
         options = _options(snapshot, at_decision=True)
         stage, basis = snapshot.get("stage", "?"), snapshot.get("stage_basis", "")
+        warnings = warning_facts(snapshot)
     else:
-        options, stage, basis = _live(case, meeting)
+        options, stage, basis, warnings = _live(case, meeting)
     return c.AgendaEntry(
         item_id=item.id,
         position=item.position,
@@ -76,7 +77,7 @@ def _entry(
         urgent=case.referral.urgent,
         stage=stage,
         stage_basis=basis,
-        facts=(*key_facts(case), consent_fact(case.consent)),
+        facts=(*key_facts(case), consent_fact(case.consent), *warnings),
         registry_refused=excluded_from_pseudonymised(case.consent),
         coded=coded_facts(case),
         options=options,
@@ -93,16 +94,17 @@ def _effective(records: list[d.Decision]) -> d.Decision | None:
     return max(signed, key=lambda r: (r.signed_at or r.created_at, r.id or 0), default=None)
 
 
-def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions, str, str]:
-    """Stage and options as the engine gives them today (no decision recorded them)."""
+def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions, str, str, tuple]:
+    """Stage, options and warnings as the engine gives them today (no decision recorded
+    them); the stage basis carries the pathway's data-check flags."""
     from mdt_app.guideline.engine import recommend
-    from mdt_app.staging import stage_for
 
-    staged = stage_for(case.tnm)
+    rec = recommend(case, today=meeting.date).as_dict()
     return (
-        _options(recommend(case, today=meeting.date).as_dict(), at_decision=False),
-        staged.stage,
-        staged.basis,
+        _options(rec, at_decision=False),
+        rec["stage"],
+        rec["stage_basis"],
+        warning_facts(rec),
     )
 
 

@@ -87,7 +87,27 @@ def key_facts(case: d.Case) -> tuple[tuple[str, str], ...]:
     ]
     if case.declines:
         facts.append(("Declines", ", ".join(words(x) for x in case.declines)))
+    facts.extend(pathway_v2_facts(case))
     return tuple(facts)
+
+
+def pathway_v2_facts(case: d.Case) -> list[tuple[str, str]]:
+    """The facts added with pathway 2.0: alerts, prior treatments, and the new fields
+    where recorded (an unrecorded one is left out to keep old minutes as they were)."""
+    from mdt_app.case_alerts import case_alerts, treatment_timeline
+    from mdt_app.case_alerts import pathway_v2_facts as v2
+
+    out = [("Alert", alert) for alert in case_alerts(case)]
+    timeline = treatment_timeline(case)
+    if timeline:
+        out.append(("Prior treatments", "; ".join(timeline)))
+    out += [(label, text) for label, text in v2(case) if text != "not recorded"]
+    return out
+
+
+def warning_facts(snapshot: dict | None) -> tuple[tuple[str, str], ...]:
+    """The pathway's warnings as recorded with the decision (or given today)."""
+    return tuple(("Warning", w) for w in (snapshot or {}).get("warnings") or [])
 
 
 def coded_facts(case: d.Case) -> dict[str, str]:
