@@ -247,7 +247,16 @@ def _read(
         if id(case) in pregnancy:
             case.pregnancy = pregnancy[id(case)][1]
         case.prior_treatments = _merge(case.prior_treatments + treatments.get(id(case), []))
-        out.append(parse_case(case_to_dict(case), f"{where}: case (MRN {case.patient.mrn})"))
+        parsed = parse_case(case_to_dict(case), f"{where}: case (MRN {case.patient.mrn})")
+        # What the file format does not carry survives the second check: the identifier's
+        # system, and which fields the Bundle gives (an import changes only those).
+        parsed.patient.identifier_system = case.patient.identifier_system
+        if case.present is not None:
+            given = {"pregnancy"} if id(case) in pregnancy else set()
+            if treatments.get(id(case)):
+                given.add("prior_treatments")
+            parsed.present = case.present | given
+        out.append(parsed)
     return out, read
 
 
