@@ -243,20 +243,23 @@ def _read(
         elif isinstance(found, d.PriorTreatment):  # "egfr": already on the case
             treatments.setdefault(id(case), []).append(found)
     out = []
-    for case in cases:
+    for i, case in enumerate(cases):
+        said: set[str] = set()  # the fields this Bundle now says (an import changes only these)
         if id(case) in pregnancy:
             case.pregnancy = pregnancy[id(case)][1]
-        case.prior_treatments = _merge(case.prior_treatments + treatments.get(id(case), []))
-        parsed = parse_case(case_to_dict(case), f"{where}: case (MRN {case.patient.mrn})")
-        # What the file format does not carry survives the second check: the identifier's
-        # system, and which fields the Bundle gives (an import changes only those).
-        parsed.patient.identifier_system = case.patient.identifier_system
+            said.add("pregnancy")
+        if treatments.get(id(case)):
+            case.prior_treatments = _merge(case.prior_treatments + treatments[id(case)])
+            said.add("prior_treatments")
+        if any(f == "labs (eGFR)" for _, f in read.get(i, [])):
+            said.add("labs")
+        # The case-file rules check what was added; the case itself (with what the main
+        # mapping set beyond the file format, such as identifiers) is kept.
+        checked = parse_case(case_to_dict(case), f"{where}: case (MRN {case.patient.mrn})")
+        case.prior_treatments = checked.prior_treatments
         if case.present is not None:
-            given = {"pregnancy"} if id(case) in pregnancy else set()
-            if treatments.get(id(case)):
-                given.add("prior_treatments")
-            parsed.present = case.present | given
-        out.append(parsed)
+            case.present = case.present | said
+        out.append(case)
     return out, read
 
 
