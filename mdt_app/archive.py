@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from mdt_app import demo_cases as src
 from mdt_app import domain as d
 from mdt_app.casefile import parse_case
+from mdt_app.security.bulk_sign import sign_drafts_in_bulk
 from mdt_app.store import Store, now
 from mdt_app.store import rows as r
 
@@ -96,6 +97,8 @@ def add_archive(store: Store, count: int, today: date | None = None) -> int:
         ids = _Ids(store)
         _insert_meetings(store, ids.meeting + 1, start, meetings, stamp)
         _insert_cases(store, ids, templates, random.Random(f"archive-{count}"), count, start, stamp)
+        # Inserted as drafts, then signed with sealed sign-off entries (tamper evidence).
+        sign_drafts_in_bulk(store, ids.item + 1, ids.item + count, src.CHAIR)
         store.audit("add_archive", "database", None, {"cases": count, "meetings": meetings})
     return count
 
@@ -197,7 +200,7 @@ def _insert_cases(
         ("INSERT INTO decisions (case_id, agenda_item_id, status, chosen_options, plan_text,"
          " deviation_reason, clinical_trial, follow_up_months, follow_up_items, guideline_id,"
          " guideline_version, options_snapshot, created_by, created_at, updated_at, signed_by,"
-         " signed_at) VALUES (?, ?, 'signed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         " signed_at) VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
          "decisions"),
     ):  # fmt: skip
         store.db.conn.executemany(sql, rows[key])

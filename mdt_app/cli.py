@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from mdt_app import __version__
 from mdt_app.errors import UserError
+from mdt_app.security.cli_options import add_identity_options, add_passphrase_option
 
 # Each command and the module under mdt_app.commands that registers it, in the order
 # `--help` lists them. Only the module of the command asked for is imported, so that a
@@ -31,6 +33,12 @@ COMMANDS = {
     "minutes": "minutes",
     "refer": "refer",
     "notes": "notes",
+    "verify": "verify",
+    "backup": "backup",
+    "restore": "backup",
+    "user": "user",
+    "encrypt": "encryption",
+    "decrypt": "encryption",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -43,6 +51,8 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="database file (default: $MDT_APP_DB, else the user data directory)",
     )
+    add_identity_options(common)
+    add_passphrase_option(common)
     return common
 
 
@@ -105,7 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mdt_app import paths
 
         args.db = str(paths.demo_database_path())  # `mdt-app --demo cases` and the like
+    old_umask = os.umask(0o077)  # whatever a command creates is owner-only (patient data)
     try:
+        _take_passphrase(args)
         if args.command is None:
             return _open_window(args)
         return int(args.func(args) or 0)
@@ -117,6 +129,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        os.umask(old_umask)
+        _forget_passphrase(args)
+
+
+def _take_passphrase(args: argparse.Namespace) -> None:
+    if getattr(args, "passphrase_file", None):
+        from mdt_app import paths
+        from mdt_app.security.cli_identity import take_passphrase
+
+        take_passphrase(args, paths.database_path(args.db))
+
+
+def _forget_passphrase(args: argparse.Namespace) -> None:
+    """The passphrase lives only as long as the command (matters when called in-process)."""
+    if getattr(args, "passphrase_file", None):
+        from mdt_app import paths
+        from mdt_app.security import session_keys
+
+        session_keys.forget(paths.database_path(args.db))
 
 
 def one_line(message: str) -> str:
@@ -127,6 +159,8 @@ def one_line(message: str) -> str:
 
 def _open_window(args: argparse.Namespace) -> int:
     from mdt_app import paths
+    from mdt_app.security.backup import schema_upgrade_pending
+    from mdt_app.security.encryption import looks_encrypted
     from mdt_app.store import open_store
 
     # The window lives in the `ui` package; the core only hands over to it, by name,
@@ -151,6 +185,10 @@ def _open_window(args: argparse.Namespace) -> int:
     else:
         db_path = paths.database_path(args.db)
     # Opened (created, migrated) here, so a bad file is reported on the terminal; the
-    # window takes this store over rather than opening the file a second time.
-    store = open_store(db_path)
+    # window takes this store over rather than opening the file a second time. A new or
+    # encrypted file is the window's to set up (first run: encrypt it?; the passphrase
+    # prompt), and an older one is upgraded there after offering a backup.
+    store = None
+    if db_path.exists() and not looks_encrypted(db_path) and not schema_upgrade_pending(db_path):
+        store = open_store(db_path)
     return int(gui.run(db_path, store))

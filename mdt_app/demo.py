@@ -23,6 +23,9 @@ from mdt_app import domain as d
 from mdt_app.casefile import parse_case
 from mdt_app.decision_rules import deviation
 from mdt_app.errors import StoreError
+from mdt_app.security.demo_users import DEMO_CHAIR, add_demo_users
+from mdt_app.security.signing import confirmed_signature
+from mdt_app.security.users import get_user
 from mdt_app.store import Store, open_store
 
 DEMO_MARK = "DEMO"
@@ -273,14 +276,17 @@ def _decide(store: Store, item: d.AgendaItem, spec: dict, meeting: d.Meeting, si
     saved = store.save_draft(decision)
     if not sign:
         return
-    signed = store.sign_decision(saved.id or 0, src.CHAIR, today=meeting.date)
+    chair = get_user(store, DEMO_CHAIR)  # the demo chair signs (no password: we made it)
+    with confirmed_signature(store, chair):
+        signed = store.sign_decision(saved.id or 0, src.CHAIR, today=meeting.date)
     if "amend" in spec:
         amendment = store.start_amendment(signed.id or 0, spec["amend"]["reason"])
         amendment.plan_text = spec["amend"]["plan"]
         amendment.patient_explanation = spec["amend"].get(
             "for_patient", amendment.patient_explanation
         )
-        store.sign_decision(store.save_draft(amendment).id or 0, src.CHAIR, today=meeting.date)
+        with confirmed_signature(store, chair):
+            store.sign_decision(store.save_draft(amendment).id or 0, src.CHAIR, today=meeting.date)
 
 
 def _meeting(store: Store, when: date, title: str, status: str, attended: bool = True) -> d.Meeting:
@@ -305,6 +311,7 @@ def seed_demo(store: Store, today: date | None = None) -> None:
     if store.list_meetings():
         raise StoreError(f"{store.path}: already holds meetings; the demo needs an empty database")
     store.set_setting("centre", src.CENTRE)
+    add_demo_users(store)
     earlier = _meeting(store, today - timedelta(days=14), "Thyroid ATC MDT", "closed")
     # The meeting in progress is held today: only then is a case "under discussion".
     current = _meeting(store, today, "Thyroid ATC MDT", "in_progress")
@@ -327,8 +334,15 @@ def seed_demo(store: Store, today: date | None = None) -> None:
                 store.defer(item.id or 0, later.id or 0, spec["defer"])
 
 
-def build_demo_database(path: str | Path, today: date | None = None, archive: int = 0) -> Path:
-    """Create a new demo database at ``path`` (refuses to touch an existing file).
+def build_demo_database(
+    path: str | Path,
+    today: date | None = None,
+    archive: int = 0,
+    *,
+    passphrase: str | None = None,
+) -> Path:
+    """Create a new demo database at ``path`` (refuses to touch an existing file);
+    encrypted with ``passphrase`` when one is given.
 
     ``archive`` adds that many synthetic past cases in closed meetings (scale tests).
     """
@@ -338,7 +352,9 @@ def build_demo_database(path: str | Path, today: date | None = None, archive: in
     tmp = path.with_name(path.name + ".building")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
-    store = open_store(tmp, actor="demo-builder")
+    store = open_store(
+        tmp, actor="demo-builder", passphrase=passphrase, encrypted=passphrase is not None
+    )
     try:
         seed_demo(store, today)
         if archive:

@@ -449,3 +449,6 @@ class AuditEntry:
     entity_id: int | None
     details: dict
     id: int | None = None
+    role: str | None = None  # the app role of an authenticated user
+    authenticated: bool = False  # False: the OS login, no password given
+    signed_hash: str | None = None  # a sign-off: hash of the content signed

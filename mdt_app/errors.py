@@ -60,3 +60,11 @@ class ConflictError(UserError):
 
 
 StaleEdit = ConflictError  # the name the issue uses
+
+
+class AuthenticationError(UserError):
+    """A wrong username or password, or a disabled account."""
+
+
+class PermissionDenied(UserError):
+    """The acting user's role (or the database's rules) does not allow this."""

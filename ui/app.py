@@ -3,6 +3,7 @@ for tests and embedding (no event loop)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,8 +13,14 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 from mdt_app import __version__
 from mdt_app.errors import UserError
 from mdt_app.paths import APP_AUTHOR, APP_NAME
+from mdt_app.security import session_keys
+from mdt_app.security.backup import schema_upgrade_pending
+from mdt_app.security.encryption import connector, looks_encrypted
 from mdt_app.store import Store, open_store
 from ui import excepthook, theme
+from ui.database_access import prepare_database
+from ui.records import offer_backup_before_upgrade
+from ui.sign_in import ask_who_is_working
 
 _fonts_loaded = False
 
@@ -51,13 +58,27 @@ def build_main_window(
 
 def run(db_path: str | Path, store: Store | None = None) -> int:
     """Open the window on ``db_path`` and run until it is closed; the exit status."""
+    os.umask(0o077)  # every file the window creates is owner-only (patient data)
     app = application()
     handler = excepthook.install()
+    if store is None:
+        if not prepare_database(Path(db_path)):  # first run: encrypt?; encrypted: passphrase
+            return 0
+        connect = connector(
+            session_keys.passphrase_for(db_path) if looks_encrypted(Path(db_path)) else None
+        )
+        if schema_upgrade_pending(Path(db_path), connect):
+            offer_backup_before_upgrade(Path(db_path), connect=connect)
     try:
         window = build_main_window(db_path, store, load_after_paint=True)
     except UserError as exc:
         QMessageBox.critical(None, QCoreApplication.translate("app", "MDT Assistant"), str(exc))
         return 1
+    user = ask_who_is_working(window.store)
+    if user is None:
+        window.store.close()
+        return 0
+    window.set_user(user)
     handler.rescue.append(window.decision.flush)  # a bug elsewhere must not cost the draft
     window.show()
     return app.exec()

@@ -19,6 +19,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mdt_app.errors import UserError
+from mdt_app.security.private_files import create_private, private_dir, tighten_dir
+from mdt_app.security.redact import RedactingFormatter, redact_user_error
 
 log = logging.getLogger("mdt_app.ui")
 
@@ -35,12 +37,18 @@ def log_path() -> Path:
 
 def configure_logging(path: Path | None = None) -> Path:
     """Send the app's log records to ``path`` (created on demand)."""
+    default = path is None
     path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    tighten_dir(path.parent)
+    if default:
+        tighten_dir(path.parent.parent)  # the app's data folder
     root = logging.getLogger()
     if not any(getattr(h, "baseFilename", None) == str(path) for h in root.handlers):
+        create_private(path)  # owner-only before the first line is written
         handler = logging.FileHandler(path, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        # No patient identifier reaches the file (mdt_app.security.redact).
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
@@ -95,7 +103,7 @@ class ExceptionHandler:
             return
         details = "".join(traceback.format_exception(kind, exc, tb))
         if isinstance(exc, UserError):
-            log.warning("user error: %s", exc)
+            log.warning("user error (%s): %s", kind.__name__, redact_user_error(str(exc)))
         else:
             log.error("unhandled exception\n%s", details)
         if not isinstance(exc, UserError):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, UserError
 from mdt_app.guideline.newer import newer_pathway_note
+from mdt_app.security.session_keys import forget as forget_session
 from mdt_app.store import Store
 from ui import theme
 from ui.conflicts import ConflictHandling
@@ -27,8 +28,10 @@ from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
 from ui.presentation import Presentation, PresentationBar
 from ui.prompts import Prompts
+from ui.records import RecordsTasks
 from ui.session import DecisionState, MeetingSession
 from ui.settings import UiSettings
+from ui.user_tasks import UserTasks
 from ui.widgets.agenda_panel import AgendaPanel
 from ui.widgets.banner import PatientBanner
 from ui.widgets.case_summary import CaseSummary
@@ -53,7 +56,9 @@ def scrolled(widget: QWidget, name: str) -> QScrollArea:
     return area
 
 
-class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling):
+class MainWindow(
+    QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling, RecordsTasks, UserTasks
+):
     def __init__(
         self, store: Store, settings: UiSettings | None = None, *, load_after_paint: bool = False
     ):
@@ -81,10 +86,13 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling)
         self._wire()
         self._setup_admin()
         self._restore()
+        self.session.meetingChanged.connect(self.watch_meeting_close)
+        self.session.decisionChanged.connect(self.apply_role_to_form)
         if load_after_paint:
             QTimer.singleShot(0, self._start)
         else:
             self._start()
+        QTimer.singleShot(0, self.check_records)  # once the window is up
 
     # --- building ---------------------------------------------------------------------------
 
@@ -166,7 +174,7 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling)
         title = self.tr("MDT Assistant")
         if meeting is not None:
             title += f" — {meeting.date.isoformat()} {meeting.title}"
-        self.setWindowTitle(title)
+        self.setWindowTitle(title + self.user_title())
 
     def _agenda_changed(self, lines: list) -> None:
         item_id = self.session.item.id if self.session.item else None
@@ -417,3 +425,4 @@ class MainWindow(QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling)
         super().closeEvent(event)
         if event.isAccepted():
             self.store.close()
+            forget_session(self.db_path)  # passphrase and user leave memory with the window

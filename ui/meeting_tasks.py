@@ -49,7 +49,7 @@ class MeetingTasks:
         s = self.session
         if s.meeting is None:
             return
-        dialog = AttendanceDialog(s.attendees(), s.quorum, self)
+        dialog = AttendanceDialog(s.attendees(), s.quorum, self, self.attendance_users())
         if dialog.exec():
             self.guard(s.set_attendance, dialog.attendees())
 
@@ -126,7 +126,8 @@ class MeetingTasks:
         if answer is None:
             return
         try:
-            signed = self.session.sign(
+            # the chair's password again, then the sign-off (ui/user_tasks.py)
+            signed = self.sign_with_signature(
                 decision.id, answer.chair, answer.exception_reason, decision.version
             )
         except ConflictError as exc:

@@ -79,3 +79,9 @@ class Prompts(QObject):
 
     def about(self, text: str) -> None:
         QMessageBox.about(self.window, self.tr("About MDT Assistant"), text)
+
+    def signature(self, chairs: list, default: str | None, summary: str) -> tuple[str, str] | None:
+        """The chair and password of an electronic signature (ui/signature_dialog.py)."""
+        from ui.signature_dialog import SignatureDialog
+
+        return SignatureDialog(chairs, default, summary, self.window).answer()

@@ -57,6 +57,7 @@ class MeetingSession(QObject):
         self.case: d.Case | None = None
         self.recommendation: d.Recommendation | None = None
         self.state: DecisionState | None = None
+        self.can_draft = True  # False for roles that only read, print or export
 
     # --- meetings and agenda --------------------------------------------------------------
 
@@ -188,6 +189,8 @@ class MeetingSession(QObject):
             state.read_only_reason = self.tr(
                 "The meeting is {status}: its decisions are final (defer or amend instead)."
             ).format(status=self.meeting.status if self.meeting else "")
+        if not self.can_draft:
+            state.editable = False  # this user's role only reads, prints or exports
         self.state = state
         self.decisionChanged.emit(state)
 

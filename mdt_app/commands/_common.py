@@ -9,12 +9,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from mdt_app import paths
+from mdt_app.security.cli_identity import apply_identity
 from mdt_app.store import Store, open_store
 
 
 def store_for(args: argparse.Namespace, *, create: bool = False) -> Store:
-    """The store named by --db / $MDT_APP_DB / the default; reading commands never create."""
-    return open_store(paths.database_path(args.db), create=create)
+    """The store named by --db / $MDT_APP_DB / the default; reading commands never create.
+    The --as user is signed in on it (see mdt_app.security.cli_identity)."""
+    store = open_store(paths.database_path(args.db), create=create)
+    try:
+        apply_identity(store, args)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from mdt_app import paths
 from mdt_app.demo import build_demo_database, ensure_demo_database
 from mdt_app.errors import UserError
+from mdt_app.security import session_keys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -34,6 +35,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         metavar="N",
         help="also add N synthetic past cases in closed weekly meetings (for scale tests)",
     )
+    p.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="encrypt the new database (passphrase: --passphrase-file or MDT_APP_PASSPHRASE)",
+    )
     p.set_defaults(func=run)
 
 
@@ -48,8 +54,18 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    passphrase = None
+    if args.encrypted:
+        target = paths.database_path(args.db) if args.db else paths.demo_database_path()
+        passphrase = session_keys.passphrase_for(target)
+        if not passphrase:
+            raise UserError(
+                "--encrypted needs a passphrase: --passphrase-file FILE or MDT_APP_PASSPHRASE"
+            )
     if args.db and not args.demo:
-        path = build_demo_database(paths.database_path(args.db), archive=args.archive)
+        path = build_demo_database(
+            paths.database_path(args.db), archive=args.archive, passphrase=passphrase
+        )
         print(f"Demo database created: {path}")
         _archive_line(args.archive)
         print(f"Use it with: mdt-app --db {path} [COMMAND]")
@@ -64,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if existed:
         ensure_demo_database(path)
     else:
-        build_demo_database(path, archive=args.archive)
+        build_demo_database(path, archive=args.archive, passphrase=passphrase)
     print(f"Demo database {'already there' if existed else 'created'}: {path}")
     _archive_line(args.archive)
     print("Use it with: mdt-app --demo [COMMAND] (or mdt-app --db PATH [COMMAND])")

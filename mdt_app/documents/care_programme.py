@@ -26,6 +26,8 @@ from mdt_app.documents.care_programme_content import (
 from mdt_app.documents.care_programme_pdf import UnprintableText, render_care_programme
 from mdt_app.documents.output import output_path, write_audited
 from mdt_app.errors import UserError, ValidationError
+from mdt_app.security.audit_chain import short
+from mdt_app.security.seal import checked_signed_hash
 from mdt_app.store import Store
 
 __all__ = [
@@ -133,6 +135,8 @@ def _programme(
     case = store.get_case(decision.case_id)
     if language is not None:
         check_language(language)
+    # A signed decision prints only if it still matches its signature (issue 15).
+    seal = checked_signed_hash(store.db, decision.id or 0) if decision.is_signed else None
     return care_programme_for(
         case,
         decision,
@@ -141,6 +145,7 @@ def _programme(
         today=today,
         language=language,
         previous=previous,
+        record_check=short(seal),
     )
 
 

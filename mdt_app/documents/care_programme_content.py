@@ -64,6 +64,7 @@ def care_programme_for(
     today: date | None = None,
     language: str | None = None,
     previous: d.Decision | None = None,
+    record_check: str | None = None,
 ) -> CareProgramme:
     """The care programme of ``decision`` (signed, or a draft to be marked as such), in
     ``language`` (default: the patient's preferred language). ``previous`` is the decision
@@ -87,7 +88,7 @@ def care_programme_for(
         sections.coming_up(w, decision, today),
         sections.follow_up(w, case, decision, facts),
         *sections.living_with(w, facts),
-        _validation(w, decision, draft),
+        _validation(w, decision, draft, record_check),
         _listed(w, "questions"),
         _listed(w, "tips"),
         sections.support(w, case, centre),
@@ -187,7 +188,9 @@ def _listed(w: Words, key: str) -> Section:
     return Section(key, w[f"{key}.heading"], tuple(blocks))
 
 
-def _validation(w: Words, decision: d.Decision, draft: bool) -> Section:
+def _validation(
+    w: Words, decision: d.Decision, draft: bool, record_check: str | None = None
+) -> Section:
     blocks: list[Block] = []
     if draft:
         blocks.append(Para(w["validation.not_validated"], "alert"))
@@ -214,4 +217,6 @@ def _validation(w: Words, decision: d.Decision, draft: bool) -> Section:
         blocks.append(Para(w.fmt("validation.agreed", who=by.strip(), date=w.day(on)), "note"))
     else:
         blocks.append(Para(w["validation.not_yet_agreed"], "note"))
+    if record_check:  # the short hash of the signed content, to check paper against file
+        blocks.append(Para(w.fmt("validation.record_check", code=record_check), "note"))
     return Section("validation", w["validation.heading"], tuple(blocks), keep_together=True)

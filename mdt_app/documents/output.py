@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mdt_app.errors import UserError
+from mdt_app.security.private_files import create_private, make_private
 from mdt_app.store import Store
 
 
@@ -50,12 +51,14 @@ def write_audited(
 
     Only a failure to write the file itself is reported as the path's problem; anything
     else the renderer raises is a RenderError naming the renderer's own error."""
-    # Beside the target, so os.replace is atomic; made by the writer with the usual
-    # permissions (mkstemp's would be owner-only).
+    # Beside the target, so os.replace is atomic; owner-only from the start (patient
+    # data), so the file it replaces ends up private too.
     _refuse_database_files(store, path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
+        create_private(tmp)
         _render(write, tmp, what)
+        make_private(tmp)  # in case the writer recreated it
         with store.atomic():
             audit()
             os.replace(tmp, path)

@@ -19,10 +19,20 @@ import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
+from mdt_app import paths
 from mdt_app.errors import StoreError
+from mdt_app.security import session_keys
+from mdt_app.security.encryption import connect_encrypted, connector
+from mdt_app.security.private_files import (
+    create_private,
+    make_database_private,
+    private_dir,
+    tighten_dir,
+)
 from mdt_app.store import schema
 from mdt_app.store.agenda import AgendaMixin
 from mdt_app.store.base import (
@@ -55,7 +65,15 @@ class Store(ImportMixin, CasesMixin, AgendaMixin, DecisionsMixin, MeetingAdminMi
             self.presence.leave()
 
 
-__all__ = ["SQLITE_HEADER", "Store", "StoreBase", "default_actor", "now", "open_store"]
+__all__ = [
+    "SQLITE_HEADER",
+    "Store",
+    "StoreBase",
+    "default_actor",
+    "now",
+    "open_store",
+    "prune_pre_migration_copies",
+]
 
 
 def busy_timeout_seconds(value: float | None = None) -> float:
@@ -84,26 +102,46 @@ def _exists(path: Path) -> bool:
         raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def _connect(path: Path, *, create: bool, timeout: float) -> Database:
+def _connect(
+    path: Path, *, create: bool, timeout: float, passphrase: str | None = None
+) -> Database:
     # mode=rw never creates a file; mode=rwc does. autocommit at the driver level
     # (isolation_level=None): transactions are begun explicitly, as BEGIN IMMEDIATE.
     mode = "rwc" if create else "rw"
     uri = f"{path.absolute().as_uri()}?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-    db = Database(conn)
+    conn: Any
+    if passphrase:  # SQLCipher (issue 15)
+        conn = connect_encrypted(path, passphrase, timeout=timeout, uri=uri)
+    else:
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    db = Database(conn)  # type: ignore[arg-type]
     db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
     return db
 
 
-def _backup_before_migrating(db: Database, path: Path) -> Path:
+KEEP_PRE_MIGRATION_COPIES = 3
+
+
+def prune_pre_migration_copies(path: Path, keep: int = KEEP_PRE_MIGRATION_COPIES) -> list[Path]:
+    """Delete all but the newest ``keep`` pre-migration copies of ``path``; the deleted."""
+    copies = sorted(path.parent.glob(f"{path.name}.before-migration-*.bak"))
+    old = copies[:-keep] if keep else copies
+    for copy in old:
+        copy.unlink(missing_ok=True)
+    return old
+
+
+def _backup_before_migrating(db: Database, path: Path, passphrase: str | None = None) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-migration-{stamp}.bak")
-    dest = sqlite3.connect(str(target))
+    create_private(target)
+    dest = connector(passphrase)(target)  # encrypted like the database
     try:
         db.conn.backup(dest)  # consistent copy through SQLite, WAL included
     finally:
         dest.close()
+    prune_pre_migration_copies(path)
     return target
 
 
@@ -113,33 +151,63 @@ def open_store(
     actor: str | None = None,
     create: bool = True,
     busy_timeout: float | None = None,
+    passphrase: str | None = None,
+    encrypted: bool = False,
 ) -> Store:
     """Open (creating and migrating as needed) the database at ``path``.
 
     ``busy_timeout`` (seconds) is how long a write waits for another program's write
-    to finish; default $MDT_APP_BUSY_TIMEOUT or 5 s.
+    to finish; default $MDT_APP_BUSY_TIMEOUT or 5 s. An encrypted file needs its
+    passphrase (given, known to this process, or $MDT_APP_PASSPHRASE); ``encrypted``
+    creates a new database encrypted with it.
     """
     path = Path(path)
     timeout = busy_timeout_seconds(busy_timeout)
     existed = _exists(path)
+    passphrase = passphrase or session_keys.passphrase_for(path)
+    key = None
     if not existed:
         if not create:
             raise StoreError(
                 f"{path}: no such database (create one with 'mdt-app import' or 'mdt-app demo')"
             )
+        if encrypted and not passphrase:
+            raise StoreError(
+                "a new encrypted database needs a passphrase: --passphrase-file FILE or "
+                "MDT_APP_PASSPHRASE"
+            )
+        key = passphrase if encrypted else None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
+            create_private(path)  # 0600 before SQLite writes; its WAL and SHM follow
         except OSError as exc:
-            raise StoreError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
+            raise StoreError(f"{path}: cannot be created ({exc.strerror})") from None
+    if path.parent == paths.user_data_dir():
+        tighten_dir(path.parent)
+    make_database_private(path)
     presence = Presence(path)
     db: Database | None = None
     try:
-        db = _connect(path, create=create or not existed, timeout=timeout)
-        tables = _verify_identity(db, path, existed)
+        db = _connect(path, create=create or not existed, timeout=timeout, passphrase=key)
+        try:
+            tables = _verify_identity(db, path, existed)
+        except sqlite3.DatabaseError as exc:
+            if not existed or "not a database" not in str(exc):
+                raise
+            db.close()  # encrypted (or not a database): SQLite said so, no bytes were read
+            db = None
+            if not passphrase:
+                raise StoreError(
+                    f"{path}: is encrypted (or not an SQLite file); if encrypted, give its "
+                    "passphrase with --passphrase-file FILE or MDT_APP_PASSPHRASE"
+                ) from None
+            key = passphrase
+            db = _connect(path, create=False, timeout=timeout, passphrase=key)
+            tables = _verify_identity(db, path, existed)
         presence.join()  # only beside a database of ours
         pending = schema.migrations.pending(db)
         if pending and tables:
-            _backup_before_migrating(db, path)
+            _backup_before_migrating(db, path, key)
         if pending or unclean_shutdown(path, presence):
             _full_check(db, path, tables)
         if db.journal_mode != "wal":
@@ -158,8 +226,14 @@ def open_store(
     store = Store(db, path, actor)
     store.busy_timeout = timeout
     store.presence = presence
+    store.passphrase = key
     if busy_timeout is None and not os.environ.get("MDT_APP_BUSY_TIMEOUT", "").strip():
         _apply_stored_busy_timeout(store)
+    user = session_keys.user_for(path)
+    if user is not None and actor is None:  # a worker of the window: its user acts
+        from mdt_app.security.users import sign_in
+
+        sign_in(store, user)
     return store
 
 

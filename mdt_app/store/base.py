@@ -14,7 +14,8 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from mdt_app import domain as d
-from mdt_app.errors import StoreError
+from mdt_app.errors import PermissionDenied, StoreError
+from mdt_app.security import audit_chain
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
 
@@ -36,6 +37,15 @@ class StoreBase:
         self.path = path
         self.actor = actor or default_actor()
         self.busy_timeout = DEFAULT_BUSY_TIMEOUT
+        # Set by mdt_app.security.users when someone signs in; until then the OS login,
+        # recorded as not authenticated.
+        self.role: str | None = None
+        self.authenticated = False
+        self.user_id: int | None = None
+        self.confirmed_signer: int | None = None  # a chair who re-entered their password
+        # Set by the CLI when the database wants named users there and none was given.
+        self.refuse_unnamed_writes = False
+        self.passphrase: str | None = None  # in memory only, for copies (backups)
 
     def close(self) -> None:
         self.db.close()
@@ -101,20 +111,44 @@ class StoreBase:
         return int(pk)
 
     def audit(
-        self, action: str, entity: str, entity_id: int | None, details: dict | None = None
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        details: dict | None = None,
+        *,
+        signed_hash: str | None = None,
     ) -> None:
-        """Append to the audit log (call inside the transaction of the change it records)."""
+        """Append to the audit log (call inside the transaction of the change it records).
+
+        The entry is chained to the one before it (mdt_app.security.audit_chain) and
+        records who acted, in which role, and whether they proved it with a password."""
+        if self.refuse_unnamed_writes and not self.authenticated:
+            raise PermissionDenied(
+                "this database requires named users on the command line: add --as USERNAME"
+                " (password from --password-file FILE or MDT_APP_PASSWORD)"
+            )
+        last = self.db.execute(
+            "SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        entry: dict[str, Any] = {
+            "id": (last[0] + 1) if last else 1,
+            "at": now().isoformat(),
+            "actor": self.actor,
+            "role": self.role,
+            "authenticated": int(self.authenticated),
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "details": json.dumps(details or {}, ensure_ascii=False, default=str),
+            "signed_hash": signed_hash,
+            "prev_hash": (last[1] if last else None) or audit_chain.GENESIS,
+        }
+        entry["entry_hash"] = audit_chain.entry_hash(entry["prev_hash"], entry)
+        columns = ", ".join(entry)
         self.db.execute(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, details)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                now().isoformat(),
-                self.actor,
-                action,
-                entity,
-                entity_id,
-                json.dumps(details or {}, ensure_ascii=False, default=str),
-            ],
+            f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * len(entry))})",
+            list(entry.values()),
         )
 
     def audit_log(
@@ -140,6 +174,9 @@ class StoreBase:
                 entity_id=r["entity_id"],
                 details=json.loads(r["details"]),
                 id=r["id"],
+                role=r.get("role"),
+                authenticated=bool(r.get("authenticated")),
+                signed_hash=r.get("signed_hash"),
             )
             for r in self.query(sql + " ORDER BY id", params)
         ]

@@ -14,7 +14,20 @@ from mdt_app.decision_rules import (
     sign_off_exceptions,
     sign_off_problems,
 )
-from mdt_app.errors import ConflictError, NotFound, SignedDecisionError, ValidationError
+from mdt_app.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    SignedDecisionError,
+    ValidationError,
+)
+from mdt_app.security.signature import (
+    SIGNATURE_MEANING,
+    attendance_at_sign_off,
+    signed_hash,
+    signer_problem,
+    stored_content,
+)
 from mdt_app.store import rows, versions
 from mdt_app.store.base import StoreBase, now
 
@@ -248,6 +261,9 @@ class DecisionsMixin(StoreBase):
         """
         if not chair.strip():
             raise ValidationError("the chair's name is required to sign off")
+        refused = signer_problem(self.db, self.role, self.confirmed_signer)
+        if refused:  # only a chair who re-entered their password (mdt_app.security.signing)
+            raise PermissionDenied(refused)
         with self.atomic():
             decision = self.get_decision(decision_id)
             if decision.is_signed:
@@ -305,19 +321,28 @@ class DecisionsMixin(StoreBase):
                     item.id,
                     {"from": item.status, "to": "discussed", "reason": "decision signed"},
                 )
+            signature = {
+                "chair": chair.strip(),
+                "signer": self.actor,
+                "authenticated": self.authenticated,
+                "role": self.role,
+                "password_confirmed": self.confirmed_signer is not None,
+                "meaning": SIGNATURE_MEANING,
+                "attendance": attendance_at_sign_off(self.db, decision.agenda_item_id),
+                "options": decision.chosen_options,
+                "guideline": [decision.guideline_id, decision.guideline_version],
+                "amends": decision.amends_decision_id,
+                "exceptions": kinds,
+                "exception_reason": reason if kinds else None,
+                "version": decision.version + 1,
+            }
+            stored, actions = stored_content(self.db, decision_id)
             self.audit(
                 "sign_decision",
                 "decision",
                 decision_id,
-                {
-                    "chair": chair.strip(),
-                    "options": decision.chosen_options,
-                    "guideline": [decision.guideline_id, decision.guideline_version],
-                    "amends": decision.amends_decision_id,
-                    "exceptions": kinds,
-                    "exception_reason": reason if kinds else None,
-                    "version": decision.version + 1,
-                },
+                signature,
+                signed_hash=signed_hash(stored, actions, signature),
             )
         return self.get_decision(decision_id)
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mdt_app import domain as d
+from mdt_app.security.redact import remember_patient
 from mdt_app.store import rows_v2
 
 
@@ -31,6 +32,7 @@ def unflag(value: Any) -> bool | None:
 
 
 def patient_row(p: d.Patient) -> dict:
+    remember_patient(p.mrn, p.given_name, p.family_name, p.birth_date)  # kept out of logs
     return {
         "mrn": p.mrn.strip(),
         "given_name": p.given_name,
@@ -42,6 +44,7 @@ def patient_row(p: d.Patient) -> dict:
 
 
 def patient_from(row: dict) -> d.Patient:
+    remember_patient(row["mrn"], row["given_name"], row["family_name"], row["birth_date"])
     return d.Patient(
         mrn=row["mrn"],
         given_name=row["given_name"],

@@ -243,6 +243,7 @@ CREATE TABLE settings (
 """
 
 # Later migrations live in their own modules; importing them registers them in order.
+import mdt_app.store.migrations_security  # noqa: E402, F401  (issue 15)
 from mdt_app.store import (  # noqa: E402, F401
     migrations_care_programme,  # issue 16: words for the patient (independent of the rest)
     migrations_concurrency,

@@ -147,7 +147,12 @@ def test_help_lists_the_shortcuts(qtbot, meeting_window):
 
 
 def test_run_opens_the_window_and_returns_on_close(qtbot, demo_db, monkeypatch, root_handlers):
+    from mdt_app.security.demo_users import DEMO_CHAIR
+    from mdt_app.security.users import get_user
+
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
+    # Who is working: answered as the demo chair (the dialog itself is tested elsewhere).
+    monkeypatch.setattr(ui_app, "ask_who_is_working", lambda store: get_user(store, DEMO_CHAIR))
 
     def close_it():
         for widget in QApplication.topLevelWidgets():

@@ -138,10 +138,11 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
     # 7. Sign off with the meeting's chair, prefilled.
     window.prompts.answers["chair"] = "default"
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
-    kind, (summary,) = window.prompts.asked[-1]
+    kind, (summary,) = window.prompts.asked[-2]
     assert kind == "sign_off" and summary.chair == current.chair and summary.quorate
     assert "Ingrid" in summary.patient and "2.0" in summary.patient
     assert not summary.exceptions  # quorate, on the meeting's day
+    assert window.prompts.asked[-1][0] == "signature"  # the chair's password again
     assert form.status.text().startswith("✔ Signed off by " + current.chair)
     assert form.plan.isReadOnly()
     assert not window.findChild(object, "signOffButton").isEnabled()
@@ -180,9 +181,10 @@ def test_amendment_keeps_the_original(qtbot, demo_db):
     assert not form.plan.isReadOnly()
     assert "PET/CT shows a new lung nodule" in form.amendment.text()
     form.plan.setPlainText("Surgery as planned; CT chest in 6 weeks for the nodule")
-    window.prompts.answers["chair"] = "Dr Deputy Chair"
+    window.prompts.answers["chair"] = "Dr Deputy Chair (typed)"
     qtbot.mouseClick(window.findChild(object, "signOffButton"), Qt.MouseButton.LeftButton)
-    assert form.status.text().startswith("✔ Signed off by Dr Deputy Chair")
+    # The signer is the chair who entered the password, never a typed name.
+    assert form.status.text().startswith("✔ Signed off by " + original.signed_by)
     assert form.tabs.tabText(2) == "History (2)"
     assert original.plan_text in form.history.text()
     assert "PET/CT shows a new lung nodule" in form.history.text()

@@ -136,7 +136,7 @@ def test_excepthook_logs_and_shows(tmp_path, caplog, root_handlers):
     with caplog.at_level(logging.WARNING):
         handler(ValidationError, ValidationError("a meeting needs a title"), None)
     assert str(shown[1][0]) == "a meeting needs a title"
-    assert "user error: a meeting needs a title" in caplog.text
+    assert "user error (ValidationError): a meeting needs a title" in caplog.text
     rescued = []
     handler.rescue.append(lambda: rescued.append(1))
     handler(RuntimeError, RuntimeError("bug"), None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from mdt_app.security.demo_users import DEMO_CHAIR, DEMO_PASSWORD
 from ui.prompts import Prompts
 
 
@@ -68,6 +69,10 @@ class ScriptedPrompts(Prompts):
 
     def about(self, text):
         self.asked.append(("about", (text,)))
+
+    def signature(self, chairs, default, summary):
+        self.asked.append(("signature", (tuple(chairs), default, summary)))
+        return self.answers.get("signature", (DEMO_CHAIR, DEMO_PASSWORD))
 
 
 def open_window(qtbot, db_path):

@@ -45,6 +45,7 @@ class AttendanceDialog(QDialog):
         attendees: list[d.Attendee],
         quorum: Callable[[list[d.Attendee]], decision_rules.Quorum],
         parent=None,
+        users: list[tuple[str, str]] | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("attendanceDialog")
@@ -63,7 +64,15 @@ class AttendanceDialog(QDialog):
         self.quorum = QuorumIndicator()
         self.problem = label("", "warning", wrap=True)
         self.problem.setVisible(False)
-        add = QPushButton(self.tr("Add person"))
+        # The app's users (name, specialty) to pick from; anyone else is a guest.
+        self.users = QComboBox()
+        self.users.setObjectName("attendeeUserPicker")
+        self.users.addItem(self.tr("Add a user…"), None)
+        for name, specialty in users or []:
+            self.users.addItem(f"{name} · {specialty}" if specialty else name, (name, specialty))
+        self.users.setVisible(bool(users))
+        self.users.activated.connect(self.add_user)
+        add = QPushButton(self.tr("Add guest"))
         add.setObjectName("addAttendeeButton")
         add.clicked.connect(self.add_person)
         remove = QPushButton(self.tr("Remove"))
@@ -78,6 +87,7 @@ class AttendanceDialog(QDialog):
             signal.connect(self._update_quorum)
         self.model.invalidEdit.connect(self._refused)
         row = QHBoxLayout()
+        row.addWidget(self.users)
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch(1)
@@ -105,6 +115,17 @@ class AttendanceDialog(QDialog):
         index = self.model.index(row, AttendanceTableModel.NAME)
         self.view.setCurrentIndex(index)
         self.view.edit(index)
+
+    def add_user(self, index: int) -> None:
+        picked = self.users.itemData(index)
+        self.users.setCurrentIndex(0)
+        if not picked:
+            return
+        name, specialty = picked
+        if name in [a.name for a in self.model.attendees()]:
+            self._refused(self.tr("{name} is already listed").format(name=name))
+            return
+        self.model.add_attendee(name, specialty)
 
     def remove_selected(self) -> None:
         index = self.view.currentIndex()

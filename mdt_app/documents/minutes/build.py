@@ -10,6 +10,8 @@ from mdt_app.decision_rules import deviation, quorum
 from mdt_app.documents.minutes import content as c
 from mdt_app.documents.minutes.consent import consent_fact, excluded_from_pseudonymised
 from mdt_app.documents.minutes.facts import coded_facts, key_facts, warning_facts
+from mdt_app.security.audit_chain import short
+from mdt_app.security.seal import checked_signed_hashes
 
 if TYPE_CHECKING:
     from mdt_app.store import Store
@@ -27,8 +29,18 @@ def build_minutes(store: Store, meeting_id: int) -> c.MeetingMinutes:
     # Read the whole agenda's cases and decisions in a few set-based statements.
     cases = store.get_cases([item.case_id for item in agenda])
     records = store.decisions_for_items([item.id for item in agenda if item.id is not None])
+    signed = [x.id for xs in records.values() for x in xs if x.is_signed and x.id is not None]
+    seals = checked_signed_hashes(store.db, signed)  # a tampered decision stops the export
     items = tuple(
-        _entry(store, meeting, item, cases[item.case_id], records.get(item.id or 0, []), meetings)
+        _entry(
+            store,
+            meeting,
+            item,
+            cases[item.case_id],
+            records.get(item.id or 0, []),
+            meetings,
+            seals,
+        )
         for item in agenda
     )
     return c.MeetingMinutes(
@@ -50,6 +62,7 @@ def _entry(
     case: d.Case,
     records: list[d.Decision],
     meetings: dict[int, c.MeetingRef],
+    seals: dict[int, str] | None = None,
 ) -> c.AgendaEntry:
     assert item.id is not None
     effective = _effective(records)
@@ -81,8 +94,8 @@ def _entry(
         registry_refused=excluded_from_pseudonymised(case.consent),
         coded=coded_facts(case),
         options=options,
-        decision=_older(_record(effective, options), effective, case) if effective else None,
-        superseded=tuple(_record(r, options) for r in superseded),
+        decision=_older(_record(effective, options, seals), effective, case) if effective else None,
+        superseded=tuple(_record(r, options, seals) for r in superseded),
         draft=_record(draft, options) if draft else None,
         case=case,
     )
@@ -132,8 +145,11 @@ def _older(record: c.DecisionRecord, x: d.Decision, case: d.Case) -> c.DecisionR
     return replace(record, older_data=note) if note else record
 
 
-def _record(x: d.Decision, options: c.GuidelineOptions | None) -> c.DecisionRecord:
+def _record(
+    x: d.Decision, options: c.GuidelineOptions | None, seals: dict[int, str] | None = None
+) -> c.DecisionRecord:
     assert x.id is not None
+    seal = short(seals.get(x.id)) if seals and x.is_signed else None
     why = deviation(x, x.options_snapshot)
     concordance = c.NOT_ASSESSED
     if x.options_snapshot:  # concordance and titles as they stood when it was saved
@@ -162,6 +178,7 @@ def _record(x: d.Decision, options: c.GuidelineOptions | None) -> c.DecisionReco
         sign_off_exceptions=tuple(x.sign_off_exceptions),
         sign_off_reason=x.sign_off_reason,
         follow_up_weeks=x.follow_up_weeks,
+        record_check=seal,
     )
 
 

@@ -91,6 +91,7 @@ class DecisionRecord:
     follow_up_weeks: int | None = None
     # Set when the case changed after sign-off (decision_currency.older_data_note).
     older_data: str | None = None
+    record_check: str | None = None  # short hash of the signed content (issue 15)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,10 @@ def decision_rows(x: c.DecisionRecord, label: str) -> Rows:
     if x.clinical_trial:
         rows.append(("Clinical trial", [x.clinical_trial]))
     if x.signed:
-        rows.append(("Signed", [f"by {x.signed_by or '?'} on {moment(x.signed_at)}"]))
+        signed = [f"by {x.signed_by or '?'} on {moment(x.signed_at)}"]
+        if x.record_check:
+            signed.append(f"record check {x.record_check}")
+        rows.append(("Signed", signed))
     else:
         rows.append(("Signed", ["NOT SIGNED OFF: this draft is not a decision"]))
     if x.amends_decision_id:
