@@ -25,6 +25,14 @@ def raw(db: Path) -> sqlite3.Connection:
     return sqlite3.connect(str(db), isolation_level=None)
 
 
+def forge_by_replace(conn: sqlite3.Connection, decision: int) -> None:
+    """The REPLACE trick: a rewritten copy of the signed row replaces it (REPLACE deletes
+    the old row without firing a delete trigger)."""
+    conn.execute("CREATE TEMP TABLE forged AS SELECT * FROM decisions WHERE id = ?", [decision])
+    conn.execute("UPDATE forged SET plan_text = 'Forged plan', signed_by = 'Prof. Anybody'")
+    conn.execute("REPLACE INTO decisions SELECT * FROM forged")
+
+
 def signed_id(db: Path) -> int:
     with raw(db) as conn:
         return conn.execute("SELECT min(id) FROM decisions WHERE status = 'signed'").fetchone()[0]
@@ -90,14 +98,7 @@ def test_replace_rewriting_a_signed_decision_is_refused(demo_db):
     decision = signed_id(demo_db)
     conn = raw(demo_db)
     with pytest.raises(sqlite3.DatabaseError, match="signed"):
-        conn.execute(
-            "REPLACE INTO decisions SELECT id, case_id, agenda_item_id, status, chosen_options,"
-            " 'Forged plan', deviation_reason, clinical_trial, follow_up_months,"
-            " follow_up_items, guideline_id, guideline_version, options_snapshot, created_by,"
-            " created_at, updated_at, 'Prof. Anybody', signed_at, amends_decision_id,"
-            " amendment_reason FROM decisions WHERE id = ?",
-            [decision],
-        )
+        forge_by_replace(conn, decision)
 
 
 def test_replace_of_signed_decision_with_triggers_dropped_is_reported(demo_db, capsys):
@@ -105,14 +106,7 @@ def test_replace_of_signed_decision_with_triggers_dropped_is_reported(demo_db, c
     conn = raw(demo_db)
     conn.execute("DROP TRIGGER signed_decision_no_replace")
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute(
-        "REPLACE INTO decisions SELECT id, case_id, agenda_item_id, status, chosen_options,"
-        " 'Forged plan', deviation_reason, clinical_trial, follow_up_months,"
-        " follow_up_items, guideline_id, guideline_version, options_snapshot, created_by,"
-        " created_at, updated_at, 'Prof. Anybody', signed_at, amends_decision_id,"
-        " amendment_reason FROM decisions WHERE id = ?",
-        [decision],
-    )
+    forge_by_replace(conn, decision)
     conn.close()
     code, lines = verify(capsys, demo_db)
     assert code == 1

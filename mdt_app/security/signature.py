@@ -64,7 +64,9 @@ def signed_content(
     entry's details: signer, meaning, attendance)."""
     content: dict[str, Any] = {c: decision.get(c) for c in SIGNED_COLUMNS}
     for column in FACT_SNAPSHOT_COLUMNS:
-        if decision.get(column) is not None:
+        # Absent, empty or a column's empty default: not part of what was signed, so a
+        # column added later (with a default) never changes an earlier signature.
+        if decision.get(column) not in (None, "", "[]", "{}"):
             content[column] = decision[column]
     content["actions"] = [
         {c: a.get(c) for c in ACTION_COLUMNS}

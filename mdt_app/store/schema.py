@@ -243,7 +243,6 @@ CREATE TABLE settings (
 """
 
 # Later migrations live in their own modules; importing them registers them in order.
-import mdt_app.store.migrations_security  # noqa: E402, F401  (issue 15)
 from mdt_app.store import (  # noqa: E402, F401
     migrations_care_programme,  # issue 16: words for the patient (independent of the rest)
     migrations_concurrency,
@@ -251,5 +250,6 @@ from mdt_app.store import (  # noqa: E402, F401
     migrations_exchange,
     migrations_meetings,
     migrations_pathway_v2,
+    migrations_security,
     migrations_sign_off,
 )
