@@ -138,11 +138,11 @@ def test_meeting_flow_from_agenda_to_signed_decision(qtbot, demo_db, monkeypatch
     # 7. Sign off with the meeting's chair, prefilled.
     window.prompts.answers["chair"] = "default"
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
-    kind, (summary,) = window.prompts.asked[-2]
+    kind, (summary,) = window.prompts.asked[-1]
     assert kind == "sign_off" and summary.chair == current.chair and summary.quorate
     assert "Ingrid" in summary.patient and "2.0" in summary.patient
     assert not summary.exceptions  # quorate, on the meeting's day
-    assert window.prompts.asked[-1][0] == "signature"  # the chair's password again
+    assert window.prompts.signatures  # the chair's password again
     assert form.status.text().startswith("✔ Signed off by " + current.chair)
     assert form.plan.isReadOnly()
     assert not window.findChild(object, "signOffButton").isEnabled()

@@ -83,8 +83,8 @@ def test_chair_signs_with_password(qtbot, meeting_window):
     w.sign_off()
     signed = w.store.get_decision(decision_id)
     assert signed.is_signed and signed.signed_by == "Dr Inés Muñoz-Álvarez"
-    kind, (chairs, default, _summary) = w.prompts.asked[-1]
-    assert kind == "signature" and default == DEMO_CHAIR
+    chairs, default, _summary = w.prompts.signatures[-1]
+    assert default == DEMO_CHAIR
     assert [c.role for c in chairs] == ["chair"]
 
 

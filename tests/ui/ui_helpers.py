@@ -19,6 +19,7 @@ class ScriptedPrompts(Prompts):
                                            "case": None, "conflict": "keep"}  # fmt: skip
         self.messages: list[tuple[str, str]] = []
         self.asked: list[tuple[str, tuple]] = []
+        self.signatures: list[tuple] = []
 
     def info(self, text):
         self.messages.append(("info", text))
@@ -71,7 +72,9 @@ class ScriptedPrompts(Prompts):
         self.asked.append(("about", (text,)))
 
     def signature(self, chairs, default, summary):
-        self.asked.append(("signature", (tuple(chairs), default, summary)))
+        """The password step of a sign-off (recorded apart from ``asked``, which the
+        sign-off tests read): answers["signature"], else the demo chair's password."""
+        self.signatures.append((tuple(chairs), default, summary))
         return self.answers.get("signature", (DEMO_CHAIR, DEMO_PASSWORD))
 
 
