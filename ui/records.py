@@ -97,8 +97,13 @@ class RecordsTasks:
         return written
 
     def ask_backup_file(self, why: str) -> Path | None:
-        """Where to write a backup the window offers (tests replace this)."""
-        return ask_backup_file(self, Path(self.store.path), why)  # type: ignore[arg-type]
+        """Whether to make the backup the window offers (``why``), into the app's own
+        backups folder (private; the path is shown); None when declined."""
+        target = default_backup_path(Path(self.store.path))
+        question = _t("Make a backup copy of the database now? It will be saved as {path}.")
+        if not self.prompts.confirm(why + "\n\n" + question.format(path=target)):  # type: ignore[attr-defined]
+            return None
+        return target
 
     def watch_meeting_close(self, meeting: d.Meeting | None) -> None:
         """Offer a backup when the meeting shown has just been closed."""
@@ -172,6 +177,14 @@ def _records_faults(db_path: Path) -> list[str]:
 
     with open_store(db_path, create=False) as store:
         return verify_database(store.db, full=False)
+
+
+def default_backup_path(db_path: Path) -> Path:
+    """A new file in the data folder's private backups folder."""
+    from mdt_app.paths import user_data_dir
+    from mdt_app.security.private_files import private_dir
+
+    return private_dir(user_data_dir() / "backups") / suggested_backup_name(db_path)
 
 
 def suggested_backup_name(db_path: Path) -> str:

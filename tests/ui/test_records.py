@@ -64,23 +64,19 @@ def test_backup_action_writes_a_checked_copy(qtbot, meeting_window, tmp_path, mo
     assert "Backup written and checked" in meeting_window.statusBar().currentMessage()
 
 
-def test_closing_the_meeting_offers_a_backup(qtbot, meeting_window, tmp_path, monkeypatch):
+def test_closing_the_meeting_offers_a_backup(qtbot, meeting_window):
     from dataclasses import replace
 
-    asked = []
-    target = tmp_path / "after-meeting.db"
-
-    def answer(why):
-        asked.append(why)
-        return target
-
-    monkeypatch.setattr(meeting_window, "ask_backup_file", answer)
     meeting = meeting_window.session.meeting
     assert meeting.status != "closed"
     meeting_window.store.update_meeting(replace(meeting, status="closed"))
     meeting_window.select_meeting(meeting.id)
-    assert asked and "is closed" in asked[0]
-    assert target.exists()
+    kind, text = meeting_window.prompts.messages[-1]
+    assert kind == "confirm" and "is closed" in text and "backups" in text
+    from mdt_app.paths import user_data_dir
+
+    written = list((user_data_dir() / "backups").glob("*-backup-*.db"))
+    assert len(written) == 1 and written[0].stat().st_mode & 0o077 == 0
 
 
 def test_backup_offered_before_an_upgrade(qtbot, tmp_path, monkeypatch):
