@@ -114,7 +114,7 @@ def _connect(
         conn = connect_encrypted(path, passphrase, timeout=timeout, uri=uri)
     else:
         conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-    db = Database(conn)  # type: ignore[arg-type]
+    db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
     return db
