@@ -68,7 +68,7 @@ def test_database_wal_and_backup_hold_no_patient_name(encrypted_demo, tmp_path, 
     store.close()
     with open_store(backup, passphrase=PASSPHRASE) as copy:
         assert copy.get_setting("centre")["name"].startswith("Ana Kowalska")
-    with pytest.raises(StoreError, match="is encrypted"):
+    with pytest.raises(StoreError, match="it is encrypted"):
         open_store(backup)
 
 
@@ -85,7 +85,7 @@ def test_wrong_passphrase_is_one_line_and_file_unchanged(encrypted_demo, tmp_pat
     assert code == 1 and "wrong passphrase" in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err and digest(encrypted_demo) == before
     code, _, err = run(capsys, *command, "--db", str(encrypted_demo))
-    assert code == 1 and "is encrypted" in err
+    assert code == 1 and "it is encrypted" in err
     assert digest(encrypted_demo) == before
 
 

@@ -1,4 +1,4 @@
-"""Who acts on the command line (contracts.md section 1).
+"""Who acts on the command line (the `--as` rules of the command-line interface).
 
 `--as USERNAME` names the app user; the password comes from `--password-file FILE` (its
 first line) or `MDT_APP_PASSWORD`, never from the command line itself. Without `--as` a

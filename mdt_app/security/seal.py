@@ -40,22 +40,23 @@ def checked_signed_hash(db: Database, decision_id: int) -> str:
 
 
 def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, str]:
-    """The same for many decisions in two set-based reads (the minutes of a meeting);
+    """The same for many decisions in one set-based read (the minutes of a meeting);
     TamperedRecord names the first that fails."""
     if not decision_ids:
         return {}
     marks = ", ".join("?" * len(decision_ids))
     decisions: dict[int, dict] = {}
     for row in db.query(
-        "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash FROM decisions d"
-        " LEFT JOIN audit_log a ON a.entity = 'decision' AND a.entity_id = d.id"
-        f" AND a.action = 'sign_decision' WHERE d.id IN ({marks}) ORDER BY a.id",
+        "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash,"
+        " (SELECT json_group_array(json_object('position', x.position, 'description',"
+        "  x.description, 'owner', x.owner, 'due_date', x.due_date))"
+        "  FROM actions x WHERE x.decision_id = d.id) AS _actions"
+        " FROM decisions d LEFT JOIN audit_log a ON a.entity = 'decision'"
+        f" AND a.entity_id = d.id AND a.action = 'sign_decision' WHERE d.id IN ({marks})"
+        " ORDER BY a.id",
         decision_ids,
     ):
         decisions[row["id"]] = row  # the latest sign-off entry wins
-    actions: dict[int, list[dict]] = {}
-    for a in db.query(f"SELECT * FROM actions WHERE decision_id IN ({marks})", decision_ids):
-        actions.setdefault(a["decision_id"], []).append(a)
     hashes = {}
     for decision_id in decision_ids:
         stored = decisions.get(decision_id) or {}
@@ -66,7 +67,8 @@ def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, st
                 "it cannot be printed as signed (run 'mdt-app verify')"
             )
         details = json.loads(stored["_signature"] or "{}")
-        if signed_hash(stored, actions.get(decision_id, []), details) != recorded:
+        actions = json.loads(stored["_actions"] or "[]")
+        if signed_hash(stored, actions, details) != recorded:
             raise TamperedRecord(
                 f"decision {decision_id} differs from what the chair signed; "
                 "it is not printed (run 'mdt-app verify')"

@@ -198,8 +198,9 @@ def open_store(
             db = None
             if not passphrase:
                 raise StoreError(
-                    f"{path}: is encrypted (or not an SQLite file); if encrypted, give its "
-                    "passphrase with --passphrase-file FILE or MDT_APP_PASSPHRASE"
+                    f"{path}: is not an MDT Assistant database (not an SQLite file), or it is "
+                    "encrypted: give its passphrase with --passphrase-file FILE or "
+                    "MDT_APP_PASSPHRASE"
                 ) from None
             key = passphrase
             db = _connect(path, create=False, timeout=timeout, passphrase=key)

@@ -187,7 +187,12 @@ def test_sign_off_after_someone_else_signed_is_refused(meeting_window, demo_db):
         draft = other.save_draft(replace(draft, deviation_reason="Awaiting BRAF result"))
     window.session.reload_decision()
     with open_store(demo_db, actor="colleague") as other:
-        other.sign_decision(draft.id, "Dr Other Chair")
+        from mdt_app.security.demo_users import DEMO_CHAIR
+        from mdt_app.security.signing import confirmed_signature
+        from mdt_app.security.users import get_user
+
+        with confirmed_signature(other, get_user(other, DEMO_CHAIR)):  # a chair, elsewhere
+            other.sign_decision(draft.id, "Dr Other Chair")
     window.prompts.answers["chair"] = "default"
     window.sign_off()
     # The chair is told who signed it; the text on screen stays (it may hold unsaved words).
