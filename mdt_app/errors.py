@@ -15,6 +15,12 @@ class StoreError(UserError):
     """The database cannot be opened, read or written (locked, corrupt, not a database)."""
 
 
+class DatabaseUnavailable(StoreError):
+    """The database cannot be reached just now: its file is gone or locked past the wait,
+    or the server connection is lost. Nothing was written; the same step may succeed
+    later, so the window keeps the user's typing on this computer (``mdt_app.live``)."""
+
+
 class ValidationError(UserError):
     """A value that is impossible or breaks a rule (the message names the field)."""
 

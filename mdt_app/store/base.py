@@ -14,7 +14,7 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from mdt_app import domain as d
-from mdt_app.errors import PermissionDenied, StoreError
+from mdt_app.errors import DatabaseUnavailable, PermissionDenied, StoreError
 from mdt_app.security import audit_chain
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
@@ -87,7 +87,7 @@ class StoreBase:
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"refused by the database: {exc}") from exc
         except sqlite3.OperationalError as exc:
-            raise StoreError(_operational_message(self.path, exc, self.busy_timeout)) from exc
+            raise _operational_error(self.path, exc, self.busy_timeout) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(_database_error_message(self.path, exc)) from exc
 
@@ -99,7 +99,7 @@ class StoreBase:
             names = [c[0] for c in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.OperationalError as exc:
-            raise StoreError(_operational_message(self.path, exc, self.busy_timeout)) from exc
+            raise _operational_error(self.path, exc, self.busy_timeout) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(_database_error_message(self.path, exc)) from exc
 
@@ -195,6 +195,21 @@ class StoreBase:
                 [key, json.dumps(value, ensure_ascii=False)],
             )
             self.audit("set_setting", "setting", None, {"key": key, "value": value})
+
+
+# What SQLite says when the file cannot be reached now but may be later (a share gone,
+# a lock held past the wait): the window then keeps typing offline (mdt_app.live).
+_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o error", "no such file")
+
+
+def _operational_error(
+    path: Path, exc: sqlite3.OperationalError, timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> StoreError:
+    """The one-line StoreError for ``exc``; DatabaseUnavailable when retrying may work."""
+    message = _operational_message(path, exc, timeout)
+    if any(word in str(exc).lower() for word in _UNAVAILABLE):
+        return DatabaseUnavailable(message)
+    return StoreError(message)
 
 
 def _operational_message(
