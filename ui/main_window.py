@@ -24,6 +24,7 @@ from mdt_app.store import Store
 from ui import theme
 from ui.conflicts import ConflictHandling
 from ui.help import about_text
+from ui.live_refresh import LiveRefresh
 from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
 from ui.presentation import Presentation, PresentationBar
@@ -37,6 +38,7 @@ from ui.widgets.banner import PatientBanner
 from ui.widgets.case_summary import CaseSummary
 from ui.widgets.citation_legend import CitationLegend
 from ui.widgets.decision_form import DecisionForm
+from ui.widgets.live_banner import LiveBanner
 from ui.widgets.options_panel import OptionsPanel
 from ui.window_actions import build_actions, shortcut_rows
 from ui.workers import wait_for_workers
@@ -79,6 +81,7 @@ class MainWindow(
         self.options = OptionsPanel()
         self.decision = DecisionForm()
         self.presentation_bar = PresentationBar()
+        self.live_banner = LiveBanner()  # offline, or changed by another client
         self.citation_legend: CitationLegend | None = None
         self._layout()
         self.presentation = Presentation(self, self.presentation_bar, self._editing_controls())
@@ -88,11 +91,13 @@ class MainWindow(
         self._restore()
         self.session.meetingChanged.connect(self.watch_meeting_close)
         self.session.decisionChanged.connect(self.apply_role_to_form)
+        self.live = LiveRefresh(self)  # other clients' changes; offline drafts
         if load_after_paint:
             QTimer.singleShot(0, self._start)
         else:
             self._start()
         QTimer.singleShot(0, self.check_records)  # once the window is up
+        QTimer.singleShot(0, self.live.offer_leftovers)  # drafts kept by an earlier window
 
     # --- building ---------------------------------------------------------------------------
 
@@ -109,6 +114,7 @@ class MainWindow(
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
         column.addWidget(self.presentation_bar)
+        column.addWidget(self.live_banner)
         column.addWidget(self.banner)
         column.addWidget(self.case_splitter, 1)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -306,7 +312,7 @@ class MainWindow(
     def save_draft(self) -> None:
         """Store the form's draft (connected to the form's saveRequested)."""
         try:
-            saved = self.session.save_draft(self.decision.decision())
+            saved = self.live.save_draft(self.decision.decision())  # offline: kept here
         except ConflictError as exc:
             self.draft_conflict(exc)
             return
@@ -314,7 +320,12 @@ class MainWindow(
             self.statusBar().showMessage(self.tr("Draft NOT saved: {e}").format(e=exc))
             self.prompts.warn(self.tr("The draft could not be saved: {e}").format(e=exc))
             return
-        self.decision.mark_saved(saved)
+        if saved is not None:
+            self.decision.mark_saved(saved)
+
+    def export_typed_draft(self) -> None:
+        """File > Export the typed draft: what the decision form holds, to a text file."""
+        self.live.export()
 
     def guard(self, fn, *args):
         """Call ``fn``; a UserError is shown as a warning instead of propagating."""
@@ -410,8 +421,12 @@ class MainWindow(
     # --- closing ----------------------------------------------------------------------------------
 
     def closeEvent(self, event) -> None:
-        if not self._draft_saved() and not self.prompts.confirm(
-            self.tr("The draft could not be saved. Close anyway and lose what was typed?")
+        if (
+            not self._draft_saved()
+            and not self.live.kept_safe()
+            and not self.prompts.confirm(
+                self.tr("The draft could not be saved. Close anyway and lose what was typed?")
+            )
         ):
             event.ignore()
             return
@@ -419,6 +434,7 @@ class MainWindow(
             self.settings.set_splitter_state(name, splitter.saveState())
         self.settings.set_window_geometry(self.saveGeometry())
         self.settings.sync()
+        self.live.stop()
         wait_for_workers(5000)
         if self.case_editor is not None:
             self.case_editor.close()

@@ -71,6 +71,38 @@ class Prompts(QObject):
         dialog.exec()
         return dialog.choice
 
+    def local_draft(self, what: str, reason: str) -> str:
+        """A draft kept on this computer while offline: "restore", "export", "discard"
+        or "later" (asked again on the next start)."""
+        box = QMessageBox(self.window)
+        box.setWindowTitle(self.title())
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setText(
+            self.tr("A decision draft typed while the database could not be reached was "
+                    "not saved to it:\n{what}\n({reason})").format(what=what, reason=reason)
+        )  # fmt: skip
+        buttons = {
+            box.addButton(
+                self.tr("Restore and save"), QMessageBox.ButtonRole.AcceptRole
+            ): "restore",
+            box.addButton(
+                self.tr("Export to a file…"), QMessageBox.ButtonRole.ActionRole
+            ): "export",
+            box.addButton(self.tr("Discard…"), QMessageBox.ButtonRole.DestructiveRole): "discard",
+            box.addButton(self.tr("Ask me later"), QMessageBox.ButtonRole.RejectRole): "later",
+        }
+        box.exec()
+        return buttons.get(box.clickedButton(), "later")
+
+    def save_path(self, title: str, suggested: str) -> str | None:
+        """Where to write a file (the system save dialog); None when cancelled."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, title, suggested, self.tr("Text files (*.txt)")
+        )
+        return path or None
+
     def manual(self, rows: list[tuple[str, str]]) -> None:
         """F1: the short manual with the shortcut table."""
         from ui.help import ManualDialog

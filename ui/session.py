@@ -161,6 +161,15 @@ class MeetingSession(QObject):
             self.decisionChanged.emit(self.state)
         return self.recommendation  # type: ignore[return-value]
 
+    def reload_case(self) -> None:
+        """Show the open case as now stored (another client changed it); the decision
+        form is left as it is."""
+        if self.case is None or self.case.id is None:
+            return
+        self.case = self.store.get_case(self.case.id)
+        self._recompute()
+        self.caseChanged.emit(self.case, self.recommendation)
+
     def _recompute(self) -> None:
         meeting_day = self.meeting.date if self.meeting else self.today
         self.recommendation = recommend_case(self.case, today=meeting_day)  # type: ignore[arg-type]

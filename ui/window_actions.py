@@ -33,6 +33,8 @@ SPECS = (
     ActionSpec("openDemoAction", "&File", QT_TR_NOOP("Open the demo database"), (), "open_demo"),
     ActionSpec("backupAction", "&File", QT_TR_NOOP("Back up database…"), ("Ctrl+Shift+B",),
                "backup_now"),
+    ActionSpec("exportDraftAction", "&File", QT_TR_NOOP("Export the typed draft…"), (),
+               "export_typed_draft"),
     ActionSpec("manageUsersAction", "&File", QT_TR_NOOP("Users…"), (), "manage_users"),
     ActionSpec("quitAction", "&File", QT_TR_NOOP("Quit"), ("Ctrl+Q",), "close"),
     ActionSpec("newMeetingAction", "&Meeting", QT_TR_NOOP("New meeting…"), ("Ctrl+Shift+N",),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mdt_app.live.changes import Change
+from mdt_app.store import Store
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,32 @@ def what_to_refresh(changes: Iterable[Change], screen: OnScreen) -> Refresh:
         if hit:
             relevant.append(change)
     return Refresh(agenda, case, decision, tuple(relevant))
+
+
+def item_state(store: Store, agenda_item_id: int) -> tuple:
+    """What the open decision's screen depends on, as stored now: the item's status and
+    meeting, the meeting's status, and every decision of the item with its version.
+    Equal before and after a batch of changes: nothing there for the window to show."""
+    item = store.query(
+        "SELECT a.status, a.version, a.meeting_id, m.status AS meeting_status"
+        " FROM agenda_items a LEFT JOIN meetings m ON m.id = a.meeting_id WHERE a.id = ?",
+        [agenda_item_id],
+    )
+    decisions = store.query(
+        "SELECT id, status, version FROM decisions WHERE agenda_item_id = ? ORDER BY id",
+        [agenda_item_id],
+    )
+    return (
+        tuple(item[0].values()) if item else None,
+        tuple((r["id"], r["status"], r["version"]) for r in decisions),
+    )
+
+
+def case_state(store: Store, case_id: int) -> tuple[int, int] | None:
+    """The stored versions of a case and of its patient (None: the case is gone)."""
+    rows = store.query(
+        "SELECT c.version AS case_version, p.version AS patient_version FROM cases c"
+        " JOIN patients p ON p.id = c.patient_id WHERE c.id = ?",
+        [case_id],
+    )
+    return (int(rows[0]["case_version"]), int(rows[0]["patient_version"])) if rows else None

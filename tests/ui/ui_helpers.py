@@ -65,6 +65,14 @@ class ScriptedPrompts(Prompts):
         self.asked.append(("conflict", (error,)))
         return self.answers["conflict"]
 
+    def local_draft(self, what, reason):
+        self.asked.append(("local_draft", (what, reason)))
+        return self.answers.get("local_draft", "later")
+
+    def save_path(self, title, suggested):
+        self.asked.append(("save_path", (title, suggested)))
+        return self.answers.get("save_path")
+
     def manual(self, rows):
         self.asked.append(("manual", tuple(rows)))
 
