@@ -36,9 +36,11 @@ class ConflictHandling:
                 created_at=current.created_at if current else mine.created_at,
             )
             try:
-                saved = self.session.save_draft(target)
+                saved = self.live.save_draft(target)  # offline again: kept on this computer
             except UserError as exc:
                 self.prompts.warn(_t("The draft could not be saved: {e}").format(e=exc))
+                return
+            if saved is None:
                 return
             self.decision.mark_saved(saved)
             self.statusBar().showMessage(_t("Your draft was saved over the other change"), 5000)

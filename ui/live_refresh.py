@@ -228,6 +228,11 @@ class LiveRefresh(QObject):
             self.window.prompts.warn(str(exc))
             return
         self.banner.show_offline(self._offline_text())
+        self.window.statusBar().showMessage(
+            self.tr("Offline: the draft is kept on this computer ({time})").format(
+                time=self.kept.kept_at.strftime("%H:%M:%S")
+            )
+        )
 
     @staticmethod
     def _patient_text(case: d.Case | None) -> str:
@@ -281,7 +286,8 @@ class LiveRefresh(QObject):
             form.flush()  # the normal save: a change made meanwhile shows as a conflict
         if self.offline_reason is not None:
             return False  # it went away again while saving
-        self.window.statusBar().showMessage(self.tr("Back online"), 5000)
+        if not form.dirty:  # (still dirty: the conflict's own message stays)
+            self.window.statusBar().showMessage(self.tr("Back online"), 5000)
         try:
             changes = self.feed.poll()
             self.apply(changes)
@@ -335,7 +341,10 @@ class LiveRefresh(QObject):
             self.export(draft, discard=True)
             return False
         self.kept = draft
-        s.state.decision = replace(draft.decision, case_id=s.state.decision.case_id)
+        restored = replace(draft.decision, case_id=s.state.decision.case_id)
+        if s.state.decision.id is None:  # no draft stored now (discarded meanwhile): a new one
+            restored = replace(restored, id=None, version=0)
+        s.state.decision = restored
         s.decisionChanged.emit(s.state)  # the form and the options show the draft
         w.decision.dirty = True
         w.decision.flush()

@@ -37,7 +37,6 @@ PostgreSQL (the hook for the server backend, issue 19)
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -129,7 +128,7 @@ class SqliteChangeFeed:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
             return True
-        except sqlite3.Error:
+        except Exception:  # sqlite3's or SQLCipher's error: busy, or not there
             return False
         finally:
             if conn.in_transaction:

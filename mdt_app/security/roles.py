@@ -27,6 +27,7 @@ WINDOW_ACTIONS: dict[str, tuple[str, ...]] = {
     "careProgrammeAction": ("chair", "member", "nurse"),
     "backupAction": ("chair", "administrator"),
     "manageUsersAction": ("chair", "administrator"),
+    "exportDraftAction": DRAFTING,  # what the decision form holds (issue 19, offline)
 }
 # Buttons of the decision form, by objectName
 FORM_BUTTONS: dict[str, tuple[str, ...]] = {
