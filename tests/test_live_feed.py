@@ -90,6 +90,8 @@ def test_a_vanished_file_is_unavailable_until_it_is_back(two_clients, tmp_path):
     db.rename(moved)
     with pytest.raises(DatabaseUnavailable, match="cannot be found"):
         feed.poll()
+    with pytest.raises(DatabaseUnavailable, match="cannot be found"):
+        feed.check_available()  # asked before a save: SQLite would write into the void
     assert not feed.reachable()
     moved.rename(db)  # the share is back: the same file
     assert feed.reachable()
@@ -133,6 +135,9 @@ def test_a_backend_registers_its_own_feed(store, monkeypatch):
 
         def reachable(self):
             return True
+
+        def check_available(self):
+            pass
 
     register_feed("postgresql-test", ServerFeed)
     monkeypatch.setattr(store, "backend", "postgresql-test", raising=False)

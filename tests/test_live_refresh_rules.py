@@ -74,3 +74,11 @@ def test_who_is_named_once_in_order():
         change("move_agenda_item", "agenda_item", 101, actor="b", meeting_ids=frozenset({1})),
     ]
     assert what_to_refresh(changes, SCREEN).by() == ["b", "a"]
+
+
+def test_meetings_planned_elsewhere_refresh_the_selector_only():
+    planned = change("create_meeting", "meeting", 2, meeting_ids=frozenset({2}))
+    plan = what_to_refresh([planned], SCREEN)
+    assert plan.meeting_list and not (plan.meeting or plan.agenda or plan.decision)
+    edited = change("edit_meeting", "meeting", 1, meeting_ids=frozenset({1}))
+    assert what_to_refresh([edited], SCREEN).meeting

@@ -136,6 +136,8 @@ class LiveRefresh(QObject):
         if not plan:
             return plan
         who = ", ".join(plan.by())
+        if plan.meeting or plan.meeting_list:
+            self._refresh_meetings(plan.meeting)
         if plan.agenda:
             self.session.reload_agenda()
             if self.session.meeting is not None:
@@ -145,6 +147,14 @@ class LiveRefresh(QObject):
         if plan.decision:
             self._refresh_decision(who)
         return plan
+
+    def _refresh_meetings(self, shown_changed: bool) -> None:
+        """The meeting selector, and the shown meeting's details and status."""
+        s = self.session
+        if shown_changed and s.meeting is not None and s.meeting.id is not None:
+            s.meeting = self.store.get_meeting(s.meeting.id)
+            self.window.agenda.show_meeting(s.meeting)
+        self.window.agenda.set_meetings(s.meetings(), s.meeting.id if s.meeting else None)
 
     def _refresh_case(self, who: str) -> None:
         case = self.session.case
@@ -197,6 +207,8 @@ class LiveRefresh(QObject):
             self.keep(decision)
             return None
         try:
+            if self.feed is not None:
+                self.feed.check_available()
             saved = self.session.save_draft(decision)
         except DatabaseUnavailable as exc:
             self.go_offline(str(exc))

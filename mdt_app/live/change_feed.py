@@ -62,6 +62,12 @@ class ChangeFeed(Protocol):
         never waits for a lock."""
         ...
 
+    def check_available(self) -> None:
+        """Raise DatabaseUnavailable if a write now would not reach the database (asked
+        before each autosave; cheap: no round trip needed where a lost connection shows
+        up as an error of the write itself, as on a server)."""
+        ...
+
 
 def _identity(path: Path) -> tuple[int, int] | None:
     try:
@@ -93,6 +99,11 @@ class SqliteChangeFeed:
                 f"{self.path}: the database file was replaced while open; "
                 "restart the app to open the new file"
             )
+
+    def check_available(self) -> None:
+        # SQLite goes on writing into a file that was deleted or replaced under it: such
+        # a save would look successful and be lost. stat() only: nothing is opened.
+        self._check_file()
 
     def poll(self) -> list[Change]:
         self._check_file()

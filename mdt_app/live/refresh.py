@@ -33,9 +33,11 @@ class Refresh:
     case: bool = False
     decision: bool = False
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    meeting: bool = False  # the shown meeting's own details or status
+    meeting_list: bool = False  # a meeting was planned, edited, closed or cancelled
 
     def __bool__(self) -> bool:
-        return self.agenda or self.case or self.decision
+        return self.agenda or self.case or self.decision or self.meeting or self.meeting_list
 
     def by(self) -> list[str]:
         """Who made the changes, each once, in the order they acted."""
@@ -61,10 +63,14 @@ def _touches_decision(change: Change, screen: OnScreen) -> bool:
 
 def what_to_refresh(changes: Iterable[Change], screen: OnScreen) -> Refresh:
     """The parts of ``screen`` that ``changes`` make stale."""
-    agenda = case = decision = False
+    agenda = case = decision = meeting = meeting_list = False
     relevant: list[Change] = []
     for change in changes:
         hit = False
+        if change.entity in ("meeting", "meeting_series") and change.action != "set_attendance":
+            meeting_list = True
+            if change.concerns_meeting(screen.meeting_id):
+                meeting = hit = True
         if change.concerns_meeting(screen.meeting_id) or (
             change.entity in ("case", "patient") and change.case_ids & screen.agenda_case_ids
         ):
@@ -79,7 +85,7 @@ def what_to_refresh(changes: Iterable[Change], screen: OnScreen) -> Refresh:
             decision = hit = True
         if hit:
             relevant.append(change)
-    return Refresh(agenda, case, decision, tuple(relevant))
+    return Refresh(agenda, case, decision, tuple(relevant), meeting, meeting_list)
 
 
 def item_state(store: Store, agenda_item_id: int) -> tuple:

@@ -112,3 +112,19 @@ def test_a_case_edit_elsewhere_refreshes_the_open_case(qtbot, meeting_window, de
         other.update_case(replace(stored, ecog=4), reason="seen on the ward")
     qtbot.waitUntil(lambda: window.session.case.ecog == 4, timeout=1000)
     assert "nurse" in window.statusBar().currentMessage()
+
+
+def test_a_meeting_planned_elsewhere_appears_in_the_selector(qtbot, meeting_window, demo_db):
+    from datetime import date, timedelta
+
+    from mdt_app import domain as d
+
+    window = meeting_window
+    shown = window.session.meeting.id
+    with open_store(demo_db, actor="coordinator") as other:
+        new_id = other.create_meeting(
+            d.Meeting(date=date.today() + timedelta(days=3), title="Extra ATC MDT")
+        )
+    combo = window.agenda.meetings
+    qtbot.waitUntil(lambda: combo.findData(new_id) >= 0, timeout=1000)
+    assert window.session.meeting.id == shown and combo.currentData() == shown

@@ -228,3 +228,27 @@ def test_a_window_killed_offline_in_its_own_process_leaves_the_draft_offered(
         assert store.current_draft(item_id).plan_text == "Typed, then SIGKILL"
     assert LocalDrafts(demo_db).leftovers() == []
     window.close()
+
+
+def test_a_database_file_gone_from_its_share_is_offline_and_no_save_is_lost(
+    qtbot, meeting_window, demo_db, tmp_path
+):
+    window = meeting_window
+    item_id = _open_draft(window)
+    away = tmp_path / "share-unmounted.db"
+    demo_db.rename(away)  # SQLite would go on writing into the file that is gone
+    try:
+        _type(window, "Typed while the share is gone")
+        assert (
+            window.live_banner.is_offline and "cannot be found" in window.live_banner.offline.text()
+        )
+        assert (
+            LocalDrafts(demo_db).get(item_id).decision.plan_text == "Typed while the share is gone"
+        )
+        assert window.decision.dirty  # not saved anywhere but here, until the file is back
+    finally:
+        away.rename(demo_db)
+    qtbot.waitUntil(lambda: not window.live_banner.is_offline, timeout=3000)
+    with open_store(demo_db) as store:
+        assert store.current_draft(item_id).plan_text == "Typed while the share is gone"
+    assert LocalDrafts(demo_db).get(item_id) is None
