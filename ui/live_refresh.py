@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from mdt_app import domain as d
-from mdt_app.errors import DatabaseUnavailable, NotFound, UserError
+from mdt_app.errors import DatabaseUnavailable, NotFound, SignedDecisionError, UserError
 from mdt_app.live.change_feed import ChangeFeed, open_change_feed
 from mdt_app.live.changes import Change
 from mdt_app.live.local_drafts import LocalDraft, LocalDrafts, export_draft
@@ -214,6 +214,11 @@ class LiveRefresh(QObject):
             self.go_offline(str(exc))
             self.keep(decision)
             return None
+        except SignedDecisionError as exc:
+            # Signed by someone else while this user was typing: the words stay on screen
+            # and are kept on this computer too (offered at the next start, exportable).
+            self.keep(decision, reason=str(exc))
+            raise
         self._saved(saved)
         return saved
 
@@ -225,13 +230,14 @@ class LiveRefresh(QObject):
         self.kept = None
         self._seen_item = self._read(item_state, saved.agenda_item_id)
 
-    def keep(self, decision: d.Decision) -> None:
-        """Write the draft to this computer's private drafts folder."""
+    def keep(self, decision: d.Decision, reason: str | None = None) -> None:
+        """Write the draft to this computer's private drafts folder (``reason``: why it
+        could not be saved, default the reason the window is offline)."""
         s = self.session
         try:
             self.kept = self.drafts.keep(
                 decision,
-                reason=self.offline_reason or "",
+                reason=reason or self.offline_reason or "",
                 meeting_id=s.meeting.id if s.meeting else None,
                 patient=self._patient_text(s.case),
                 meeting=f"{s.meeting.date.isoformat()} {s.meeting.title}" if s.meeting else "",
@@ -239,6 +245,8 @@ class LiveRefresh(QObject):
         except UserError as exc:  # this computer cannot write either: it is still on screen
             self.window.prompts.warn(str(exc))
             return
+        if self.offline_reason is None:
+            return  # the caller says why it was not saved
         self.banner.show_offline(self._offline_text())
         self.window.statusBar().showMessage(
             self.tr("Offline: the draft is kept on this computer ({time})").format(

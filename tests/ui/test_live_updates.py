@@ -128,3 +128,25 @@ def test_a_meeting_planned_elsewhere_appears_in_the_selector(qtbot, meeting_wind
     combo = window.agenda.meetings
     qtbot.waitUntil(lambda: combo.findData(new_id) >= 0, timeout=1000)
     assert window.session.meeting.id == shown and combo.currentData() == shown
+
+
+def test_typing_on_a_draft_signed_elsewhere_is_kept_on_this_computer(
+    qtbot, meeting_window, demo_db
+):
+    from mdt_app.live.local_drafts import LocalDrafts
+
+    window = meeting_window
+    item_id = _open_draft(window)
+    window.decision.timer.stop()
+    window.decision.plan.setPlainText("Words typed as the colleague signed")
+    window.decision.timer.stop()
+    _sign_elsewhere(demo_db, item_id)
+    qtbot.waitUntil(window.live_banner.notice.isVisible, timeout=2000)
+    window.decision.flush()  # the save: refused, the decision is signed
+    assert any("signed" in text for kind, text in window.prompts.messages if kind == "warn")
+    assert window.decision.plan.toPlainText() == "Words typed as the colleague signed"
+    kept = LocalDrafts(demo_db).get(item_id)
+    assert kept.decision.plan_text == "Words typed as the colleague signed"
+    assert "signed" in kept.reason and not window.live_banner.is_offline
+    window.close()  # not asked to lose the words: they are kept, offered at the next start
+    assert not [m for m in window.prompts.messages if m[0] == "confirm"]
