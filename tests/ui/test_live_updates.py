@@ -150,3 +150,14 @@ def test_typing_on_a_draft_signed_elsewhere_is_kept_on_this_computer(
     assert "signed" in kept.reason and not window.live_banner.is_offline
     window.close()  # not asked to lose the words: they are kept, offered at the next start
     assert not [m for m in window.prompts.messages if m[0] == "confirm"]
+
+
+def test_attendance_recorded_elsewhere_updates_the_quorum(qtbot, meeting_window, demo_db):
+    from mdt_app import domain as d
+
+    window = meeting_window
+    meeting_id = window.session.meeting.id
+    assert window.agenda.quorum.text.text().startswith("✔")
+    with open_store(demo_db, actor="coordinator") as other:
+        other.set_attendance(meeting_id, [d.Attendee("Dr Only One", "surgeon")])
+    qtbot.waitUntil(lambda: window.agenda.quorum.text.text().startswith("✘"), timeout=1000)
