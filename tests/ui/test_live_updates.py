@@ -10,6 +10,10 @@ from mdt_app.security.demo_users import DEMO_CHAIR, DEMO_PASSWORD
 from mdt_app.security.signing import sign_off
 from mdt_app.store import open_store
 
+# The one-second target is measured by tests/benchmarks/test_bench_live.py; here the test
+# only needs the refresh to happen, with headroom for a loaded CI machine.
+REFRESH_WAIT_MS = 5000
+
 
 def _open_draft(window):
     for line in window.agenda.model.rows():
@@ -39,8 +43,8 @@ def test_a_sign_off_by_another_client_shows_within_a_second(qtbot, meeting_windo
     assert window.decision.state.editable
     _sign_elsewhere(demo_db, item_id)
     started = time.monotonic()
-    qtbot.waitUntil(lambda: _status_of(window, item_id) == "signed", timeout=1000)
-    qtbot.waitUntil(lambda: not window.decision.state.editable, timeout=1000)
+    qtbot.waitUntil(lambda: _status_of(window, item_id) == "signed", timeout=REFRESH_WAIT_MS)
+    qtbot.waitUntil(lambda: not window.decision.state.editable, timeout=REFRESH_WAIT_MS)
     print(f"sign-off shown after {time.monotonic() - started:.2f} s")
     assert window.decision.state.decision.signed_by == "Dr Inés Muñoz-Álvarez"
     assert window.decision.plan.isReadOnly()
@@ -57,11 +61,13 @@ def test_unsaved_typing_is_kept_when_another_client_changes_the_draft(
     with open_store(demo_db, actor="colleague") as other:
         draft = other.current_draft(item_id)
         other.save_draft(replace(draft, plan_text="The colleague's plan"))
-    qtbot.waitUntil(window.live_banner.notice.isVisible, timeout=1000)
+    qtbot.waitUntil(window.live_banner.notice.isVisible, timeout=REFRESH_WAIT_MS)
     assert "colleague" in window.live_banner.notice.text()
     assert window.decision.plan.toPlainText() == "My words, typed during the meeting"
     # The autosave that follows is issue 11's refused stale save: shown, nothing lost.
-    qtbot.waitUntil(lambda: any(k == "conflict" for k, _ in window.prompts.asked), timeout=2000)
+    qtbot.waitUntil(
+        lambda: any(k == "conflict" for k, _ in window.prompts.asked), timeout=REFRESH_WAIT_MS
+    )
     assert window.decision.plan.toPlainText() == "My words, typed during the meeting"
     assert window.decision.dirty
     with open_store(demo_db) as store:
@@ -81,7 +87,7 @@ def test_an_agenda_change_elsewhere_refreshes_the_agenda_and_keeps_typing(
     with open_store(demo_db, actor="coordinator") as other:
         other.move_agenda_item(last, 1)
     started = time.monotonic()
-    qtbot.waitUntil(lambda: window.agenda.model.rows()[0].item_id == last, timeout=1000)
+    qtbot.waitUntil(lambda: window.agenda.model.rows()[0].item_id == last, timeout=REFRESH_WAIT_MS)
     print(f"agenda change shown after {time.monotonic() - started:.2f} s")
     assert window.decision.plan.toPlainText() == "Half a sente"
     assert window.decision.dirty and window.session.item.id == item_id
@@ -110,7 +116,7 @@ def test_a_case_edit_elsewhere_refreshes_the_open_case(qtbot, meeting_window, de
     with open_store(demo_db, actor="nurse") as other:
         stored = other.get_case(case.id)
         other.update_case(replace(stored, ecog=4), reason="seen on the ward")
-    qtbot.waitUntil(lambda: window.session.case.ecog == 4, timeout=1000)
+    qtbot.waitUntil(lambda: window.session.case.ecog == 4, timeout=REFRESH_WAIT_MS)
     assert "nurse" in window.statusBar().currentMessage()
 
 
@@ -126,7 +132,7 @@ def test_a_meeting_planned_elsewhere_appears_in_the_selector(qtbot, meeting_wind
             d.Meeting(date=date.today() + timedelta(days=3), title="Extra ATC MDT")
         )
     combo = window.agenda.meetings
-    qtbot.waitUntil(lambda: combo.findData(new_id) >= 0, timeout=1000)
+    qtbot.waitUntil(lambda: combo.findData(new_id) >= 0, timeout=REFRESH_WAIT_MS)
     assert window.session.meeting.id == shown and combo.currentData() == shown
 
 
@@ -141,7 +147,7 @@ def test_typing_on_a_draft_signed_elsewhere_is_kept_on_this_computer(
     window.decision.plan.setPlainText("Words typed as the colleague signed")
     window.decision.timer.stop()
     _sign_elsewhere(demo_db, item_id)
-    qtbot.waitUntil(window.live_banner.notice.isVisible, timeout=2000)
+    qtbot.waitUntil(window.live_banner.notice.isVisible, timeout=REFRESH_WAIT_MS)
     window.decision.flush()  # the save: refused, the decision is signed
     assert any("signed" in text for kind, text in window.prompts.messages if kind == "warn")
     assert window.decision.plan.toPlainText() == "Words typed as the colleague signed"
@@ -160,4 +166,6 @@ def test_attendance_recorded_elsewhere_updates_the_quorum(qtbot, meeting_window,
     assert window.agenda.quorum.text.text().startswith("✔")
     with open_store(demo_db, actor="coordinator") as other:
         other.set_attendance(meeting_id, [d.Attendee("Dr Only One", "surgeon")])
-    qtbot.waitUntil(lambda: window.agenda.quorum.text.text().startswith("✘"), timeout=1000)
+    qtbot.waitUntil(
+        lambda: window.agenda.quorum.text.text().startswith("✘"), timeout=REFRESH_WAIT_MS
+    )
