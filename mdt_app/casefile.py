@@ -222,6 +222,7 @@ def parse_case(raw: Any, where: str = "case") -> d.Case:
         t=r.enum(t, "t", "tnm.t", d.T_VALUES),
         n=r.enum(t, "n", "tnm.n", d.N_VALUES),
         m=r.enum(t, "m", "tnm.m", d.M_VALUES),
+        basis=r.enum(t, "basis", "tnm.basis", d.TNM_BASES),
     )
     b = r.obj(raw, "biomarkers", "biomarkers")
     biomarkers = d.Biomarkers(
@@ -535,7 +536,7 @@ def case_to_dict(case: d.Case) -> dict:
             "atc_extent": case.diagnosis.atc_extent,
             "coexisting_dtc": case.diagnosis.coexisting_dtc,
         },
-        "tnm": {"t": case.tnm.t, "n": case.tnm.n, "m": case.tnm.m},
+        "tnm": {"t": case.tnm.t, "n": case.tnm.n, "m": case.tnm.m, "basis": case.tnm.basis},
         "resectability": case.resectability,
         "phase": case.phase,
         "biomarkers": {

@@ -48,6 +48,12 @@ _ACTIONS = {
 }
 
 
+def _tnm_basis(spec: dict) -> str:
+    """Staged on the resected specimen after surgery, else clinically (imaging, biopsy)."""
+    resected = spec.get("phase", "new").startswith("post_resection")
+    return "pathological" if resected or spec["confirmed"] == "surgical_specimen" else "clinical"
+
+
 def _case_object(spec: dict, today: date, index: int) -> dict:
     """The mdt-case/1 object for one demo description."""
     rng = random.Random(spec["mrn"])
@@ -74,7 +80,7 @@ def _case_object(spec: dict, today: date, index: int) -> dict:
             "confirmed_by": spec["confirmed"],
             "diagnosed_on": diagnosed.isoformat(),
         },
-        "tnm": {"t": t, "n": n, "m": m},
+        "tnm": {"t": t, "n": n, "m": m, "basis": _tnm_basis(spec)},
         "resectability": spec["resect"],
         "phase": spec.get("phase", "new"),
         "biomarkers": {

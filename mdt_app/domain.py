@@ -16,6 +16,9 @@ CONFIRMED_BY = ("core_biopsy", "surgical_specimen", "fna_only", "none")
 T_VALUES = ("T1a", "T1b", "T1", "T2", "T3a", "T3b", "T4a", "T4b", "T4", "TX", "T0")
 N_VALUES = ("N0", "N0a", "N0b", "N1", "N1a", "N1b", "NX")
 M_VALUES = ("M0", "M1")
+# What the T, N and M categories rest on: clinical (examination, imaging, biopsy) or
+# pathological (the resected specimen). Not known when absent.
+TNM_BASES = ("clinical", "pathological")
 RESECTABILITY = ("r0_r1_expected", "unresectable", "unknown")
 PHASES = (
     "new",
@@ -119,6 +122,7 @@ class TNM:
     t: str | None = None
     n: str | None = None
     m: str | None = None
+    basis: str | None = None  # TNM_BASES; None = not recorded
 
     def __str__(self) -> str:
         return " ".join(v if v else "?" for v in (self.t, self.n, self.m))

@@ -77,6 +77,8 @@ def test_round_trip_into_an_empty_database_gives_the_same_cases(demo_store, expo
     assert any(c["biomarkers"]["braf_v600e"] == "positive" for c in sample)
     assert any(c["labs"] and c["imaging"] and c["referral"]["question"] for c in sample)
     assert any(c["goals_of_care"] and c["airway"] != "unknown" for c in sample)
+    # the TNM basis travels as the cT/pT axis and value codes and comes back as given
+    assert {c["tnm"]["basis"] for c in sample} == {"clinical", "pathological"}
     empty.close()
 
 
@@ -179,3 +181,67 @@ def test_a_pseudonymised_export_never_becomes_patients(demo_store, tmp_path):
     assert report.patients and {p.action for p in report.patients} == {"not imported"}
     assert "pseudonym" in (report.patients[0].reason or "")
     assert demo_store.case_ids() == before
+
+
+def _tnm_observations(bundle: dict) -> list[dict]:
+    tnm_profiles = {
+        mcode_profiles.MCODE + "mcode-tnm-" + n
+        for n in (
+            "primary-tumor-category",
+            "regional-nodes-category",
+            "distant-metastases-category",
+            "stage-group",
+        )
+    }
+    return [
+        e["resource"]
+        for e in bundle["entry"]
+        if set((e["resource"].get("meta") or {}).get("profile", [])) & tnm_profiles
+    ]
+
+
+def test_tnm_values_and_stage_groups_carry_the_ajcc_snomed_codes(demo_store, exported):
+    """mCODE 4 codes T, N, M values and the stage group with SNOMED CT AJCC concepts
+    (the mCODE example cT3 is 1228938002); the text stays as the display."""
+    seen_axes: set[str] = set()
+    values: dict[str, str] = {}
+    for bundle in exported.values():
+        for r in _tnm_observations(bundle):
+            axis = r["code"]["coding"][0]
+            seen_axes.add(axis["display"])
+            value = r["valueCodeableConcept"]
+            assert value["text"]
+            for c in value.get("coding", []):
+                assert c["system"] == "http://snomed.info/sct"
+                values[value["text"]] = c["code"]
+    assert {"cT category", "pT category", "cN category", "pN category", "cM category"} <= seen_axes
+    assert "Clinical TNM stage grouping" in seen_axes
+    assert "Pathologic TNM stage grouping" in seen_axes
+    assert values["cT4a"] == "1228945002" and values["cT4b"] == "1228946001"
+    assert values["cN1b"] == "1229976000" and values["cM0"] == "1229901006"
+    assert values["cM1"] == "1229903009"
+    assert values["Stage IVB"] == "1222841004" and values["Stage IVC"] == "1222842006"
+    assert any(t.startswith("pT") for t in values)
+
+
+def test_a_case_without_a_recorded_basis_is_not_exported_as_clinical(store, tmp_path):
+    from datetime import date
+
+    from mdt_app import domain as d
+    from tests.store_helpers import valid_case
+
+    case = valid_case()
+    case.tnm = d.TNM(t="T4a", n="N1b", m="M0")
+    case_id, _ = store.import_case(case)
+    meeting_id = store.create_meeting(d.Meeting(date=date(2026, 12, 1), title="MDT"))
+    store.add_to_agenda(meeting_id, case_id)
+    bundle = export(store, meeting_id, tmp_path / "b.json")
+    obs = _tnm_observations(bundle)
+    axes = {r["code"]["coding"][0]["display"] for r in obs}
+    assert axes == {"T category", "N category", "M category", "TNM stage grouping"}
+    assert {r["valueCodeableConcept"]["text"] for r in obs} == {"T4a", "N1b", "M0", "Stage IVB"}
+    empty = open_store(tmp_path / "empty.db", actor="tester")
+    import_files(empty, [tmp_path / "b.json"])
+    back = empty.get_case(empty.case_ids()[0])
+    assert (back.tnm.t, back.tnm.n, back.tnm.m, back.tnm.basis) == ("T4a", "N1b", "M0", None)
+    empty.close()

@@ -36,6 +36,7 @@ def test_atc_bundle_with_snomed_tnm(store):
     assert case.diagnosis.diagnosed_on == date(2026, 10, 18)
     # pT4a (pathological) wins over the mCODE example cT3, which has no thyroid subcategory
     assert (case.tnm.t, case.tnm.n, case.tnm.m) == ("T4a", "N1b", "M0")
+    assert case.tnm.basis == "pathological"  # pT4a used; M stays clinical (no pM0)
     assert case.ecog == 1 and case.biomarkers.braf_v600e == "positive"
     assert case.biomarkers.tmb_mut_per_mb == 3.2  # UCUM 1/1000000{Base}
     assert sorted(x.test for x in case.labs) == ["TSH", "eGFR"]
@@ -46,6 +47,23 @@ def test_atc_bundle_with_snomed_tnm(store):
     assert "without a thyroid subcategory" in skipped["Bundle entry 3 (Observation atc-ct3)"]
     assert "not read" in skipped["Bundle entry 13 (MedicationRequest atc-med)"]
     assert any("Stage IVB" in n and "agrees with IVB" in n for n in p.notes)
+
+
+def test_ajcc_snomed_value_codes_without_any_text_are_read(store, tmp_path):
+    """A sender that gives only the SNOMED CT AJCC concept (no display, no text)."""
+    data = json.loads(ATC.read_text(encoding="utf-8"))
+    by_id = {e["resource"]["id"]: e["resource"] for e in data["entry"]}
+    by_id["atc-pt4a"]["valueCodeableConcept"] = {
+        "coding": [{"system": SNOMED, "code": "1229866004"}]
+    }
+    for r in by_id.values():
+        if r.get("valueCodeableConcept") == {"text": "cN1b"}:
+            r["valueCodeableConcept"] = {"coding": [{"system": SNOMED, "code": "1229975001"}]}
+    path = tmp_path / "codes.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (p,) = import_files(store, [path]).patients
+    tnm = store.get_case(p.case_id).tnm
+    assert (tnm.t, tnm.n, tnm.m, tnm.basis) == ("T4b", "N1a", "M0", "pathological")
 
 
 def test_pathological_preferred_and_the_report_says_so(store, tmp_path):

@@ -90,11 +90,99 @@ STAGE_GROUP_SNOMED = {
     "399390009": "unspecified",
 }
 STAGE_GROUP_LOINC = {"21908-9": "clinical", "21902-2": "pathological"}
-TNM_EXPORT = {  # category -> (SNOMED code, display), clinical
-    "t": ("399504009", "cT category"),
-    "n": ("399534004", "cN category"),
-    "m": ("399387003", "cM category"),
+# The observation code the export writes per (category, basis): mCODE 4's TNM profiles
+# (ValueSets mcode-tnm-*-staging-type-vs). AJCC has no pM0: a pathologically staged case
+# with no distant metastasis is cM0, so M0 keeps the clinical axis whatever the basis.
+TNM_EXPORT = {
+    ("t", "clinical"): ("399504009", "cT category"),
+    ("n", "clinical"): ("399534004", "cN category"),
+    ("m", "clinical"): ("399387003", "cM category"),
+    ("t", "pathological"): ("384625004", "pT category"),
+    ("n", "pathological"): ("371494008", "pN category"),
+    ("m", "pathological"): ("371497001", "pM category"),
 }
+STAGE_GROUP_EXPORT = {
+    "clinical": ("399537006", "Clinical TNM stage grouping"),
+    "pathological": ("399588009", "Pathologic TNM stage grouping"),
+}
+# SNOMED CT "American Joint Committee on Cancer ... (qualifier value)" concepts for the
+# thyroid categories of the case format, by (basis, value). The mCODE 4 examples use these
+# (cT3 1228938002, cN0 1229967007, cM0 1229901006, pT3 1229859000, pN0 1229947003); the
+# others are the same AJCC allowable-value hierarchies (descendants of 1222585009,
+# 1222589003 ... that mCODE's ValueSets name). pN0b has no concept there: it is exported
+# as text only, and the display text carries every value either way.
+AJCC_SNOMED: dict[tuple[str, str], str] = {
+    ("clinical", "TX"): "1222604002",
+    ("clinical", "T0"): "1228882005",
+    ("clinical", "T1"): "1228889001",
+    ("clinical", "T1a"): "1228892002",
+    ("clinical", "T1b"): "1228895000",
+    ("clinical", "T2"): "1228929004",
+    ("clinical", "T3a"): "1228939005",
+    ("clinical", "T3b"): "1228940007",
+    ("clinical", "T4"): "1228944003",
+    ("clinical", "T4a"): "1228945002",
+    ("clinical", "T4b"): "1228946001",
+    ("clinical", "NX"): "1229966003",
+    ("clinical", "N0"): "1229967007",
+    ("clinical", "N0a"): "1229968002",
+    ("clinical", "N0b"): "1229969005",
+    ("clinical", "N1"): "1229973008",
+    ("clinical", "N1a"): "1229975001",
+    ("clinical", "N1b"): "1229976000",
+    ("clinical", "M0"): "1229901006",
+    ("clinical", "M1"): "1229903009",
+    ("pathological", "TX"): "1228950008",
+    ("pathological", "T0"): "1228951007",
+    ("pathological", "T1"): "1228957006",
+    ("pathological", "T1a"): "1228959009",
+    ("pathological", "T1b"): "1228962007",
+    ("pathological", "T2"): "1229852009",
+    ("pathological", "T3a"): "1229860005",
+    ("pathological", "T3b"): "1229861009",
+    ("pathological", "T4"): "1229864001",
+    ("pathological", "T4a"): "1229865000",
+    ("pathological", "T4b"): "1229866004",
+    ("pathological", "NX"): "1229945006",
+    ("pathological", "N0"): "1229947003",
+    ("pathological", "N0a"): "1229948008",
+    ("pathological", "N1"): "1229951001",
+    ("pathological", "N1a"): "1229954009",
+    ("pathological", "N1b"): "1229955005",
+    ("pathological", "M1"): "1229916009",
+}
+# Stage groups (the same concepts serve clinical and pathological stage groupings).
+AJCC_STAGE_SNOMED = {"IVA": "1222838008", "IVB": "1222841004", "IVC": "1222842006"}
+# Read back: SNOMED value code -> (basis, value), stage code -> stage. The cT3/pT3 and
+# cN2/cN3-type codes are not thyroid values: they are read as their text and refused as
+# before (T3 without subcategory cannot be staged).
+AJCC_SNOMED_VALUES: dict[str, tuple[str, str]] = {c: key for key, c in AJCC_SNOMED.items()}
+AJCC_SNOMED_VALUES.update(
+    {
+        "1228938002": ("clinical", "T3"),
+        "1229859000": ("pathological", "T3"),
+        "1229978004": ("clinical", "N2"),
+        "1229984001": ("clinical", "N3"),
+        "1229957002": ("pathological", "N2"),
+        "1229962001": ("pathological", "N3"),
+        "1229904003": ("clinical", "M1a"),
+        "1229907005": ("clinical", "M1b"),
+        "1229910003": ("clinical", "M1c"),
+        "1229917000": ("pathological", "M1a"),
+        "1229920008": ("pathological", "M1b"),
+        "1229923005": ("pathological", "M1c"),
+    }
+)
+AJCC_STAGE_VALUES = {c: stage for stage, c in AJCC_STAGE_SNOMED.items()}
+
+
+def ajcc_display(basis: str, value: str) -> str:
+    """The SNOMED CT display of an AJCC category, e.g. ('clinical', 'T4a') ->
+    'American Joint Committee on Cancer cT4a (qualifier value)'."""
+    prefix = "p" if basis == "pathological" else "c"
+    return f"American Joint Committee on Cancer {prefix}{value} (qualifier value)"
+
+
 TNM_PROFILES = {
     "t": MCODE + "mcode-tnm-primary-tumor-category",
     "n": MCODE + "mcode-tnm-regional-nodes-category",

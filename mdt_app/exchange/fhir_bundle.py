@@ -307,7 +307,7 @@ class _Patient:
     case: d.Case
     identifiers: set[str]
     diagnoses: list[tuple[str, date | None, int]] = field(default_factory=list)
-    tnm: dict[str, tuple[_Key, str]] = field(default_factory=dict)
+    tnm: dict[str, tuple[_Key, tuple[str, str]]] = field(default_factory=dict)  # (value, basis)
     stage_summary: dict[str, str] = field(default_factory=dict)
     results: dict[str, tuple[_Key, Any]] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # case field -> resource
@@ -577,7 +577,7 @@ class _Mapper:
                 # among the same basis the latest wins.
                 key = (target.detail == "pathological", when, e.index)
                 p.tnm_bases.setdefault(target.name, set()).add(target.detail)
-                p.offer(target.name, key, value, table="tnm", source=e.short)
+                p.offer(target.name, key, (value, target.detail), table="tnm", source=e.short)
             elif target.kind == "biomarker":
                 p.offer(target.name, (_RESULT_RANK[value], when, e.index), value, source=e.short)
             else:
@@ -769,7 +769,8 @@ class _Mapper:
             p.sources["diagnosis:diagnosis.histology"] = source
             if dates:
                 p.sources["diagnosis:diagnosis.diagnosed_on"] = source
-        tnm = {cat: value for cat, (_, value) in p.tnm.items()}
+        tnm = {cat: value for cat, (_, (value, _basis)) in p.tnm.items()}
+        chosen_bases = {cat: basis for cat, (_, (_value, basis)) in p.tnm.items()}
         for cat in list(p.tnm):
             p.sources[f"tnm:tnm.{cat}"] = p.sources.pop(f"tnm:{cat}", "")
             if {"pathological", "clinical"} <= p.tnm_bases.get(cat, set()):
@@ -790,7 +791,13 @@ class _Mapper:
                     + ("agrees with" if agree else "not used; the app stages from T, N and M:")
                     + f" {ours}"
                 )
-        case.tnm = d.TNM(t=tnm.get("t"), n=tnm.get("n"), m=tnm.get("m"))
+        case.tnm = d.TNM(
+            t=tnm.get("t"), n=tnm.get("n"), m=tnm.get("m"), basis=_tnm_basis(chosen_bases)
+        )
+        if case.tnm.basis:
+            p.sources["tnm:tnm.basis"] = ", ".join(
+                p.sources.get(f"tnm:tnm.{cat}", "") for cat in chosen_bases
+            )
         found = {name: value for name, (_, value) in p.results.items()}
         case.biomarkers = d.Biomarkers(
             **{name: found.get(name, "unknown") for name in d.BIOMARKER_FIELDS},
@@ -823,6 +830,19 @@ class _Mapper:
         parsed.patient.identifier_system = _mrn_system(p.entry.resource, mrn)
         parsed.present = _present(p, data)
         return parsed
+
+
+def _tnm_basis(bases: dict[str, str]) -> str | None:
+    """The case's TNM basis from the basis of each category used: pathological when T or
+    N came from the specimen (M stays clinical in pathological staging: there is no pM0),
+    clinical when every category was clinical, else not known."""
+    if any(bases.get(cat) == "pathological" for cat in ("t", "n")):
+        return "pathological"
+    if bases and all(b == "clinical" for b in bases.values()):
+        return "clinical"
+    if bases.get("m") == "pathological" and set(bases) == {"m"}:
+        return "pathological"
+    return None
 
 
 def _read(item: Json, status: str, target: Target) -> Any:

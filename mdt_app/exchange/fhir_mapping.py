@@ -381,7 +381,13 @@ def tnm_tokens(text: str) -> list[tuple[str, str]]:
 
 
 def tnm_value(value_cc: Any, value_string: Any, category: str, element: str) -> str:
-    """The T, N or M category an observation value states ('cT4a' -> 'T4a')."""
+    """The T, N or M category an observation value states ('cT4a' -> 'T4a'): an AJCC
+    SNOMED CT value code first (mCODE 4), else a code or text such as 'cT4a'."""
+    for c in codings(value_cc):
+        if c.get("system") == SNOMED and c.get("code") in k.AJCC_SNOMED_VALUES:
+            value = k.AJCC_SNOMED_VALUES[c["code"]][1]
+            if value[0].lower() == category:
+                return check_tnm(category, value, element)
     candidates = [c["code"] for c in codings(value_cc) if isinstance(c.get("code"), str)]
     candidates += texts(value_cc)
     if isinstance(value_string, str):

@@ -71,6 +71,7 @@ def case_row(c: d.Case) -> dict:
         "t": c.tnm.t,
         "n": c.tnm.n,
         "m": c.tnm.m,
+        "tnm_basis": c.tnm.basis,
         "resectability": c.resectability,
         "phase": c.phase,
         **{name: getattr(b, name) for name in d.BIOMARKER_FIELDS},
@@ -119,7 +120,7 @@ def _case_v1_from(
             confirmed_by=row["confirmed_by"],
             diagnosed_on=day(row["diagnosed_on"]),
         ),
-        tnm=d.TNM(t=row["t"], n=row["n"], m=row["m"]),
+        tnm=d.TNM(t=row["t"], n=row["n"], m=row["m"], basis=row["tnm_basis"]),
         resectability=row["resectability"],
         phase=row["phase"],
         biomarkers=d.Biomarkers(

@@ -252,4 +252,5 @@ from mdt_app.store import (  # noqa: E402, F401
     migrations_pathway_v2,
     migrations_security,
     migrations_sign_off,
+    migrations_tnm_basis,  # issue 18: clinical or pathological TNM
 )

@@ -54,10 +54,12 @@ def test_editing_tnm_and_braf_changes_stage_and_options(qtbot, meeting_window, d
 
     editor.ecog.set_value(3)
     assert window.summary.facts.values["ECOG"] == "3"
+    editor.tnm_basis.set_value("pathological")  # staged on the resected specimen
 
     with open_store(demo_db) as store:
         case = store.get_case(case_id)
         assert (case.tnm.m, case.biomarkers.braf_v600e, case.ecog) == ("M1", "positive", 3)
+        assert case.tnm.basis == "pathological"
         draft = store.current_draft(item_id)
         assert draft.options_snapshot["stage"] == "IVC"  # the draft follows the new options
         # pathway 2.0: at ECOG 3 targeted therapy is capped at "consider"

@@ -126,6 +126,10 @@ class CaseDataDialog(QDialog):
         self.t = EnumCombo("editT", d.T_VALUES, nr, words=False)
         self.n = EnumCombo("editN", d.N_VALUES, nr, words=False)
         self.m = EnumCombo("editM", d.M_VALUES, self.tr("not assessed"), words=False)
+        self.tnm_basis = EnumCombo("editTnmBasis", d.TNM_BASES, nr)
+        self.tnm_basis.setToolTip(
+            self.tr("What the TNM rests on: clinical or the resected specimen")
+        )
         self.resectability = EnumCombo("editResectability", d.RESECTABILITY)
         self.phase = EnumCombo("editPhase", d.PHASES)
         self.markers = {f: EnumCombo(f"edit_{f}", d.BIOMARKER_RESULTS) for f in d.BIOMARKER_FIELDS}
@@ -146,7 +150,7 @@ class CaseDataDialog(QDialog):
         grid = QGridLayout(page)
         left, right = QFormLayout(), QFormLayout()
         tnm = QHBoxLayout()
-        for combo in (self.t, self.n, self.m):
+        for combo in (self.t, self.n, self.m, self.tnm_basis):
             tnm.addWidget(combo)
         left.addRow(self.tr("TNM"), tnm)
         left.addRow(self.tr("Histology by"), self.confirmed_by)
@@ -173,8 +177,9 @@ class CaseDataDialog(QDialog):
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
         grid.setRowStretch(1, 1)
-        combos = [self.t, self.n, self.m, self.resectability, self.phase, self.ecog, self.airway,
-                  self.goals, self.capacity, self.burden, self.brain_imaging, self.confirmed_by,
+        combos = [self.t, self.n, self.m, self.tnm_basis, self.resectability, self.phase,
+                  self.ecog, self.airway, self.goals, self.capacity, self.burden,
+                  self.brain_imaging, self.confirmed_by,
                   *self.markers.values()]  # fmt: skip
         for combo in combos:
             combo.currentIndexChanged.connect(self.apply)
@@ -254,6 +259,7 @@ class CaseDataDialog(QDialog):
         self.t.set_value(case.tnm.t)
         self.n.set_value(case.tnm.n)
         self.m.set_value(case.tnm.m)
+        self.tnm_basis.set_value(case.tnm.basis)
         self.resectability.set_value(case.resectability)
         self.phase.set_value(case.phase)
         for field, combo in self.markers.items():
@@ -279,7 +285,9 @@ class CaseDataDialog(QDialog):
 
     def edited_case(self) -> d.Case:
         case = copy.deepcopy(self.case)
-        case.tnm = d.TNM(self.t.value(), self.n.value(), self.m.value())
+        case.tnm = d.TNM(
+            self.t.value(), self.n.value(), self.m.value(), basis=self.tnm_basis.value()
+        )
         case.resectability = self.resectability.value()
         case.phase = self.phase.value()
         for field, combo in self.markers.items():

@@ -170,12 +170,17 @@ class CaseResources:
         self.condition_ref = self.add("condition", "primary", resource)
 
     def tnm(self) -> None:
+        """T, N, M and the stage group as mCODE TNM Observations: the axis code and the
+        AJCC value code follow the case's TNM basis (clinical or pathological); the
+        value's text is the display, so a reader without SNOMED still sees 'cT4a'."""
+        basis = self.case.tnm.basis
         members = []
         for cat in ("t", "n", "m"):
             value = getattr(self.case.tnm, cat)
             if value is None:
                 continue
-            code, display = k.TNM_EXPORT[cat]
+            # AJCC has no pM0: a pathologically staged M0 is cM0.
+            axis = "clinical" if basis == "pathological" and value == "M0" else basis
             members.append(
                 self.add(
                     "tnm",
@@ -185,12 +190,10 @@ class CaseResources:
                         "meta": {"profile": [k.TNM_PROFILES[cat]]},
                         "status": "final",
                         "category": EXAM_CATEGORY,
-                        "code": {
-                            "coding": [{"system": k.SNOMED, "code": code, "display": display}]
-                        },
+                        "code": {"coding": [_axis_coding(cat, axis)]},
                         "subject": self.subject,
                         "focus": [self.condition_ref],
-                        "valueCodeableConcept": {"text": f"c{value}"},
+                        "valueCodeableConcept": _tnm_value(axis, value),
                         "method": {"coding": [k.AJCC_8TH]},
                     },
                 )
@@ -198,6 +201,20 @@ class CaseResources:
         staged = stage_for(self.case.tnm)
         if not staged.is_staged:
             return
+        if basis in k.STAGE_GROUP_EXPORT:
+            code, display = k.STAGE_GROUP_EXPORT[basis]
+        else:
+            code, display = "399390009", "TNM stage grouping"
+        stage_cc: dict[str, Any] = {"text": f"Stage {staged.stage}"}
+        if staged.stage in k.AJCC_STAGE_SNOMED:
+            stage_cc["coding"] = [
+                {
+                    "system": k.SNOMED,
+                    "code": k.AJCC_STAGE_SNOMED[staged.stage],
+                    "display": f"American Joint Committee on Cancer stage {staged.stage}"
+                    " (qualifier value)",
+                }
+            ]
         self.add(
             "tnm",
             "stage",
@@ -206,18 +223,10 @@ class CaseResources:
                 "meta": {"profile": [k.MCODE + "mcode-tnm-stage-group"]},
                 "status": "final",
                 "category": EXAM_CATEGORY,
-                "code": {
-                    "coding": [
-                        {
-                            "system": k.SNOMED,
-                            "code": "399537006",
-                            "display": "Clinical TNM stage grouping",
-                        }
-                    ]
-                },
+                "code": {"coding": [{"system": k.SNOMED, "code": code, "display": display}]},
                 "subject": self.subject,
                 "focus": [self.condition_ref],
-                "valueCodeableConcept": {"text": f"Stage {staged.stage}"},
+                "valueCodeableConcept": stage_cc,
                 "method": {"coding": [k.AJCC_8TH]},
                 "hasMember": members or None,
                 "note": [{"text": f"Basis: {staged.basis}"}],
@@ -506,6 +515,32 @@ class CaseResources:
             else:
                 resource["valueString"] = json.dumps(value, ensure_ascii=False, sort_keys=True)
             self.add("fact", key, resource)
+
+
+_UNSPECIFIED_AXIS = {
+    "t": ("78873005", "T category"),
+    "n": ("277206009", "N category"),
+    "m": ("277208005", "M category"),
+}
+
+
+def _axis_coding(category: str, basis: str | None) -> dict[str, str]:
+    """The observation code of a T, N or M category: cT/pT ... or, basis not recorded,
+    the plain 'T category' (never claimed clinical when nobody said so)."""
+    code, display = k.TNM_EXPORT.get((category, basis or ""), _UNSPECIFIED_AXIS[category])
+    return {"system": k.SNOMED, "code": code, "display": display}
+
+
+def _tnm_value(basis: str | None, value: str) -> dict[str, Any]:
+    """The category value: the AJCC SNOMED CT concept where one exists, its text always."""
+    prefix = {"clinical": "c", "pathological": "p"}.get(basis or "", "")
+    concept: dict[str, Any] = {"text": f"{prefix}{value}"}
+    code = k.AJCC_SNOMED.get((basis or "", value))
+    if code:
+        concept["coding"] = [
+            {"system": k.SNOMED, "code": code, "display": k.ajcc_display(basis or "", value)}
+        ]
+    return concept
 
 
 def _is_default(key: str, value: Any) -> bool:

@@ -1,0 +1,21 @@
+"""Migration: what a case's TNM rests on (clinical or pathological), issue 18.
+
+The FHIR export codes T, N and M with the clinical or the pathological SNOMED CT axis
+and value codes, so the basis has to be stored with the case to come back unchanged.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from mdt_app import domain as d
+from mdt_app.store.schema import migrations
+
+
+@migrations()
+def m190_tnm_basis(db: Database) -> None:
+    allowed = ", ".join(f"'{v}'" for v in d.TNM_BASES)
+    db.execute(
+        "ALTER TABLE cases ADD COLUMN tnm_basis TEXT"
+        f" CHECK (tnm_basis IS NULL OR tnm_basis IN ({allowed}))"
+    )
