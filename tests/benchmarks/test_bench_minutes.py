@@ -65,3 +65,25 @@ def test_build_minutes_content_40_cases(meeting_db, benchmark_report):
         f"minutes content model, {CASES}-case meeting: {best:.2f} s (first {first:.2f} s)"
     )
     assert len(minutes.items) == CASES
+
+
+@pytest.mark.benchmark
+def test_fhir_minutes_against_the_pdf_minutes(meeting_db, tmp_path, benchmark_report, monkeypatch):
+    """The FHIR minutes embed one PDF per patient (a patient's record must not name the
+    others). Baselines timed in the same run: the whole meeting's PDF minutes, and the
+    same FHIR export with reportlab's own Paragraph (lines broken again at every wrap)."""
+    from mdt_app.documents.minutes import pdf as minutes_pdf
+    from mdt_app.store import open_store
+
+    path, meeting_id = meeting_db
+    with open_store(path, actor="bench") as store:
+        _, pdf, _ = _timed(lambda: export_minutes(store, meeting_id, tmp_path / "m.pdf"))
+        _, fhir, _ = _timed(lambda: export_minutes(store, meeting_id, tmp_path / "m.json"))
+        monkeypatch.setattr(minutes_pdf, "Paragraph", minutes_pdf._Paragraph)
+        _, plain, _ = _timed(lambda: export_minutes(store, meeting_id, tmp_path / "p.json"))
+    benchmark_report(
+        f"FHIR minutes, {CASES}-case meeting: {fhir:.2f} s, {fhir / pdf:.1f}x the PDF "
+        f"minutes ({pdf:.2f} s); {plain / fhir:.1f}x faster than with reportlab's own "
+        f"Paragraph ({plain:.2f} s), same run"
+    )
+    assert fhir > 0

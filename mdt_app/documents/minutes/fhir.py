@@ -13,12 +13,13 @@ CarePlan that the amendment ``replaces``). Ids are urn:uuid, stable per meeting/
 from __future__ import annotations
 
 import base64
-import tempfile
+import json
 import uuid
 from dataclasses import replace
+from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fhir.resources.R4B.bundle import Bundle
 
@@ -26,6 +27,9 @@ from mdt_app.documents.minutes import content as c
 from mdt_app.documents.minutes import text
 from mdt_app.documents.minutes.fhir_case import CaseResources, patient_resource
 from mdt_app.exchange.codes import MRN_SYSTEM_DEFAULT
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
 
 LOINC = "http://loinc.org"
 TUMOR_BOARD = {"system": LOINC, "code": "85232-7", "display": "Tumor board Consult note"}
@@ -36,7 +40,27 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:mdt-assistant")
 
 
 def write_fhir(minutes: c.MeetingMinutes, path: Path) -> None:
-    path.write_text(minutes_bundle(minutes).model_dump_json(indent=2), encoding="utf-8")
+    """Write the minutes Bundle, checked against the R4B models (see bundle_json)."""
+    path.write_text(bundle_json(minutes), encoding="utf-8")
+
+
+def bundle_json(minutes: c.MeetingMinutes) -> str:
+    """The Bundle as JSON text, validated against fhir.resources R4B first.
+
+    The models check a copy whose PDF attachments are cut to one base64 block (the bytes
+    are ours, base64-encoded a moment ago: checking megabytes of them character by
+    character proves nothing), and the text is written from our own dict, which is
+    already in the models' form (instants in UTC with "Z"; a test compares the two), so
+    the slow dump back out of the models is not needed."""
+    data = _bundle_dict(minutes)
+    Bundle.model_validate(_without_attachment_data(data))
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _instant(moment: datetime) -> str:
+    """A FHIR instant/dateTime as the R4B models write it: UTC as 'Z'."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def urn(*parts: object, namespace: uuid.UUID = _NAMESPACE) -> str:
@@ -61,6 +85,7 @@ class _BundleBuilder:
         self.namespace = uuid.UUID(minutes.database_uuid) if minutes.database_uuid else _NAMESPACE
         self.conditions: dict[int, dict] = {}  # agenda item id -> its Condition reference
         self.cases_done: set[str] = set()  # Patients whose clinical resources are in
+        self._pdf_front: list[Flowable] | None = None  # laid out once, see document()
 
     def urn(self, *parts: object) -> str:
         return urn(*parts, namespace=self.namespace)
@@ -113,13 +138,15 @@ class _BundleBuilder:
         Only the patient's own agenda item goes in: the meeting's whole minutes name other
         patients and must not be filed in one patient's record.
         """
-        from mdt_app.documents.minutes.pdf import write_pdf
+        from mdt_app.documents.minutes.pdf import front_matter, minutes_pdf
 
+        # Straight to bytes: no temporary file (creating and removing a directory per
+        # patient cost more than the PDF on a slow disk, and no copy touches the disk).
+        # The meeting's header and attendance are laid out once for every patient.
+        if self._pdf_front is None:
+            self._pdf_front = front_matter(self.m)
         own = replace(self.m, items=(e,))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "minutes.pdf"
-            write_pdf(own, path)
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
+        data = base64.b64encode(minutes_pdf(own, front=self._pdf_front)).decode("ascii")
         self.add(
             self.urn("document", self.m.meeting.id, e.item_id),
             {
@@ -127,7 +154,7 @@ class _BundleBuilder:
                 "status": "current",
                 "type": {"coding": [TUMOR_BOARD]},
                 "subject": subject,
-                "date": self.m.generated_at.isoformat(),
+                "date": _instant(self.m.generated_at),
                 "description": f"MDT minutes, {self.m.meeting.title} ({self.m.meeting.date})",
                 "content": [
                     {
@@ -135,7 +162,7 @@ class _BundleBuilder:
                             "contentType": "application/pdf",
                             "data": data,
                             "title": f"MDT minutes {self.m.meeting.date}",
-                            "creation": self.m.generated_at.isoformat(),
+                            "creation": _instant(self.m.generated_at),
                         }
                     }
                 ],
@@ -164,7 +191,7 @@ class _BundleBuilder:
             "note": [{"text": n} for n in notes],
         }
         if x.signed_at:
-            resource["created"] = x.signed_at.isoformat()
+            resource["created"] = _instant(x.signed_at)
         if x.signed_by:
             resource["author"] = self.practitioner(x.signed_by)
         if e.options:
@@ -205,7 +232,7 @@ class _BundleBuilder:
             "resourceType": "Composition",
             "status": "preliminary" if draft_left else "final",
             "type": {"coding": [TUMOR_BOARD], "text": "MDT meeting minutes"},
-            "date": m.generated_at.isoformat(),
+            "date": _instant(m.generated_at),
             "title": f"Minutes: {m.meeting.title} ({m.meeting.date})",
             "author": [author],
             "event": [{"period": {"start": str(m.meeting.date), "end": str(m.meeting.date)}}],
@@ -214,22 +241,37 @@ class _BundleBuilder:
 
 
 def minutes_bundle(minutes: c.MeetingMinutes) -> Bundle:
-    """The validated FHIR document Bundle of the minutes."""
+    """The validated FHIR document Bundle of the minutes (as R4B model objects)."""
+    return Bundle.model_validate(_bundle_dict(minutes))
+
+
+def _without_attachment_data(bundle: dict) -> dict:
+    entries = []
+    for e in bundle["entry"]:
+        r = e["resource"]
+        if r["resourceType"] == "DocumentReference":
+            content = [
+                {**x, "attachment": {**x["attachment"], "data": "JVBERg=="}} for x in r["content"]
+            ]
+            e = {**e, "resource": {**r, "content": content}}
+        entries.append(e)
+    return {**bundle, "entry": entries}
+
+
+def _bundle_dict(minutes: c.MeetingMinutes) -> dict:
     builder = _BundleBuilder(minutes)
     composition = builder.composition()  # first, as a document requires; fills the rest
     full_url = builder.urn("minutes", minutes.meeting.id)
     composition = {"resourceType": "Composition", "id": full_url[9:], **composition}
     entries = [{"fullUrl": full_url, "resource": composition}]
     entries += [{"fullUrl": u, "resource": r} for u, r in builder.resources.items()]
-    return Bundle.model_validate(
-        {
-            "resourceType": "Bundle",
-            "type": "document",
-            "identifier": {"system": "urn:ietf:rfc:3986", "value": urn("export", uuid.uuid4())},
-            "timestamp": minutes.generated_at.isoformat(),
-            "entry": entries,
-        }
-    )
+    return {
+        "resourceType": "Bundle",
+        "type": "document",
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": urn("export", uuid.uuid4())},
+        "timestamp": _instant(minutes.generated_at),
+        "entry": entries,
+    }
 
 
 def _activity(

@@ -10,7 +10,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Paragraph as _Paragraph
 
 from mdt_app.documents import pdf_style as ps
 from mdt_app.documents.minutes import content as c
@@ -21,15 +22,52 @@ LABEL_WIDTH = 42 * mm
 ALERT = ps.DRAFT_RED.hexval().replace("0x", "#")
 
 
+class Paragraph(_Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    A table lays out each cell two or three times (row heights, the page-split attempt,
+    drawing), and reportlab breaks the lines afresh each time; the line breaks depend on
+    the width alone, so the second and third times reuse the first. The FHIR minutes
+    build one PDF per patient, which made this most of their time."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._wrapped_at is not None and self._wrapped_at == availWidth:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
+
+
 def write_pdf(minutes: c.MeetingMinutes, path: Path, *, page_size_name: str = "A4") -> None:
     path.write_bytes(minutes_pdf(minutes, page_size_name=page_size_name))
 
 
-def minutes_pdf(minutes: c.MeetingMinutes, *, page_size_name: str = "A4") -> bytes:
+def minutes_pdf(
+    minutes: c.MeetingMinutes, *, page_size_name: str = "A4", front: list[Flowable] | None = None
+) -> bytes:
+    """The minutes as PDF bytes. ``front`` (from ``front_matter``) lets the one-PDF-per-
+    patient FHIR export lay the meeting's header and attendance out once for all."""
+    s = ps.house_styles(large_print=False)
+    width = ps.page_size(page_size_name)[0] - 36 * mm  # the house margins are 18 mm
+    story: list[Flowable] = list(front or front_matter(minutes, page_size_name=page_size_name))
+    if not minutes.items:
+        story.append(Paragraph("No case was on the agenda.", s.body))
+    for entry in minutes.items:
+        story += [Paragraph(escape(text.entry_title(entry)), s.h2)]
+        story += [_rows_table(text.entry_rows(entry), s, width)]
+    story += [Paragraph("Summary", s.h1), _rows_table(text.summary_rows(minutes), s, width)]
+    return _build(minutes, story, page_size_name)
+
+
+def front_matter(minutes: c.MeetingMinutes, *, page_size_name: str = "A4") -> list[Flowable]:
+    """Title, the meeting's details and the attendance: the same for every agenda item,
+    and never naming a patient, so one layout serves every patient's own PDF."""
     s = ps.house_styles(large_print=False)
     m = minutes.meeting
-    width = ps.page_size(page_size_name)[0] - 36 * mm  # the house margins are 18 mm
-    story: list[Flowable] = [
+    width = ps.page_size(page_size_name)[0] - 36 * mm
+    return [
         Paragraph(escape(m.title), s.title),
         Paragraph(f"Minutes of the multidisciplinary team meeting, {m.date}", s.subtitle),
         _rows_table(text.header_rows(minutes), s, width),
@@ -37,12 +75,11 @@ def minutes_pdf(minutes: c.MeetingMinutes, *, page_size_name: str = "A4") -> byt
         *_attendance(minutes, s, width),
         Paragraph("Agenda items", s.h1),
     ]
-    if not minutes.items:
-        story.append(Paragraph("No case was on the agenda.", s.body))
-    for entry in minutes.items:
-        story += [Paragraph(escape(text.entry_title(entry)), s.h2)]
-        story += [_rows_table(text.entry_rows(entry), s, width)]
-    story += [Paragraph("Summary", s.h1), _rows_table(text.summary_rows(minutes), s, width)]
+
+
+def _build(minutes: c.MeetingMinutes, story: list[Flowable], page_size_name: str) -> bytes:
+    s = ps.house_styles(large_print=False)
+    m = minutes.meeting
     centre = minutes.centre.get("name")
     banner = " · ".join(x for x in (centre, m.title, str(m.date)) if x)
     if minutes.pseudonymised:
