@@ -33,7 +33,7 @@ from mdt_app.security.private_files import (
     private_dir,
     tighten_dir,
 )
-from mdt_app.store import schema
+from mdt_app.store import schema, schema_version
 from mdt_app.store.agenda import AgendaMixin
 from mdt_app.store.base import (
     DEFAULT_BUSY_TIMEOUT,
@@ -260,6 +260,7 @@ def _verify_identity(db: Database, path: Path, existed: bool) -> list[str]:
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     if app_id != schema.APPLICATION_ID:
         raise StoreError(f"{path}: is an SQLite file of another program, not MDT Assistant")
+    schema_version.check_version(db, path)  # newer than this build: refused, one line
     missing = [t for t in CORE_TABLES if t not in tables]
     missing += [] if "_sqlite_migrations" in tables else ["_sqlite_migrations"]
     if missing:
@@ -357,6 +358,7 @@ def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
             except BaseException:
                 _rollback(db)
                 raise
+        schema_version.record_version(db)
     finally:
         db.execute("PRAGMA foreign_keys = ON")
 
