@@ -86,3 +86,26 @@ def test_formula_like_text_is_made_inert(store, meeting, tmp_path):
     store.set_agenda_status(item.id, "not_discussed", '=HYPERLINK("http://x","click")')
     body = read(export_minutes(store, meeting, tmp_path / "m.csv"))[6]
     assert body[HEADER.index("status_reason")] == '\'=HYPERLINK("http://x","click")'
+
+
+def test_consent_to_discussion_column(store, meeting, tmp_path):
+    from datetime import date
+
+    from mdt_app import domain as d
+
+    first = store.agenda(meeting)[0]
+    case = store.get_case(first.case_id)
+    case.consent = d.Consent(discussion="given", registry="given", recorded_on=date(2026, 11, 2))
+    store.update_case(case)
+    second = store.get_case(store.agenda(meeting)[1].case_id)
+    assert second.consent.discussion is None  # not recorded: an empty cell, never "given"
+    rows = read(export_minutes(store, meeting, tmp_path / "m.csv"))
+    body = [dict(zip(HEADER, r, strict=True)) for r in rows[1:]]
+    assert (body[0]["consent_discussion"], body[0]["consent_recorded_on"]) == (
+        "given",
+        "2026-11-02",
+    )
+    assert (body[1]["consent_discussion"], body[1]["consent_recorded_on"]) == ("", "")
+    pseudo = read(export_minutes(store, meeting, tmp_path / "p.csv", pseudonymise=True))
+    row = dict(zip(HEADER, pseudo[1], strict=True))
+    assert (row["consent_discussion"], row["consent_recorded_on"]) == ("given", "")

@@ -71,6 +71,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("follow_up_weeks", "follow-up interval in weeks, when it was set in weeks (else empty)"),
     ("sign_off_exception", "not_quorate / not_meeting_day (';'-separated) when signed so"),
     ("sign_off_reason", "the chair's recorded reason for signing despite the exception"),
+    (
+        "consent_discussion",
+        "the patient's consent to discussion: given / refused; empty = not recorded",
+    ),
+    ("consent_recorded_on", "when that consent was recorded, YYYY-MM-DD; empty when pseudonymised"),
 )
 HEADER = tuple(name for name, _ in COLUMNS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -118,6 +123,11 @@ def item_row(m: c.MeetingMinutes, e: c.AgendaEntry) -> dict[str, str]:
         **{name: _codes(o.lists.get(name, ()) if o else ()) for name in text.LIST_LABELS},
     }
     row.update(_decision_columns(e))
+    consent = e.case.consent if e.case else None
+    row["consent_discussion"] = _s(consent.discussion) if consent else ""
+    # a date tied to the patient: left out of pseudonymised minutes, like the birth date
+    recorded = consent.recorded_on if consent and not m.pseudonymised else None
+    row["consent_recorded_on"] = _s(recorded)
     return row
 
 
