@@ -88,6 +88,7 @@ class CareProgramme:
     sections: tuple[Section, ...]
     option_codes: tuple[str, ...] = ()
     glossary_terms: tuple[str, ...] = field(default=())
+    keywords: tuple[str, ...] = ()  # PDF metadata, in the programme's language
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

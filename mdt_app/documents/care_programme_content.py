@@ -101,6 +101,7 @@ def care_programme_for(
         title=w["document.title"],
         pdf_title=w.fmt("document.pdf_title", name=patient.display_name),
         subject=w["document.subject"],
+        keywords=w.items("document.keywords"),
         subtitle_lines=tuple(subtitle),
         banner=_banner(w, patient),
         footer=w.fmt("document.footer", date=w.day(today)),

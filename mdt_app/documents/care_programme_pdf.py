@@ -41,7 +41,7 @@ def render_care_programme(
             title=programme.pdf_title,
             subject=programme.subject,
             lang=programme.language,
-            keywords=("care programme", "anaplastic thyroid cancer"),
+            keywords=programme.keywords or ("care programme", "anaplastic thyroid cancer"),
         ),
         decoration=ps.PageDecoration(
             banner=programme.banner,

@@ -28,6 +28,7 @@ from mdt_app.documents.care_programme_facts import (
     prior_treatments,
     split_steps,
 )
+from mdt_app.documents.care_programme_steps import translated_step
 from mdt_app.documents.care_programme_support import emergency_number, organisations
 
 GROUP_ORDER = ("tests", "treatment", "care", "not_for_atc")
@@ -228,11 +229,14 @@ def happened(
     past = split_steps(decision.actions, today).past
     blocks: list[Block] = [Bullets(tuple(lines))]
     if past:
-        rows = tuple((a.description, w.day(a.due_date)) for a in past)
+        steps = [_step(w, a) for a in past]
+        rows = tuple((text, w.day(a.due_date)) for (text, _), a in zip(steps, past, strict=True))
         header = (w["next_steps.what"], w["next_steps.when"])
         blocks.append(Para(w["happened.steps_intro"]))
         blocks.append(Table(header, rows, widths=(0.7, 0.3)))
         blocks.append(Para(w["happened.steps_check"], "small"))
+        if not all(ok for _, ok in steps):
+            blocks.append(Para(w["next_steps.as_typed"], "small"))
     return (Section("happened", w["happened.heading"], tuple(blocks)),)
 
 
@@ -240,17 +244,29 @@ def coming_up(w: Words, decision: d.Decision, today: date) -> Section:
     coming = split_steps(decision.actions, today).coming
     if not coming:
         return Section("next_steps", w["next_steps.heading"], (Para(w["next_steps.none"]),))
+    steps = [_step(w, a) for a in coming]
     rows = tuple(
         (
-            a.description,
+            text,
             a.owner or w["next_steps.who_default"],
             w.day(a.due_date) if a.due_date else w["next_steps.when_default"],
         )
-        for a in coming
+        for (text, _), a in zip(steps, coming, strict=True)
     )
     header = (w["next_steps.what"], w["next_steps.who"], w["next_steps.when"])
-    blocks = (Para(w["next_steps.intro"]), Table(header, rows, widths=(0.46, 0.3, 0.24)))
+    blocks: tuple[Block, ...] = (
+        Para(w["next_steps.intro"]),
+        Table(header, rows, widths=(0.46, 0.3, 0.24)),
+    )
+    if not all(ok for _, ok in steps):
+        blocks += (Para(w["next_steps.as_typed"], "small"),)
     return Section("next_steps", w["next_steps.heading"], blocks)
+
+
+def _step(w: Words, action: d.Action) -> tuple[str, bool]:
+    """A next step's words: the option's patient title in the programme's language when
+    the step is one of the pathway's own, else the clinician's text as typed."""
+    return translated_step(action.description, w.language, w.options)
 
 
 # --- check-ups --------------------------------------------------------------------------------
