@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from mdt_app import paths
+from mdt_app.errors import UserError
 from mdt_app.security.cli_identity import apply_identity
 from mdt_app.store import Store, open_store
 
@@ -16,13 +18,29 @@ from mdt_app.store import Store, open_store
 def store_for(args: argparse.Namespace, *, create: bool = False) -> Store:
     """The store named by --db / $MDT_APP_DB / the default; reading commands never create.
     The --as user is signed in on it (see mdt_app.security.cli_identity)."""
-    store = open_store(paths.database_path(args.db), create=create)
+    path = paths.database_path(args.db)
+    encrypted = create and getattr(args, "encrypted", False)
+    if encrypted:
+        refuse_plain_existing(path)
+    store = open_store(path, create=create, encrypted=encrypted)
     try:
         apply_identity(store, args)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def refuse_plain_existing(path: Path) -> None:
+    """--encrypted asks for an encrypted database: an existing plain one is not silently
+    used instead (nothing is opened or changed)."""
+    from mdt_app.security.encryption import looks_encrypted
+
+    if path.exists() and path.stat().st_size > 0 and not looks_encrypted(path):
+        raise UserError(
+            f"{path}: --encrypted, but this database already exists and is not encrypted; "
+            "encrypt it with `mdt-app encrypt`, or leave out --encrypted"
+        )
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

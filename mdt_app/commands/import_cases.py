@@ -9,6 +9,7 @@ import time
 
 from mdt_app.commands._common import store_for
 from mdt_app.exchange.importer import apply_import, read_file
+from mdt_app.security.cli_options import add_encrypted_option
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "field came from and what was skipped and why.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="file(s) to import")
+    add_encrypted_option(p)
     p.add_argument("--meeting", type=int, metavar="ID", help="also queue the cases on this meeting")
     p.add_argument(
         "--include-non-atc",

@@ -8,6 +8,7 @@ from datetime import date
 from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.commands._common import store_for
+from mdt_app.security.cli_options import add_encrypted_option
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     create.add_argument("--title", required=True, metavar="TEXT")
     create.add_argument("--chair", required=True, metavar="NAME")
     _detail_options(create)
+    add_encrypted_option(create)
     create.add_argument(
         "--every",
         metavar="WEEKDAY",

@@ -10,6 +10,7 @@ import sys
 from mdt_app.commands._common import add_json_flag, print_rows, store_for
 from mdt_app.errors import UserError
 from mdt_app.security.cli_identity import NAMED_USERS_SETTING, read_secret_file
+from mdt_app.security.cli_options import add_encrypted_option
 from mdt_app.security.users import (
     MANAGERS,
     ROLES,
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add.add_argument("--role", choices=ROLES, default=None, help="default: chair for the first")
     add.add_argument("--specialty", default="", help="e.g. medical oncologist")
     _new_password_option(add)
+    add_encrypted_option(add)
     add.set_defaults(func=run_add)
     show = actions.add_parser("list", parents=[common], help="list accounts")
     add_json_flag(show)

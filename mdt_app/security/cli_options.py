@@ -30,3 +30,14 @@ def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
         help="file whose first line is the encrypted database's passphrase "
         "(else $MDT_APP_PASSPHRASE)",
     )
+
+
+def add_encrypted_option(parser: argparse.ArgumentParser) -> None:
+    """`--encrypted` for a command that creates the database when it does not exist yet."""
+    parser.add_argument(
+        "--encrypted",
+        action="store_true",
+        help="when the database does not exist yet, create it encrypted with SQLCipher "
+        "(passphrase: --passphrase-file FILE or $MDT_APP_PASSPHRASE); an existing plain "
+        "database is refused (encrypt it with `mdt-app encrypt`)",
+    )
