@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from mdt_app import paths
-from mdt_app.errors import UserError
+from mdt_app.errors import PermissionDenied, UserError
+from mdt_app.security import roles
 from mdt_app.security.cli_identity import apply_identity
 from mdt_app.store import Store, open_store
 
@@ -25,10 +26,34 @@ def store_for(args: argparse.Namespace, *, create: bool = False) -> Store:
     store = open_store(path, create=create, encrypted=encrypted)
     try:
         apply_identity(store, args)
+        _check_role(store, args)
     except BaseException:
         store.close()
         raise
     return store
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The command's words as `roles.COMMANDS` names them ("meeting create", "centre set")."""
+    command = getattr(args, "command", None) or ""
+    action = getattr(args, f"{command.replace('-', '_')}_command", None)
+    if command == "centre" and any(
+        getattr(args, key, None) is not None for key in _CENTRE_SETTINGS
+    ):
+        return "centre set"
+    return f"{command} {action}" if action else command
+
+
+_CENTRE_SETTINGS = ("name", "address", "phone", "phone_24h", "email", "country", "emergency_number")
+
+
+def _check_role(store: Store, args: argparse.Namespace) -> None:
+    """A signed-in --as user runs only what their role is given (security/roles.py)."""
+    role = store.role if store.authenticated else None
+    name = command_name(args)
+    if not roles.command_allowed(name, role):
+        allowed = " or ".join(roles.COMMANDS.get(name, ("chair",)))
+        raise PermissionDenied(f"a {role} cannot run `mdt-app {name}`; a {allowed} can")
 
 
 def refuse_plain_existing(path: Path) -> None:

@@ -157,3 +157,27 @@ def test_window_user_stays_after_meeting_changes(qtbot, meeting_window):
     other = next(m for m in w.session.meetings() if m.id != w.session.meeting.id)
     w.select_meeting(other.id)
     assert w.windowTitle().endswith("(nurse)")
+
+
+def test_recently_added_actions_follow_the_role_table(qtbot, meeting_window):
+    from mdt_app.security import roles
+
+    w = meeting_window
+    expected = {
+        "gosia": {"careProgrammeAction", "findMeetingAction", "caseNotesAction", "openDemoAction"},
+        "bartek": {"referPanelAction", "importCasesAction", "editCaseAction"},
+        "coordinator": {"editMeetingAction", "cancelMeetingAction", "importCasesAction"},
+    }
+    hidden = {
+        "gosia": {"referPanelAction", "editMeetingAction", "cancelMeetingAction",
+                  "importCasesAction", "editIdentityAction", "removeFromAgendaAction"},
+        "bartek": {"editMeetingAction", "cancelMeetingAction", "exportMinutesAction"},
+        "coordinator": {"referPanelAction", "signOffAction", "editCaseAction"},
+    }  # fmt: skip
+    for username in expected:
+        w.set_user(get_user(w.store, username))
+        role = w.user.role
+        for name, action in w.actions.items():  # the window only asks the core's table
+            assert action.isVisible() == roles.offered(name, role), (username, name)
+        assert all(w.actions[n].isVisible() for n in expected[username]), username
+        assert not any(w.actions[n].isVisible() for n in hidden[username]), username
