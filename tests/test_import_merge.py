@@ -175,7 +175,7 @@ def test_fhir_bundle_without_diagnosis_keeps_the_stored_diagnosis_and_tnm(store,
 def test_signed_decision_keeps_a_snapshot_and_flags_older_data(store):
     _, item, draft = h.meeting_with_draft(store)
     signed = store.sign_decision(draft.id, "Dr Chair")
-    assert signed.case_snapshot["tnm"] == {"t": "T4a", "n": "N1a", "m": "M0"}
+    assert signed.case_snapshot["tnm"] == {"t": "T4a", "n": "N1a", "m": "M0", "basis": None}
     assert signed.options_snapshot is not None
     assert store.older_data(signed) == []
     _import(store, {"format": "mdt-case/1", "patient": {"mrn": "H123456", "given_name": "Zoë"},
