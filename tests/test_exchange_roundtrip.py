@@ -245,3 +245,24 @@ def test_a_case_without_a_recorded_basis_is_not_exported_as_clinical(store, tmp_
     back = empty.get_case(empty.case_ids()[0])
     assert (back.tnm.t, back.tnm.n, back.tnm.m, back.tnm.basis) == ("T4a", "N1b", "M0", None)
     empty.close()
+
+
+def test_each_patients_filed_pdf_names_that_patient_on_every_page(exported):
+    """The PDF filed in a patient's record carries that patient's banner on every page."""
+    import base64
+
+    import pypdfium2
+
+    bundle = exported[1]
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    docs = [r for r in by_url.values() if r["resourceType"] == "DocumentReference"]
+    assert docs
+    for doc in docs:
+        patient = by_url[doc["subject"]["reference"]]
+        mrn = patient["identifier"][0]["value"]
+        family = patient["name"][0]["family"].upper()
+        pdf = pypdfium2.PdfDocument(base64.b64decode(doc["content"][0]["attachment"]["data"]))
+        for page in pdf:
+            words = page.get_textpage().get_text_range()
+            assert f"MRN {mrn}" in words and family in words
+            assert patient["birthDate"] in words

@@ -146,7 +146,9 @@ class _BundleBuilder:
         if self._pdf_front is None:
             self._pdf_front = front_matter(self.m)
         own = replace(self.m, items=(e,))
-        data = base64.b64encode(minutes_pdf(own, front=self._pdf_front)).decode("ascii")
+        data = base64.b64encode(minutes_pdf(own, front=self._pdf_front, one_patient=True)).decode(
+            "ascii"
+        )
         self.add(
             self.urn("document", self.m.meeting.id, e.item_id),
             {

@@ -45,10 +45,16 @@ def write_pdf(minutes: c.MeetingMinutes, path: Path, *, page_size_name: str = "A
 
 
 def minutes_pdf(
-    minutes: c.MeetingMinutes, *, page_size_name: str = "A4", front: list[Flowable] | None = None
+    minutes: c.MeetingMinutes,
+    *,
+    page_size_name: str = "A4",
+    front: list[Flowable] | None = None,
+    one_patient: bool = False,
 ) -> bytes:
     """The minutes as PDF bytes. ``front`` (from ``front_matter``) lets the one-PDF-per-
-    patient FHIR export lay the meeting's header and attendance out once for all."""
+    patient FHIR export lay the meeting's header and attendance out once for all.
+    ``one_patient`` marks a PDF holding one patient's part only (filed in that patient's
+    record): its pages carry that patient's banner (name, birth date, MRN)."""
     s = ps.house_styles(large_print=False)
     width = ps.page_size(page_size_name)[0] - 36 * mm  # the house margins are 18 mm
     story: list[Flowable] = list(front or front_matter(minutes, page_size_name=page_size_name))
@@ -58,7 +64,7 @@ def minutes_pdf(
         story += [Paragraph(escape(text.entry_title(entry)), s.h2)]
         story += [_rows_table(text.entry_rows(entry), s, width)]
     story += [Paragraph("Summary", s.h1), _rows_table(text.summary_rows(minutes), s, width)]
-    return _build(minutes, story, page_size_name)
+    return _build(minutes, story, page_size_name, one_patient=one_patient)
 
 
 def front_matter(minutes: c.MeetingMinutes, *, page_size_name: str = "A4") -> list[Flowable]:
@@ -77,11 +83,15 @@ def front_matter(minutes: c.MeetingMinutes, *, page_size_name: str = "A4") -> li
     ]
 
 
-def _build(minutes: c.MeetingMinutes, story: list[Flowable], page_size_name: str) -> bytes:
+def _build(
+    minutes: c.MeetingMinutes, story: list[Flowable], page_size_name: str, *, one_patient: bool
+) -> bytes:
     s = ps.house_styles(large_print=False)
     m = minutes.meeting
     centre = minutes.centre.get("name")
     banner = " · ".join(x for x in (centre, m.title, str(m.date)) if x)
+    if one_patient and len(minutes.items) == 1:
+        banner = f"{patient_banner(minutes.items[0].patient)} · {banner}"
     if minutes.pseudonymised:
         banner += " · PSEUDONYMISED"
     return ps.build_pdf(
@@ -100,6 +110,17 @@ def _build(minutes: c.MeetingMinutes, story: list[Flowable], page_size_name: str
         styles=s,
         page_size_name=page_size_name,
     )
+
+
+def patient_banner(p: c.PatientRef) -> str:
+    """Name, birth date and MRN as every page of a patient's own document shows them
+    (a pseudonymised patient has one code for name and MRN, shown once)."""
+    bits = [p.name.upper() if p.mrn != p.name else p.name]
+    if p.birth_date:
+        bits.append(f"born {p.birth_date.isoformat()}")
+    if p.mrn != p.name:
+        bits.append(f"MRN {p.mrn}")
+    return " · ".join(bits)
 
 
 def _cell(line: str, style: ParagraphStyle) -> Paragraph:
