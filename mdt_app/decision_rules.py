@@ -149,6 +149,12 @@ class SignOffProblem:
 
 def sign_off_problems(decision: d.Decision) -> list[SignOffProblem]:
     """What stops this decision from being signed off (empty when it can be)."""
+    return judge_sign_off(decision)[1]
+
+
+def judge_sign_off(decision: d.Decision) -> tuple[Deviation | None, list[SignOffProblem]]:
+    """The sign-off rules in one pass: how the plan deviates (against its own options
+    snapshot) and what stops the sign-off."""
     problems = []
     if not decision.chosen_options and not decision.plan_text.strip():
         problems.append(SignOffProblem("nothing_decided"))
@@ -165,7 +171,7 @@ def sign_off_problems(decision: d.Decision) -> list[SignOffProblem]:
             problems.append(SignOffProblem("action_without_description", str(i)))
     if decision.amends_decision_id and not (decision.amendment_reason or "").strip():
         problems.append(SignOffProblem("amendment_without_reason"))
-    return problems
+    return why, problems
 
 
 @dataclass(frozen=True)

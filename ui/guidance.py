@@ -1,51 +1,27 @@
-"""The guideline engine as the window calls it: never raises, always gives a stage.
-
-If the pathway cannot be used (file missing or invalid), the chair still sees the case
-and its stage, and the options panel says why there are no options; a decision cannot
-be signed off then, because it has no guideline version.
-"""
+"""The guideline engine as the window calls it (`mdt_app.meeting.guidance`, with the
+"options unavailable" warning in the window's language): never raises."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 
 from mdt_app.domain import Case, Recommendation
 from mdt_app.errors import UserError
-from mdt_app.staging import stage_for
-
-log = logging.getLogger(__name__)
+from mdt_app.meeting import guidance
 
 
 def recommend_case(case: Case, today: date | None = None) -> Recommendation:
     """The engine's Recommendation for ``case``; a stage-only one if the engine fails."""
-    try:
-        from mdt_app.guideline.engine import recommend
-    except ImportError as exc:
-        return unavailable(case, f"the guideline engine is not installed ({exc})")
-    try:
-        return recommend(case, today=today)
-    except UserError as exc:
-        log.warning("guideline not usable: %s", exc)
-        return unavailable(case, str(exc))
+    words = QCoreApplication.translate("guidance", "Guideline options unavailable: {why}")
+    return guidance.recommend_case(case, today, words)
 
 
 def unavailable(case: Case, why: str) -> Recommendation:
-    staged = stage_for(case.tnm)
-    return Recommendation(
-        stage=staged.stage,
-        stage_basis=staged.basis,
-        guideline_id="",
-        guideline_title="",
-        guideline_version="",
-        warnings=(
-            QCoreApplication.translate("guidance", "Guideline options unavailable: {why}").format(
-                why=why
-            ),
-        ),
-    )
+    """A stage-only Recommendation saying why there are no options."""
+    words = QCoreApplication.translate("guidance", "Guideline options unavailable: {why}")
+    return guidance.unavailable(case, why, words)
 
 
 def option_title(code: str) -> str:

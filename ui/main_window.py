@@ -46,7 +46,6 @@ from ui.workers import wait_for_workers
 log = logging.getLogger(__name__)
 
 DEMO_MARK = "DEMO"
-SPLITTERS = ("main", "case")
 
 
 def scrolled(widget: QWidget, name: str) -> QScrollArea:
@@ -185,7 +184,7 @@ class MainWindow(
     def _agenda_changed(self, lines: list) -> None:
         item_id = self.session.item.id if self.session.item else None
         self.agenda.set_lines(lines, item_id)
-        decided = sum(1 for line in lines if line.decision_status in ("signed", "amended"))
+        decided = sum(1 for line in lines if line.decided)
         self.statusBar().showMessage(
             self.tr("{decided} of {total} cases decided").format(decided=decided, total=len(lines))
         )
@@ -317,8 +316,7 @@ class MainWindow(
             self.draft_conflict(exc)
             return
         except UserError as exc:
-            self.statusBar().showMessage(self.tr("Draft NOT saved: {e}").format(e=exc))
-            self.prompts.warn(self.tr("The draft could not be saved: {e}").format(e=exc))
+            self.draft_not_saved(exc)
             return
         if saved is not None:
             self.decision.mark_saved(saved)
@@ -326,6 +324,11 @@ class MainWindow(
     def export_typed_draft(self) -> None:
         """File > Export the typed draft: what the decision form holds, to a text file."""
         self.live.export()
+
+    def draft_not_saved(self, exc: UserError) -> None:
+        """A draft save was refused: say so; what is typed stays on screen."""
+        self.statusBar().showMessage(self.tr("Draft NOT saved: {e}").format(e=exc))
+        self.prompts.warn(self.tr("The draft could not be saved: {e}").format(e=exc))
 
     def guard(self, fn, *args):
         """Call ``fn``; a UserError is shown as a warning instead of propagating."""

@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication
 
-from mdt_app import decision_rules
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, SignedDecisionError, UserError
 from ui.excepthook import show_exception
@@ -109,20 +108,28 @@ class MeetingTasks:
         if state is None or not state.editable:
             return
         form = self.decision
-        form.judge()  # deviation is judged now, and named on the form
-        problems = decision_rules.sign_off_problems(form.judged(form.decision()))
-        if problems:
+        # The rules run once, on what is on screen; when nothing stops the sign-off, the
+        # session stores it as the draft to sign (exactly what is on screen is signed).
+        try:
+            check = self.session.prepare_sign_off(form.decision())
+        except ConflictError as exc:
+            self.draft_conflict(exc)
+            return
+        except UserError as exc:
+            self.draft_not_saved(exc)
+            return
+        form.show_check(check)  # deviation is judged now, and named on the form
+        if not check.ready:
             self.prompts.warn(
                 _t("This decision cannot be signed off yet:\n\n")
-                + "\n".join(f"✘ {p}" for p in problems)
+                + "\n".join(f"✘ {p}" for p in check.problems)
             )
             return
-        form.dirty = True
-        form.flush()  # the stored draft is exactly what is on screen
-        decision = form.state.decision if form.state else None
-        if form.dirty or decision is None or decision.id is None:
-            return  # not saved (the reason was shown): nothing to sign
-        answer = self.prompts.sign_off(sign_off_summary(self.session, decision))
+        decision = check.decision
+        form.mark_saved(decision)
+        if decision.id is None:
+            return
+        answer = self.prompts.sign_off(sign_off_summary(self.session, check))
         if answer is None:
             return
         try:

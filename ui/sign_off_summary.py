@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
+from mdt_app.meeting import SignOffCheck
 from ui import labels
 from ui.guidance import option_title
 from ui.session import MeetingSession
@@ -18,8 +19,10 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("SignOff", text)
 
 
-def sign_off_summary(session: MeetingSession, decision: d.Decision) -> SignOffSummary:
-    """The stored draft ``decision`` as the chair signs it, with attendance and quorum."""
+def sign_off_summary(session: MeetingSession, check: SignOffCheck) -> SignOffSummary:
+    """The stored draft as the chair signs it (as the sign-off check judged it), with
+    attendance and quorum."""
+    decision = check.decision
     case = session.case
     patient = _t("{name} (MRN {mrn}) · guideline {gid} {version}").format(
         name=case.patient.display_name if case else "",
@@ -32,11 +35,9 @@ def sign_off_summary(session: MeetingSession, decision: d.Decision) -> SignOffSu
     for code in decision.chosen_options:
         group, title = titles.get(code) or ("", option_title(code))
         options.append(f"{SYMBOLS.get(group, '•')} {title}")
-    why = decision_rules.deviation(decision, decision.options_snapshot)
+    why = check.deviation
     attendees = session.attendees()
     quorum = session.quorum(attendees)
-    item = session.item
-    exceptions = session.store.sign_off_exceptions_for(item.id or 0, session.today) if item else []
     return SignOffSummary(
         patient=patient,
         options=tuple(options),
@@ -50,7 +51,7 @@ def sign_off_summary(session: MeetingSession, decision: d.Decision) -> SignOffSu
         quorum=("✔ " if quorum.quorate else "✘ ") + quorum.describe(),
         quorate=quorum.quorate,
         chair=(session.meeting.chair if session.meeting else None) or "",
-        exceptions=tuple(str(e) for e in exceptions),
+        exceptions=tuple(str(e) for e in check.exceptions),
     )
 
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QWidget
 
 from mdt_app import domain as d
 from mdt_app.errors import PermissionDenied
+from mdt_app.meeting import Signature
 from mdt_app.security import roles, session_keys
-from mdt_app.security.signing import sign_off
 from mdt_app.security.users import User, has_users, list_users, sign_in
 from mdt_app.store import Store
 
@@ -74,7 +74,7 @@ class UserTasks:
         the name given, as before."""
         session = self.session  # type: ignore[attr-defined]
         if not has_users(self.store):
-            return session.sign(decision_id, chair, exception_reason, version)
+            return session.sign(decision_id, chair, exception_reason, version)  # type: ignore[no-any-return]
         if self.user is not None and self.user.role != "chair":
             raise PermissionDenied(_t("Only a chair can sign off a decision."))
         chairs = [u for u in list_users(self.store, active_only=True) if u.role == "chair"]
@@ -88,18 +88,10 @@ class UserTasks:
             return None
         username, password = answer
         try:
-            signed = sign_off(
-                self.store,
-                decision_id,
-                username,
-                password,
-                exception_reason=exception_reason,
-                today=session.today,
-                version=version,
+            signed: d.Decision = session.sign(
+                decision_id, chair, exception_reason, version, Signature(username, password)
             )
         finally:
             if self.user is not None:  # the window's user keeps working as before
                 sign_in(self.store, self.user)
-        self.session.reload_agenda()  # type: ignore[attr-defined]
-        self.session.reload_decision()  # type: ignore[attr-defined]
         return signed

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QT_TR_NOOP, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from mdt_app import domain as d
+from mdt_app.meeting import AgendaLine, AgendaStatus, agenda_lines
 from ui.models.base import OBJECT_ROLE, Index, RowTableModel
 
 MIME_TYPE = "application/x-mdt-agenda-item"
 
-# Agenda statuses as the chair sees them; "under discussion" is the case open now.
-QUEUED, UNDER_DISCUSSION, DRAFT, DECIDED, AMENDED, DEFERRED, NOT_DISCUSSED = (
-    "queued",
-    "under_discussion",
-    "draft",
-    "decided",
-    "amended",
-    "deferred",
-    "not_discussed",
-)
+# The chair's words for each agenda status (the statuses themselves: mdt_app.meeting).
 STATUS_TEXT = {
-    QUEUED: ("○", QT_TR_NOOP("queued")),
-    UNDER_DISCUSSION: ("▶", QT_TR_NOOP("discussing")),
-    DRAFT: ("✎", QT_TR_NOOP("draft")),
-    DECIDED: ("✔", QT_TR_NOOP("decided")),
-    AMENDED: ("✔", QT_TR_NOOP("amended")),
-    DEFERRED: ("⇥", QT_TR_NOOP("deferred")),
-    NOT_DISCUSSED: ("–", QT_TR_NOOP("not discussed")),
+    AgendaStatus.QUEUED: ("○", QT_TR_NOOP("queued")),
+    AgendaStatus.UNDER_DISCUSSION: ("▶", QT_TR_NOOP("discussing")),
+    AgendaStatus.DRAFT: ("✎", QT_TR_NOOP("draft")),
+    AgendaStatus.DECIDED: ("✔", QT_TR_NOOP("decided")),
+    AgendaStatus.AMENDED: ("✔", QT_TR_NOOP("amended")),
+    AgendaStatus.DEFERRED: ("⇥", QT_TR_NOOP("deferred")),
+    AgendaStatus.NOT_DISCUSSED: ("–", QT_TR_NOOP("not discussed")),
 }
 
 
@@ -43,71 +33,6 @@ HEADER_TIPS = (
     QT_TR_NOOP("Where the case stands: ○ queued, ▶ discussing, ✎ draft, ✔ decided, "
                "⇥ deferred, – not discussed"),
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class AgendaLine:
-    """One agenda item with what the queue shows about its case."""
-
-    item: d.AgendaItem
-    patient: str
-    mrn: str
-    stage: str
-    decision_status: str  # none / draft / signed / amended
-    diagnosed_on: date | None = None
-    referred_on: date | None = None
-    urgent: bool | None = None
-    deferred_to: str | None = None  # the meeting it went to, in words
-
-    @property
-    def item_id(self) -> int:
-        return self.item.id or 0
-
-    def days_waiting(self, today: date) -> int | None:
-        """Days since diagnosis (or, failing that, referral): ATC does not wait."""
-        since = self.diagnosed_on or self.referred_on
-        return (today - since).days if since else None
-
-    def status(self, current_item_id: int | None = None) -> str:
-        if self.item.status == "deferred":
-            return DEFERRED
-        if self.decision_status == "signed":
-            return DECIDED
-        if self.decision_status == "amended":
-            return AMENDED
-        if self.item_id == current_item_id:
-            return UNDER_DISCUSSION
-        if self.item.status == "not_discussed":
-            return NOT_DISCUSSED
-        return DRAFT if self.decision_status == "draft" else QUEUED
-
-
-def agenda_lines(rows: list[d.CaseRow], items: list[d.AgendaItem], meetings: dict) -> list:
-    """Join `list_cases(meeting_id)` rows with the meeting's agenda items, in agenda order.
-
-    ``meetings`` maps meeting id -> Meeting, for naming where a deferred case went.
-    """
-    by_item = {r.agenda_item_id: r for r in rows}
-    lines = []
-    for item in items:
-        row = by_item.get(item.id)
-        if row is None:
-            continue
-        target = meetings.get(item.deferred_to_meeting_id)
-        lines.append(
-            AgendaLine(
-                item=item,
-                patient=row.patient,
-                mrn=row.mrn,
-                stage=row.stage,
-                decision_status=row.decision_status,
-                diagnosed_on=row.diagnosed_on,
-                referred_on=row.referred_on,
-                urgent=row.urgent,
-                deferred_to=f"{target.date.isoformat()} {target.title}" if target else None,
-            )
-        )
-    return lines
 
 
 class AgendaTableModel(RowTableModel[AgendaLine]):
@@ -142,7 +67,7 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         return self.status_text_for(line.status(self.current_item_id if self.live else None))
 
     def status_text_for(self, status: str) -> str:
-        symbol, words = STATUS_TEXT[status]
+        symbol, words = STATUS_TEXT[AgendaStatus(status)]
         return f"{symbol} {self.tr(words)}"
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -233,4 +158,4 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         return (row - 1 if row > source else row) + 1
 
 
-__all__ = ["OBJECT_ROLE", "AgendaLine", "AgendaTableModel", "agenda_lines"]
+__all__ = ["OBJECT_ROLE", "STATUS_TEXT", "AgendaLine", "AgendaTableModel", "agenda_lines"]

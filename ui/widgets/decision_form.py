@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
+from mdt_app.meeting import DecisionState, ReadOnly, SignOffCheck, check_sign_off, deviation_of
 from ui.guidance import option_title
-from ui.session import DecisionState
 from ui.widgets.common import label, restyle
 from ui.widgets.decision_parts import (
     ActionsEditor,
@@ -205,7 +205,7 @@ class DecisionForm(QWidget):
             self.state.snapshot = snapshot
             self._refresh()
 
-    def _refresh(self) -> None:
+    def _refresh(self, check: SignOffCheck | None = None) -> None:
         state = self.state
         x = self.decision()
         history = state.history if state else []
@@ -238,22 +238,24 @@ class DecisionForm(QWidget):
         names = {c: t for c, (_g, t) in titles.items()}
         self.history.setText(history_text(history, names, option_title))
         self.tabs.setTabText(2, self.tr("History ({n})").format(n=len(history)))
-        self._update_buttons(x)
+        self._update_buttons(x, check)
 
     def current_deviation(self, x: d.Decision | None = None) -> decision_rules.Deviation | None:
         """How the plan on screen departs from the guideline (None: it follows it)."""
-        state = self.state
         x = x or self.decision()
-        if not (x.chosen_options or x.plan_text.strip()):
-            return None  # nothing decided yet: nothing deviates
-        judged_against = state.snapshot if state and state.editable else x.options_snapshot
-        return decision_rules.deviation(x, judged_against)
+        judged_against = self.state.judged_against if self.state else x.options_snapshot
+        return deviation_of(x, judged_against)
 
     def judge(self) -> decision_rules.Deviation | None:
         """Judge deviation now (the chair asks to sign or leaves the case) and show it."""
         self.judged_now = True
         self._refresh()
         return self.current_deviation()
+
+    def show_check(self, check: SignOffCheck) -> None:
+        """The chair asked to sign: the deviation is judged now, and named on the form."""
+        self.judged_now = True
+        self._refresh(check)
 
     def _chosen_text(self, x: d.Decision, titles: dict[str, tuple[str, str]]) -> str:
         if not x.chosen_options:
@@ -278,13 +280,20 @@ class DecisionForm(QWidget):
                 version=x.guideline_version or "",
             )
         if not state.editable:
-            return state.read_only_reason or self.tr(
-                "Deferred to another meeting: record the decision there."
-            )
+            return self._read_only_text(state)
         if x.id is None:
             return self.tr("New decision: saved automatically as you type.")
         saved = x.updated_at.strftime("%H:%M:%S") if x.updated_at else ""
         return self.tr("✎ Draft, saved {time}").format(time=saved)
+
+    def _read_only_text(self, state: DecisionState) -> str:
+        if state.read_only is ReadOnly.MEETING_FINAL:
+            return self.tr(
+                "The meeting is {status}: its decisions are final (defer or amend instead)."
+            ).format(status=state.meeting_status)
+        if state.read_only is ReadOnly.ROLE:
+            return self.tr("Your role reads, prints and exports; it does not record decisions.")
+        return self.tr("Deferred to another meeting: record the decision there.")
 
     def _show_amendment(self, x: d.Decision) -> None:
         if x.amends_decision_id:
@@ -296,36 +305,29 @@ class DecisionForm(QWidget):
             )
         self.amendment.setVisible(bool(x.amends_decision_id))
 
-    def _update_buttons(self, x: d.Decision) -> None:
+    def _update_buttons(self, x: d.Decision, check: SignOffCheck | None = None) -> None:
         state = self.state
         editable = bool(state and state.editable)
         self.sign_button.setEnabled(editable)
         self.amend_button.setVisible(bool(state and x.is_signed))
         self.amend_button.setEnabled(bool(state and x.is_signed))
         self.print_button.setEnabled(bool(state and state.signed_decision is not None))
-        problems = decision_rules.sign_off_problems(self.judged(x)) if editable else []
+        if editable and check is None:
+            check = check_sign_off(x, state.snapshot if state else None)
         # Deviation is judged when the chair asks to sign or leaves the case, not on each
         # tick (ticking "goals of care" first is not a deviation); once judged, it is
         # spelled out above the reason field.
+        problems = check.shown_problems(self.judged_now) if editable and check else []
         lines = [
             self.tr("a reason for the deviation is required")
             if p.kind == "deviation_without_reason"
             else str(p)
             for p in problems
-            if self.judged_now or p.kind != "deviation_without_reason"
         ]
         self.problems.setText(
             "\n".join(self.tr("✘ Before sign-off: {p}").format(p=p) for p in lines)
         )
-        problems = lines
-        self.problems.setVisible(bool(problems))
-
-    def judged(self, x: d.Decision) -> d.Decision:
-        """``x`` as sign-off will judge it: with the options and guideline version shown."""
-        snapshot = self.state.snapshot if self.state else None
-        guideline = (snapshot or {}).get("guideline") or {}
-        return replace(x, options_snapshot=snapshot,
-                       guideline_version=guideline.get("version") or None)  # fmt: skip
+        self.problems.setVisible(bool(lines))
 
     # --- editing -------------------------------------------------------------------------------
 
