@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from mdt_app import domain as d
+from mdt_app.snapshot import OptionsSnapshot
 
 # Default quorum: at least three doctors of different specialties present, among them
 # a surgeon and an oncologist or radiation oncologist. Stored as a setting
@@ -74,13 +76,13 @@ ProblemKind = Literal[
 ExceptionKind = Literal["not_quorate", "not_meeting_day"]
 
 
-def titles_in(snapshot: dict | None) -> dict[str, str]:
+Snapshot = OptionsSnapshot | Mapping[str, Any] | None  # typed, or as stored
+
+
+def titles_in(snapshot: Snapshot) -> dict[str, str]:
     """code -> title over the four lists of a Recommendation.as_dict() snapshot."""
-    out: dict[str, str] = {}
-    for name in d.OPTION_LISTS:
-        for option in (snapshot or {}).get(name) or []:
-            out.setdefault(option["code"], option.get("title") or option["code"])
-    return out
+    options = OptionsSnapshot.of(snapshot)
+    return options.titles() if options else {}
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Deviation:
         return f"the plan includes none of the recommended treatments: {listed}"
 
 
-def deviation(decision: d.Decision, snapshot: dict | None) -> Deviation | None:
+def deviation(decision: d.Decision, snapshot: Snapshot) -> Deviation | None:
     """How this plan departs from the guideline, or None when it follows it.
 
     A plan deviates when it includes a not-recommended option, or when it takes none of
@@ -107,12 +109,13 @@ def deviation(decision: d.Decision, snapshot: dict | None) -> Deviation | None:
     thyroid hormone), the plan must take at least one of those: the missing treatments
     are named.
     """
-    if not snapshot:
+    options = OptionsSnapshot.of(snapshot)
+    if not options:
         return None
-    titles = titles_in(snapshot)
+    titles = options.titles()
     chosen = set(decision.chosen_options)
-    not_recommended = {o["code"] for o in snapshot.get("not_recommended", [])}
-    recommended = [o["code"] for o in snapshot.get("recommended", [])]
+    not_recommended = set(options.codes(d.OptionList.NOT_RECOMMENDED))
+    recommended = options.codes(d.OptionList.RECOMMENDED)
     against = [c for c in decision.chosen_options if c in not_recommended]
     if against:
         return Deviation("not_recommended", tuple(against), tuple(titles[c] for c in against))

@@ -295,7 +295,9 @@ def _decide(store: Store, item: d.AgendaItem, spec: dict, meeting: d.Meeting, si
             store.sign_decision(store.save_draft(amendment).id or 0, src.CHAIR, today=meeting.date)
 
 
-def _meeting(store: Store, when: date, title: str, status: str, attended: bool = True) -> d.Meeting:
+def _meeting(
+    store: Store, when: date, title: str, status: d.MeetingStatusValue, attended: bool = True
+) -> d.Meeting:
     meeting = d.Meeting(
         date=when,
         title=f"{title} [{DEMO_MARK}: synthetic patients]",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
 
 # Enumerations of the mdt-case/1 format (docs/case-format.md).
 SEXES = ("female", "male", "other", "unknown")
@@ -63,14 +65,70 @@ PRIOR_TREATMENT_TYPES = (
 )
 RESPONSES = ("complete", "partial", "stable", "progression")
 
-AGENDA_STATUSES = ("queued", "discussed", "deferred", "not_discussed")
-DECISION_STATUSES = ("draft", "signed")
-CASE_DECISION_STATUSES = ("none", "draft", "signed", "amended")
-MEETING_STATUSES = ("planned", "in_progress", "closed")
-# A meeting can also be cancelled (migration m130_meeting_details); kept apart from
-# MEETING_STATUSES, which the first migration's CHECK constraint is built from.
-MEETING_CANCELLED = "cancelled"
-OPTION_LISTS = ("recommended", "consider", "not_recommended", "missing")
+
+# Statuses and option lists as types (issue 12). String-valued: what is stored, printed
+# and written to JSON is the same text as before; the words for them are in wording.py.
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"  # added by migration m130_meeting_cancelled_status
+
+
+class AgendaItemStatus(StrEnum):
+    QUEUED = "queued"
+    DISCUSSED = "discussed"
+    DEFERRED = "deferred"
+    NOT_DISCUSSED = "not_discussed"
+
+
+class DecisionStatus(StrEnum):
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class ItemDecisionStatus(StrEnum):
+    """What an agenda item has been decided (`store.decision_status`, `CaseRow`)."""
+
+    NONE = "none"
+    DRAFT = "draft"
+    SIGNED = "signed"
+    AMENDED = "amended"
+
+
+class AgendaStatus(StrEnum):
+    """Where a case stands on the agenda, as the chair sees it ("under discussion" is
+    the case open now). Its words: `mdt_app.wording`."""
+
+    QUEUED = "queued"
+    UNDER_DISCUSSION = "under_discussion"
+    DRAFT = "draft"
+    DECIDED = "decided"
+    AMENDED = "amended"
+    DEFERRED = "deferred"
+    NOT_DISCUSSED = "not_discussed"
+
+
+class OptionList(StrEnum):
+    """The four lists a guideline option can be in."""
+
+    RECOMMENDED = "recommended"
+    CONSIDER = "consider"
+    NOT_RECOMMENDED = "not_recommended"
+    MISSING = "missing"
+
+
+MeetingStatusValue = Literal["planned", "in_progress", "closed", "cancelled"]
+AgendaItemStatusValue = Literal["queued", "discussed", "deferred", "not_discussed"]
+DecisionStatusValue = Literal["draft", "signed"]
+
+AGENDA_STATUSES = tuple(s.value for s in AgendaItemStatus)
+DECISION_STATUSES = tuple(s.value for s in DecisionStatus)
+# The first migration's CHECK constraint is built from MEETING_STATUSES; 'cancelled'
+# came later (migration m130_meeting_cancelled_status), so it is kept apart.
+MEETING_STATUSES = tuple(s.value for s in MeetingStatus if s is not MeetingStatus.CANCELLED)
+MEETING_CANCELLED = MeetingStatus.CANCELLED.value
+OPTION_LISTS = tuple(s.value for s in OptionList)
 DEFAULT_FOLLOW_UP_MONTHS = 3
 FOLLOW_UP_ITEMS = ("clinical_examination", "tsh", "calcium", "fdg_pet_ct", "ct", "brain_mri")
 
@@ -333,7 +391,7 @@ class Recommendation:
 class Meeting:
     date: date
     title: str
-    status: str = "planned"
+    status: MeetingStatusValue = "planned"
     chair: str | None = None
     location: str | None = None  # a room or a video link
     id: int | None = None
@@ -359,7 +417,7 @@ class AgendaItem:
     meeting_id: int
     case_id: int
     position: int
-    status: str = "queued"
+    status: AgendaItemStatusValue = "queued"
     status_reason: str | None = None
     deferred_to_meeting_id: int | None = None
     id: int | None = None
@@ -381,7 +439,7 @@ class Decision:
 
     case_id: int
     agenda_item_id: int
-    status: str = "draft"
+    status: DecisionStatusValue = "draft"
     chosen_options: list[str] = field(default_factory=list)
     plan_text: str = ""
     deviation_reason: str | None = None

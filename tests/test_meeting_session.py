@@ -125,7 +125,7 @@ def test_a_queued_case_opens_an_editable_new_draft(session):
     line = _line(session, "none")
     state = session.open_item(line.item_id)
     assert state.editable and state.read_only is None and state.decision.id is None
-    assert state.snapshot == session.recommendation.as_dict()
+    assert state.snapshot.as_dict() == session.recommendation.as_dict()
     assert session.events.kinds()[-2:] == ["case", "decision"]
 
 
@@ -135,7 +135,7 @@ def test_a_signed_decision_is_read_only_and_judged_on_its_own_options(session):
     state = session.open_item(_line(session, "signed", "discussed").item_id)
     assert not state.editable and state.read_only is ReadOnly.SIGNED
     assert state.decision.is_signed and state.signed_decision == state.decision
-    assert state.judged_against == state.decision.options_snapshot
+    assert state.judged_against.as_dict() == state.decision.options_snapshot
 
 
 def test_a_deferred_case_is_decided_where_it_went(session):
@@ -263,5 +263,6 @@ def test_editing_the_case_rejudges_the_draft_against_new_options(session):
     state = session.open_item(line.item_id)
     case = session.case
     rec = session.update_case(replace(case, ecog=4 if case.ecog != 4 else 3))
-    assert state.snapshot == rec.as_dict()
+    assert state.snapshot.as_dict() == rec.as_dict()
+    assert state.snapshot.guideline_version == rec.guideline_version
     assert session.events.kinds()[-2:] == ["case", "agenda"]

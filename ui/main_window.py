@@ -217,10 +217,15 @@ class MainWindow(
                 v=state.decision.guideline_version
             )
             current = self.session.recommendation
-            newer = newer_pathway_note(state.snapshot, current) if current else None
+            recorded = state.snapshot.as_dict() if state.snapshot else None
+            newer = newer_pathway_note(recorded, current) if current else None
             if newer:  # shown, never written: the signed record keeps its own version
                 note += "\n⚠ " + self.tr(newer)
-        snapshot = state.snapshot if not state.editable else self.session.recommendation.as_dict()
+        rec = self.session.recommendation
+        if state.editable:
+            snapshot = rec.as_dict() if rec else None
+        else:
+            snapshot = state.snapshot.as_dict() if state.snapshot else None
         self.options.show_options(snapshot, state.decision.chosen_options, state.editable, note)
 
     def _attendance_changed(self, attendees: list[d.Attendee], quorum) -> None:

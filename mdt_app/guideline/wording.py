@@ -8,78 +8,30 @@ from __future__ import annotations
 
 from mdt_app import domain as d
 from mdt_app.guideline.situation import UNKNOWN, Situation
-
-DRIVERS = (
-    ("braf_v600e", "BRAF V600E"),
-    ("ntrk_fusion", "NTRK fusion"),
-    ("ret_fusion", "RET fusion"),
-    ("alk_fusion", "ALK fusion"),
+from mdt_app.wording import (
+    AIRWAY,
+    BIOMARKER_NAMES,
+    BRAIN_IMAGING,
+    BRAIN_SYMPTOMS,
+    BURDEN,
+    CAPACITY,
+    CONFIRMED,
+    DRIVERS,
+    GOALS,
+    OPERABLE,
+    PHASE,
+    RESECTABILITY,
+    RESULT_WORDS,
+    URGENT,
 )
-BIOMARKER_LABELS = dict(DRIVERS, msi_high="MSI-high")
-RESULT_WORDS = {"positive": "positive", "negative": "negative", "pending": "result pending"}
 
-CONFIRMED = {
-    "core_biopsy": "histology confirmed by core biopsy",
-    "surgical_specimen": "histology confirmed on a surgical specimen",
-    "fna_only": "histology from FNA cytology only",
-    "none": "histology not confirmed",
-    UNKNOWN: "how histology was confirmed is not recorded",
-}
-RESECTABILITY = {
-    "r0_r1_expected": "R0/R1 resection expected",
-    "unresectable": "unresectable",
-    UNKNOWN: "resectability not assessed",
-}
-PHASE = {
-    "new": "new case",
-    "post_resection_r0r1": "after R0/R1 resection",
-    "post_resection_r2": "after R2 (incomplete) resection",
-    "neoadjuvant_response": "responding to neoadjuvant therapy",
-    "progression": "progression after initial therapy",
-}
-AIRWAY = {
-    "compromised": "airway compromised (stridor or impending obstruction)",
-    "symptomatic": "airway symptoms without impending obstruction",
-    "stable": "airway stable",
-    UNKNOWN: "airway not assessed",
-}
-GOALS = {
-    "active_treatment": "goals: active treatment",
-    "comfort_only": "goals: comfort care only",
-    "undecided": "goals: undecided",
-    UNKNOWN: "goals of care not recorded",
-}
-CAPACITY = {
-    "intact": "decision capacity intact",
-    "doubtful": "decision capacity doubtful",
-    UNKNOWN: "decision capacity not assessed",
-}
-BURDEN = {
-    "low": "low-volume distant disease",
-    "high": "high-volume distant disease",
-    UNKNOWN: "metastatic burden not recorded",
-}
-BRAIN_SYMPTOMS = {
-    "true": "brain metastases causing symptoms",
-    "false": "brain metastases without symptoms",
-    UNKNOWN: "brain symptoms not recorded",
-}
-BRAIN_IMAGING = {
-    "true": "brain imaging done",
-    "false": "no brain imaging yet",
-    UNKNOWN: "brain imaging not recorded",
-}
+__all__ = ["AIRWAY", "BIOMARKER_LABELS", "BRAIN_IMAGING", "BRAIN_SYMPTOMS", "BURDEN",
+           "CAPACITY", "CONFIRMED", "DRIVERS", "GOALS", "OPERABLE", "PHASE", "RESECTABILITY",
+           "RESULT_WORDS", "URGENT"]  # fmt: skip
 
-OPERABLE = {
-    "true": "medically fit for surgery",
-    "false": "medically inoperable",
-    UNKNOWN: "fitness for surgery not recorded",
-}
-URGENT = {
-    "true": "referral marked urgent",
-    "false": "referral not marked urgent",
-    UNKNOWN: "referral urgency not recorded",
-}
+# The words tables live in the one table of words (mdt_app.wording); named here too
+# because the pathway's facts read them as ``wording.X``.
+BIOMARKER_LABELS = BIOMARKER_NAMES
 
 
 def yes_no(value: bool | None) -> str:

@@ -5,22 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from mdt_app import domain as d
-
-
-class AgendaStatus(StrEnum):
-    """Where a case stands on the agenda, as the chair sees it ("under discussion" is
-    the case open now). String-valued: the words table (`mdt_app.wording`) keys on it."""
-
-    QUEUED = "queued"
-    UNDER_DISCUSSION = "under_discussion"
-    DRAFT = "draft"
-    DECIDED = "decided"
-    AMENDED = "amended"
-    DEFERRED = "deferred"
-    NOT_DISCUSSED = "not_discussed"
+from mdt_app.domain import AgendaStatus
 
 
 @dataclass(frozen=True)

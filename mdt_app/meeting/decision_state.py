@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from mdt_app import domain as d
+from mdt_app.snapshot import OptionsSnapshot
 
 
 class ReadOnly(StrEnum):
@@ -25,7 +26,7 @@ class DecisionState:
     decision: d.Decision  # the draft (id None until first saved) or the signed one
     editable: bool
     history: list[d.Decision] = field(default_factory=list)  # every record, oldest first
-    snapshot: dict[str, Any] | None = None  # the options the decision is judged against
+    snapshot: OptionsSnapshot | None = None  # the options the decision is judged against
     read_only: ReadOnly | None = None  # why it cannot be edited (None: it can)
     meeting_status: str = ""  # the meeting's status, for saying why its decisions are final
     # When the shown decision is signed and the case changed since: what changed.
@@ -38,10 +39,12 @@ class DecisionState:
         return max(signed, key=lambda x: (x.signed_at or x.created_at, x.id or 0), default=None)
 
     @property
-    def judged_against(self) -> dict[str, Any] | None:
+    def judged_against(self) -> OptionsSnapshot | None:
         """The options the decision shown is judged against: the current ones for a draft
         being written, the recorded ones for a record that can no longer change."""
-        return self.snapshot if self.editable else self.decision.options_snapshot
+        return (
+            self.snapshot if self.editable else OptionsSnapshot.of(self.decision.options_snapshot)
+        )
 
 
 def decision_state(
@@ -53,9 +56,10 @@ def decision_state(
 ) -> DecisionState:
     """The record to show: the draft being written, else the signed decision in force,
     else a new draft (``fresh``); ``current`` is the options as the guideline gives them now."""
+    now = OptionsSnapshot.of(current)
     if draft is not None:
-        return DecisionState(draft, True, history, current)
+        return DecisionState(draft, True, history, now)
     if effective is not None:
-        return DecisionState(effective, False, history, effective.options_snapshot,
-                             read_only=ReadOnly.SIGNED)  # fmt: skip
-    return DecisionState(fresh, True, history, current)
+        return DecisionState(effective, False, history, OptionsSnapshot.of(
+            effective.options_snapshot), read_only=ReadOnly.SIGNED)  # fmt: skip
+    return DecisionState(fresh, True, history, now)

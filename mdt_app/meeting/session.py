@@ -23,6 +23,7 @@ from mdt_app.meeting.agenda import AgendaLine, agenda_lines
 from mdt_app.meeting.decision_state import DecisionState, ReadOnly, decision_state
 from mdt_app.meeting.guidance import recommend_case
 from mdt_app.meeting.sign_off import Signature, SignOffCheck, check_sign_off
+from mdt_app.snapshot import OptionsSnapshot
 from mdt_app.store import Store
 
 Recommender = Callable[[d.Case, date], d.Recommendation]
@@ -189,7 +190,7 @@ class MeetingSession:
         self.case = self.store.get_case(case.id or 0)
         rec = self.recommendation = self._recompute(self.case)
         if self.state and self.state.editable:
-            self.state.snapshot = rec.as_dict()
+            self.state.snapshot = OptionsSnapshot.of(rec.as_dict())
         self.events.case_changed(self.case, rec)
         self.reload_agenda()  # the stage column may have changed
         if self.state and self.state.decision.is_signed:
@@ -252,7 +253,7 @@ class MeetingSession:
         )
         saved = self.store.save_draft(decision)
         self.state.decision = saved
-        self.state.snapshot = saved.options_snapshot
+        self.state.snapshot = OptionsSnapshot.of(saved.options_snapshot)
         if decision.id is None:  # the first save of a draft changes the agenda line
             self.state.history = self.store.decisions_for_item(saved.agenda_item_id)
             self.reload_agenda()

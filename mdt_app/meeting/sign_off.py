@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
-from mdt_app.decision_rules import Deviation, SignOffException, SignOffProblem
+from mdt_app.decision_rules import Deviation, SignOffException, SignOffProblem, Snapshot
+from mdt_app.snapshot import OptionsSnapshot
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,12 @@ class SignOffCheck:
                 if deviation_judged or p.kind != "deviation_without_reason"]  # fmt: skip
 
 
-def as_judged(decision: d.Decision, snapshot: dict[str, Any] | None) -> d.Decision:
+def as_judged(decision: d.Decision, snapshot: OptionsSnapshot | None) -> d.Decision:
     """``decision`` as sign-off will judge it: with the options and guideline version shown."""
-    guideline = (snapshot or {}).get("guideline") or {}
-    return replace(decision, options_snapshot=snapshot,
-                   guideline_version=guideline.get("version") or None)  # fmt: skip
+    if snapshot is None:
+        return replace(decision, options_snapshot=None, guideline_version=None)
+    return replace(decision, options_snapshot=snapshot.as_dict(),
+                   guideline_version=snapshot.guideline_version or None)  # fmt: skip
 
 
 def nothing_decided(decision: d.Decision) -> bool:
@@ -52,7 +53,7 @@ def nothing_decided(decision: d.Decision) -> bool:
     return not (decision.chosen_options or decision.plan_text.strip())
 
 
-def deviation_of(decision: d.Decision, judged_against: dict[str, Any] | None) -> Deviation | None:
+def deviation_of(decision: d.Decision, judged_against: Snapshot) -> Deviation | None:
     """How the plan departs from ``judged_against`` (None: it follows it, or nothing is
     decided yet)."""
     if nothing_decided(decision):
@@ -62,7 +63,7 @@ def deviation_of(decision: d.Decision, judged_against: dict[str, Any] | None) ->
 
 def check_sign_off(
     decision: d.Decision,
-    snapshot: dict[str, Any] | None,
+    snapshot: OptionsSnapshot | None,
     exceptions: list[SignOffException] | None = None,
 ) -> SignOffCheck:
     """Run the sign-off rules once on ``decision`` judged against ``snapshot``."""

@@ -9,20 +9,13 @@ from PySide6.QtCore import QT_TR_NOOP, QByteArray, QMimeData, QModelIndex, Qt, S
 from PySide6.QtGui import QFont
 
 from mdt_app.meeting import AgendaLine, AgendaStatus, agenda_lines
+from mdt_app.wording import AGENDA_STATUS_WORDS
 from ui.models.base import OBJECT_ROLE, Index, RowTableModel
 
 MIME_TYPE = "application/x-mdt-agenda-item"
 
-# The chair's words for each agenda status (the statuses themselves: mdt_app.meeting).
-STATUS_TEXT = {
-    AgendaStatus.QUEUED: ("○", QT_TR_NOOP("queued")),
-    AgendaStatus.UNDER_DISCUSSION: ("▶", QT_TR_NOOP("discussing")),
-    AgendaStatus.DRAFT: ("✎", QT_TR_NOOP("draft")),
-    AgendaStatus.DECIDED: ("✔", QT_TR_NOOP("decided")),
-    AgendaStatus.AMENDED: ("✔", QT_TR_NOOP("amended")),
-    AgendaStatus.DEFERRED: ("⇥", QT_TR_NOOP("deferred")),
-    AgendaStatus.NOT_DISCUSSED: ("–", QT_TR_NOOP("not discussed")),
-}
+# The chair's words for each agenda status (translated where shown, see status_text_for).
+STATUS_TEXT = AGENDA_STATUS_WORDS
 
 
 HEADER_TIPS = (

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
+from mdt_app.wording import MEETING_STATUS_WORDS
 from ui.models.agenda_model import STATUS_TEXT, AgendaLine, AgendaTableModel
 from ui.models.base import OBJECT_ROLE
 from ui.widgets.common import label, restyle, table_view
@@ -187,9 +188,7 @@ class AgendaPanel(QWidget):
         if meeting is None:
             self.details.setText(self.tr("No meeting yet: create one (Ctrl+Shift+N)."))
             return
-        status = {"planned": self.tr("planned"), "in_progress": self.tr("in progress"),
-                  "closed": self.tr("closed"), "cancelled": self.tr("cancelled")}.get(
-            meeting.status, meeting.status)  # fmt: skip
+        status = self.tr(MEETING_STATUS_WORDS.get(meeting.status, meeting.status))  # type: ignore[call-overload]
         parts = [status]
         if meeting.start_time:
             parts.append(meeting.start_time)

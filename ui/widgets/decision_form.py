@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from mdt_app import decision_rules
 from mdt_app import domain as d
 from mdt_app.meeting import DecisionState, ReadOnly, SignOffCheck, check_sign_off, deviation_of
+from mdt_app.snapshot import OptionsSnapshot
 from ui.guidance import option_title
 from ui.widgets.common import label, restyle
 from ui.widgets.decision_parts import (
@@ -37,13 +38,14 @@ from ui.widgets.patient_words import PatientWordsEditor
 AUTOSAVE_MS = 400
 
 
-def option_titles(*snapshots: dict | None) -> dict[str, tuple[str, str]]:
-    """code -> (list name, title) over the given Recommendation.as_dict() snapshots."""
+def option_titles(*snapshots: OptionsSnapshot | dict | None) -> dict[str, tuple[str, str]]:
+    """code -> (list name, title) over the given options snapshots (typed or as stored)."""
     out: dict[str, tuple[str, str]] = {}
     for snapshot in snapshots:
-        for name in d.OPTION_LISTS:
-            for option in (snapshot or {}).get(name) or []:
-                out.setdefault(option["code"], (name, option["title"]))
+        options = OptionsSnapshot.of(snapshot)
+        for name in d.OptionList if options else ():
+            for option in options.options(name):  # type: ignore[union-attr]
+                out.setdefault(option.code, (name.value, option.title))
     return out
 
 
@@ -202,7 +204,7 @@ class DecisionForm(QWidget):
     def set_snapshot(self, snapshot: dict | None) -> None:
         """The options the draft is judged against changed (the case was edited)."""
         if self.state is not None:
-            self.state.snapshot = snapshot
+            self.state.snapshot = OptionsSnapshot.of(snapshot)
             self._refresh()
 
     def _refresh(self, check: SignOffCheck | None = None) -> None:

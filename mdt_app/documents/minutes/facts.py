@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 from mdt_app import domain as d
+from mdt_app.wording import BIOMARKER_NAMES, NOT_KNOWN, minutes_word
 
-NOT_KNOWN = "not known"
-BIOMARKER_LABELS = {
-    "braf_v600e": "BRAF V600E",
-    "ntrk_fusion": "NTRK fusion",
-    "ret_fusion": "RET fusion",
-    "alk_fusion": "ALK fusion",
-    "msi_high": "MSI-high",
-}
-# Enumeration values whose words alone would read badly.
-LABELS = {
-    "r0_r1_expected": "R0/R1 resection expected",
-    "post_resection_r0r1": "after R0/R1 resection",
-    "post_resection_r2": "after R2 resection",
-    "new": "new diagnosis",
-    "fna_only": "FNA only",
-}
+BIOMARKER_LABELS = BIOMARKER_NAMES
 
 
 def words(value: str | None) -> str:
     """An enumeration value as words: 'core_biopsy' -> 'core biopsy'."""
-    if value is None or value == "unknown":
-        return NOT_KNOWN
-    return LABELS.get(value, value.replace("_", " "))
+    return minutes_word(value)
 
 
 def biomarkers(b: d.Biomarkers) -> str:
