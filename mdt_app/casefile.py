@@ -90,7 +90,7 @@ class _Reader:
         return value
 
     def number(
-        self, parent: dict, key: str, path: str, *, low: float, high: float, required=False
+        self, parent: dict, key: str, path: str, *, low: float, high: float, required: bool = False
     ) -> float | None:
         value = parent.get(key)
         if value is None:

@@ -295,10 +295,10 @@ def test_tsh_follows_prior_treatments_where_recorded():
     case = d.Case(patient=d.Patient("M1", "A", "B"))
     decision = d.Decision(case_id=1, agenda_item_id=1, chosen_options=["PALLIATIVE_CARE"])
     assert "tsh_thyroxine" not in follow_up_plan(programme_facts(case, decision), decision)
-    case.prior_treatments = [{"type": "total_thyroidectomy", "started_on": "2026-06-01"}]  # type: ignore[attr-defined]
+    case.prior_treatments = [{"type": "total_thyroidectomy", "started_on": "2026-06-01"}]
     plan = follow_up_plan(programme_facts(case, decision), decision)
     assert "tsh_thyroxine" in plan and "calcium" in plan
-    case.prior_treatments = [{"type": "lobectomy"}]  # type: ignore[attr-defined]
+    case.prior_treatments = [{"type": "lobectomy"}]
     plan = follow_up_plan(programme_facts(case, decision), decision)
     assert "tsh_lobectomy" in plan and "calcium" not in plan
 

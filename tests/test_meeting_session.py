@@ -59,7 +59,7 @@ def session(no_qt, demo_store):
 
     meeting = next(m for m in demo_store.list_meetings() if m.status == "in_progress")
     events = Recorder()
-    s = MeetingSession(demo_store, today=meeting.date, events=events)  # type: ignore[arg-type]
+    s = MeetingSession(demo_store, today=meeting.date, events=events)
     s.select_meeting(meeting.id)
     return s
 

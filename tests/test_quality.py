@@ -1,4 +1,4 @@
-"""ruff (lint and format) over the project and mypy over mdt_app run with the tests."""
+"""ruff (lint and format), mypy (mdt_app, ui, tests) and the import layers run with the tests."""
 
 from __future__ import annotations
 
@@ -33,8 +33,10 @@ def test_ruff_format():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_mypy_on_mdt_app():
-    done = _run(_tool("mypy"), "mdt_app")
+def test_mypy():
+    """mypy over mdt_app, ui and tests as pyproject.toml sets it ([tool.mypy]): every
+    function of the core annotated, the window and the tests checked."""
+    done = _run(_tool("mypy"))
     assert done.returncode == 0, done.stdout + done.stderr
 
 

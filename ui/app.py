@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mdt_app import __version__
 from mdt_app.errors import UserError
@@ -22,13 +23,16 @@ from ui.database_access import prepare_database
 from ui.records import offer_backup_before_upgrade
 from ui.sign_in import ask_who_is_working
 
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
 _fonts_loaded = False
 
 
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), with the app's names, style and fonts."""
     global _fonts_loaded
-    app = QApplication.instance()
+    app = cast(QApplication, QApplication.instance())
     if app is None:
         QCoreApplication.setOrganizationName(APP_AUTHOR)
         QCoreApplication.setApplicationName(APP_NAME)
@@ -38,12 +42,12 @@ def application(argv: list[str] | None = None) -> QApplication:
     if not _fonts_loaded:
         theme.load_fonts(app)
         _fonts_loaded = True
-    return app  # type: ignore[return-value]
+    return app
 
 
 def build_main_window(
     db_path: str | Path, store: Store | None = None, *, load_after_paint: bool = False
-) -> QMainWindow:
+) -> MainWindow:
     """The main window on the database at ``db_path``, not shown, event loop not started.
 
     ``store``, when given, is that database already open (the window takes it over), so

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QApplication
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, UserError
 from ui.widgets.conflict_dialog import OVERWRITE, RELOAD
+from ui.window_parts import WindowParts
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-class ConflictHandling:
+class ConflictHandling(WindowParts):
     def draft_conflict(self, error: ConflictError) -> None:
         """The draft on screen is older than the stored one."""
         choice = self.prompts.conflict(error)

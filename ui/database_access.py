@@ -115,8 +115,8 @@ def ask_passphrase(db_path: Path, parent: QWidget | None = None, attempts: int =
     for _ in range(attempts):
         text, ok = QInputDialog.getText(
             parent,
-            QDialog.tr("Encrypted database"),
-            note + QDialog.tr("Passphrase for {path}").format(path=db_path),
+            QDialog.tr("Encrypted database"),  # type: ignore[arg-type, call-arg]
+            note + QDialog.tr("Passphrase for {path}").format(path=db_path),  # type: ignore[arg-type, call-arg]
             QLineEdit.EchoMode.Password,
         )
         if not ok:
@@ -125,7 +125,7 @@ def ask_passphrase(db_path: Path, parent: QWidget | None = None, attempts: int =
             with contextlib.closing(connect_encrypted(db_path, text)):
                 pass
         except UserError:
-            note = QDialog.tr("Wrong passphrase; try again.") + "\n"
+            note = QDialog.tr("Wrong passphrase; try again.") + "\n"  # type: ignore[arg-type, call-arg]
             continue
         session_keys.remember_passphrase(db_path, text)
         return True

@@ -160,7 +160,7 @@ def xcb_load_error(load: Callable[[str], object] | None = None) -> str | None:
 def _loader_message(exc: BaseException) -> str:
     """The dynamic loader's own words. In a frozen bundle PyInstaller's ctypes wrapper
     raises its own "Failed to load dynlib" error from the loader's, so look down the chain."""
-    messages = []
+    messages: list[str] = []
     seen: BaseException | None = exc
     while seen is not None and len(messages) < 5:
         messages.append(str(seen))

@@ -50,7 +50,7 @@ def _preview(db_path: Path, paths: list[str], options: dict, relay: ProgressRela
     def progress(n: int, total: int, name: str) -> None:
         relay.progressed.emit(n, total, name)
 
-    files, refused = importer.read_readable(paths, progress)
+    files, refused = importer.read_readable(paths, progress)  # type: ignore[arg-type]
     with open_store(db_path, create=False) as store:
         report = importer.apply_import(store, files, dry_run=True, **options)
     report.refused = refused

@@ -98,7 +98,7 @@ class EntryTable(QTableWidget):
     def entries(self) -> list[dict]:
         out = []
         for row in range(self.rowCount()):
-            texts = [(self.item(row, c).text().strip() if self.item(row, c) else "")
+            texts = [(self.item(row, c).text().strip() if self.item(row, c) else "")  # type: ignore[union-attr]
                      for c in range(len(self.columns))]  # fmt: skip
             if not any(texts):
                 continue
@@ -115,6 +115,8 @@ class EntryTable(QTableWidget):
 
 
 class IntakeDialog(QDialog):
+    find: QLineEdit  # type: ignore[assignment]  # the patient search field, not QWidget.find()
+
     def __init__(self, store: Store, meetings: list[d.Meeting], current: d.Meeting | None,
                  parent=None, today: date | None = None):  # fmt: skip
         super().__init__(parent)
@@ -342,7 +344,7 @@ class IntakeDialog(QDialog):
             add.setObjectName(add_name)
             add.clicked.connect(lambda _=False, t=table: t.add_row())
             remove = QPushButton(self.tr("Remove row"))
-            remove.clicked.connect(lambda _=False, t=table: (t.remove_current(), self._changed()))
+            remove.clicked.connect(lambda _=False, t=table: (t.remove_current(), self._changed()))  # type: ignore[func-returns-value]
             row = QHBoxLayout()
             row.addWidget(label(title, "sectionTitle"))
             row.addStretch(1)
@@ -374,7 +376,7 @@ class IntakeDialog(QDialog):
         )
         form.addRow(self.tr("Recorded by"), f.text(("consent", "recorded_by"), "consentRecordedBy"))
         page = _page(form)
-        page.layout().addWidget(
+        page.layout().addWidget(  # type: ignore[union-attr]
             label(
                 self.tr(
                     "Not recorded is never read as given. A refusal of registry use keeps the "

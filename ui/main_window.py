@@ -58,7 +58,7 @@ def scrolled(widget: QWidget, name: str) -> QScrollArea:
 
 
 class MainWindow(
-    QMainWindow, MeetingAdminTasks, MeetingTasks, ConflictHandling, RecordsTasks, UserTasks
+    MeetingAdminTasks, MeetingTasks, ConflictHandling, RecordsTasks, UserTasks, QMainWindow
 ):
     def __init__(
         self, store: Store, settings: UiSettings | None = None, *, load_after_paint: bool = False

@@ -18,13 +18,14 @@ from mdt_app.search import SearchHit, search_cases
 from ui.file_drop import FileDropFilter
 from ui.widgets.patient_search import PatientSearch
 from ui.widgets.start_panel import StartPanel
+from ui.window_parts import WindowParts
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
-class MeetingAdminTasks:
+class MeetingAdminTasks(WindowParts):
     # --- set-up (called once by MainWindow.__init__) ------------------------------------------
 
     def _setup_admin(self) -> None:
@@ -41,8 +42,8 @@ class MeetingAdminTasks:
         spacer = QWidget()
         spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding,
                              spacer.sizePolicy().Policy.Preferred)  # fmt: skip
-        toolbar.addWidget(spacer)
-        toolbar.addWidget(self.patient_search)
+        toolbar.addWidget(spacer)  # type: ignore[union-attr]
+        toolbar.addWidget(self.patient_search)  # type: ignore[union-attr]
         # The start panel takes the case area's place while no case is open.
         self.start_panel = StartPanel()
         self.start_panel.newMeetingRequested.connect(self.new_meeting)
@@ -54,7 +55,7 @@ class MeetingAdminTasks:
         self.case_stack = QStackedWidget()
         self.case_stack.setObjectName("caseStack")
         self.main_splitter.replaceWidget(1, self.case_stack)
-        self.case_stack.addWidget(case_area)
+        self.case_stack.addWidget(case_area)  # type: ignore[arg-type]
         self.case_stack.addWidget(self.start_panel)
         self.case_area = case_area
         self.session.caseChanged.connect(lambda *_: self._update_start_panel())
@@ -84,14 +85,14 @@ class MeetingAdminTasks:
         if not hasattr(self, "case_stack"):
             return
         if self.session.case is not None:
-            self.case_stack.setCurrentWidget(self.case_area)
+            self.case_stack.setCurrentWidget(self.case_area)  # type: ignore[arg-type]
             return
         any_meeting = bool(self.session.meetings())
         self.start_panel.show_for(self.session.meeting, any_meeting)
         if self.session.meeting is None or not self.session.lines:
             self.case_stack.setCurrentWidget(self.start_panel)
         else:
-            self.case_stack.setCurrentWidget(self.case_area)
+            self.case_stack.setCurrentWidget(self.case_area)  # type: ignore[arg-type]
 
     def refresh_meetings(self, select: int | None) -> None:
         """Reload the selector and show meeting ``select``."""

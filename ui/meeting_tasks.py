@@ -18,6 +18,7 @@ from ui.excepthook import show_exception
 from ui.sign_off_summary import sign_off_summary
 from ui.widgets.attendance_dialog import AttendanceDialog
 from ui.widgets.case_editor import CaseDataDialog
+from ui.window_parts import WindowParts
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def feature(module: str, name: str):
         return None
 
 
-class MeetingTasks:
+class MeetingTasks(WindowParts):
     # --- meeting --------------------------------------------------------------------------
 
     def edit_attendance(self) -> None:
@@ -78,7 +79,7 @@ class MeetingTasks:
         editor = self.case_editor
         reason = "changed after sign-off (confirmed)" if editor and editor.signed else None
         try:
-            rec = self.session.update_case(case, reason)
+            rec: d.Recommendation | None = self.session.update_case(case, reason)
         except ConflictError as exc:
             rec = self.case_conflict(case, exc)
         except UserError as exc:

@@ -98,6 +98,7 @@ class Desk(QWidget):
 
 
 class PdfPreviewDialog(QDialog):
+    scroll: QScrollArea  # type: ignore[assignment]  # shadows QWidget.scroll()
     """Every page of a PDF, zoomable, with a Print… button that asks the caller to print."""
 
     printRequested = Signal()
@@ -288,6 +289,7 @@ class PdfPreviewDialog(QDialog):
     def _lay_out_desk(self) -> None:
         """The desk is as wide as the view (pages centred) and as tall as the pages."""
         layout = self.pages.layout()
+        assert layout is not None  # the desk is built with its layout
         layout.activate()
         content = layout.sizeHint()
         self.pages.resize(max(content.width(), self.scroll.viewport().width()), content.height())
@@ -368,9 +370,9 @@ class PdfPreviewDialog(QDialog):
                 else:
                     self._lay_out_desk()
             elif event.type() == QEvent.Type.Wheel and (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier  # type: ignore[attr-defined]
             ):
-                if event.angleDelta().y() > 0:
+                if event.angleDelta().y() > 0:  # type: ignore[attr-defined]
                     self.zoom_in()
                 else:
                     self.zoom_out()

@@ -29,6 +29,7 @@ from mdt_app.security.encryption import connector
 from mdt_app.security.history import case_history, describe
 from mdt_app.security.verify import verify_database
 from mdt_app.store import Store
+from ui.window_parts import WindowParts
 from ui.workers import start as start_worker
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Records", text)
 
 
-class RecordsTasks:
+class RecordsTasks(WindowParts):
     """Mixed into MainWindow (which provides store, prompts, session)."""
 
     store: Store
@@ -62,7 +63,7 @@ class RecordsTasks:
         more = len(faults) - SHOWN_FAULTS
         if more > 0:
             shown += "\n" + _t("… and {n} more").format(n=more)
-        self.prompts.warn(  # type: ignore[attr-defined]
+        self.prompts.warn(
             _t(
                 "The records in this database do not match their audit trail. They may "
                 "have been changed outside MDT Assistant. Do not rely on them until "
@@ -76,7 +77,7 @@ class RecordsTasks:
         if why is None:
             default = str(Path.home() / suggested_backup_name(Path(self.store.path)))
             chosen, _ = QFileDialog.getSaveFileName(
-                self,  # type: ignore[arg-type]
+                self,
                 _t("Back up the database"),
                 default,
                 _t("Database backups (*.db *.bak)"),
@@ -89,9 +90,9 @@ class RecordsTasks:
         try:
             written = backup_database(self.store, target)
         except UserError as exc:
-            self.prompts.warn(str(exc))  # type: ignore[attr-defined]
+            self.prompts.warn(str(exc))
             return None
-        self.statusBar().showMessage(  # type: ignore[attr-defined]
+        self.statusBar().showMessage(
             _t("Backup written and checked: {path}").format(path=written), 8000
         )
         return written
@@ -101,7 +102,7 @@ class RecordsTasks:
         backups folder (private; the path is shown); None when declined."""
         target = default_backup_path(Path(self.store.path))
         question = _t("Make a backup copy of the database now? It will be saved as {path}.")
-        if not self.prompts.confirm(why + "\n\n" + question.format(path=target)):  # type: ignore[attr-defined]
+        if not self.prompts.confirm(why + "\n\n" + question.format(path=target)):
             return None
         return target
 
@@ -121,11 +122,11 @@ class RecordsTasks:
             )
 
     def show_case_history(self) -> None:
-        case = self.session.case  # type: ignore[attr-defined]
+        case = self.session.case
         if case is None or case.id is None:
-            self.prompts.info(_t("Open a case to see its history."))  # type: ignore[attr-defined]
+            self.prompts.info(_t("Open a case to see its history."))
             return
-        dialog = CaseHistoryDialog(self.store, case.id, self)  # type: ignore[arg-type]
+        dialog = CaseHistoryDialog(self.store, case.id, self)
         dialog.exec()
 
 

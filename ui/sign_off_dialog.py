@@ -168,7 +168,7 @@ class SignOffDialog(QDialog):
         cap = int(screen.availableGeometry().height() * 0.9) if screen else 900
         scroll.setMinimumHeight(0)
         layout = self.layout()
-        others = layout.totalHeightForWidth(MIN_WIDTH) - scroll.sizeHint().height()
+        others = layout.totalHeightForWidth(MIN_WIDTH) - scroll.sizeHint().height()  # type: ignore[union-attr]
         scroll.setMinimumHeight(min(wanted + 4, max(cap - others, 160)))
         self.adjustSize()
 

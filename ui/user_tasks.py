@@ -12,13 +12,14 @@ from mdt_app.meeting import Signature
 from mdt_app.security import roles, session_keys
 from mdt_app.security.users import User, has_users, list_users, sign_in
 from mdt_app.store import Store
+from ui.window_parts import WindowParts
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Users", text)
 
 
-class UserTasks:
+class UserTasks(WindowParts):
     """Mixed into MainWindow (which provides store, session, prompts, actions, decision)."""
 
     store: Store
@@ -29,19 +30,19 @@ class UserTasks:
         self.user = user
         sign_in(self.store, user)
         session_keys.remember_user(self.store.path, user)  # the window's workers act as them
-        self.session.can_draft = roles.may_draft(user.role)  # type: ignore[attr-defined]
-        for name, action in self.actions.items():  # type: ignore[attr-defined]
+        self.session.can_draft = roles.may_draft(user.role)
+        for name, action in self.actions.items():
             action.setVisible(roles.offered(name, user.role))
-        if self.session.meeting is not None:  # type: ignore[attr-defined]
-            self.session.select_meeting(self.session.meeting.id)  # type: ignore[attr-defined]
+        if self.session.meeting is not None:
+            self.session.select_meeting(self.session.meeting.id)
         else:
-            self._meeting_changed(None)  # type: ignore[attr-defined]
+            self._meeting_changed(None)
         self.apply_role_to_form()
 
     def manage_users(self) -> None:
         from ui.users_dialog import UsersDialog
 
-        UsersDialog(self.store, self).exec()  # type: ignore[arg-type]
+        UsersDialog(self.store, self).exec()
 
     def attendance_users(self) -> list[tuple[str, str]]:
         """(name, specialty) of the active users, offered in the attendance list."""
@@ -57,7 +58,7 @@ class UserTasks:
         if role is None:
             return
         for name in roles.FORM_BUTTONS:
-            button = self.findChild(QWidget, name)  # type: ignore[attr-defined]
+            button = self.findChild(QWidget, name)
             if button is not None and not roles.offered(name, role):
                 button.setVisible(False)
 
@@ -72,9 +73,9 @@ class UserTasks:
         when the chair cancels). A wrong password or a non-chair raises a UserError and
         signs nothing. A database made before accounts has no one to ask: it signs with
         the name given, as before."""
-        session = self.session  # type: ignore[attr-defined]
+        session = self.session
         if not has_users(self.store):
-            return session.sign(decision_id, chair, exception_reason, version)  # type: ignore[no-any-return]
+            return session.sign(decision_id, chair, exception_reason, version)
         if self.user is not None and self.user.role != "chair":
             raise PermissionDenied(_t("Only a chair can sign off a decision."))
         chairs = [u for u in list_users(self.store, active_only=True) if u.role == "chair"]
@@ -83,7 +84,7 @@ class UserTasks:
         summary = _t("Sign the decision for {name} (MRN {mrn}).").format(
             name=case.patient.display_name if case else "", mrn=case.patient.mrn if case else ""
         )
-        answer = self.prompts.signature(chairs, default, summary)  # type: ignore[attr-defined]
+        answer = self.prompts.signature(chairs, default, summary)
         if answer is None:
             return None
         username, password = answer

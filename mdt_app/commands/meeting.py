@@ -9,6 +9,7 @@ from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.commands._common import store_for
 from mdt_app.security.cli_options import add_encrypted_option
+from mdt_app.store import Store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -136,7 +137,7 @@ def run_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _series_meeting_on(store, series_id: int, day: date, meeting: d.Meeting) -> int:
+def _series_meeting_on(store: Store, series_id: int, day: date, meeting: d.Meeting) -> int:
     found = store.query(
         "SELECT id FROM meetings WHERE series_id = ? AND date = ?", [series_id, day.isoformat()]
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -98,7 +99,7 @@ def _words(cc: Any) -> str:
     return " | ".join(p for p in parts if isinstance(p, str))
 
 
-def _day(value: Any, fail, element: str) -> date | None:
+def _day(value: Any, fail: Callable[[str, str], Exception], element: str) -> date | None:
     """A full date from a FHIR date or dateTime; a partial date is refused (one line)."""
     if value is None:
         return None

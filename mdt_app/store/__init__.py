@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -293,7 +294,7 @@ def _full_check(db: Database, path: Path, tables: list[str]) -> None:
         raise StoreError(f"{path}: the database is damaged ({result}); restore a backup")
 
 
-def _when_not_busy(step, timeout: float) -> None:
+def _when_not_busy(step: Callable[[], None], timeout: float) -> None:
     """Run ``step``, again while another program holds the lock, up to ``timeout``.
 
     For the few steps that cannot start with BEGIN IMMEDIATE (changing the journal mode,
@@ -325,7 +326,7 @@ def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         for migration in migrations.pending(db):
             if not migration.transactional:
 
-                def run(migration=migration) -> None:
+                def run(migration: Any = migration) -> None:
                     if not _applied(db, migration.name):  # another program may have done it
                         migration.fn(db)
 

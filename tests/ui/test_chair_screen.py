@@ -69,7 +69,7 @@ def _summary(**changes) -> SignOffSummary:
         exceptions=("the meeting is not quorate (3 medical specialties needed, 2 present)",),
     )
     values.update(changes)
-    return SignOffSummary(**values)  # type: ignore[arg-type]
+    return SignOffSummary(**values)
 
 
 def test_sign_off_dialog_is_sized_to_its_content_and_shows_what_is_signed(qtbot, window):

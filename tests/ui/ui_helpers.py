@@ -46,7 +46,7 @@ class ScriptedPrompts(Prompts):
             return None
         chair = summary.chair if answer == "default" else answer
         reason = self.answers.get("sign_off_reason") if summary.exceptions else None
-        return SignOffAnswer(str(chair), reason)  # type: ignore[arg-type]
+        return SignOffAnswer(str(chair), reason)
 
     def defer_case(self, patient, current, meetings, title=None):
         from ui.widgets.defer_dialog import DeferChoice

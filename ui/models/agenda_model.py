@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TR_NOOP, QByteArray, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from mdt_app.meeting import AgendaLine, AgendaStatus, agenda_lines
 from mdt_app.wording import AGENDA_STATUS_WORDS
 from ui.models.base import OBJECT_ROLE, Index, RowTableModel
+from ui.translate import QT_TR_NOOP
 
 MIME_TYPE = "application/x-mdt-agenda-item"
 

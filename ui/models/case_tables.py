@@ -10,13 +10,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QT_TR_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from mdt_app import domain as d
 from mdt_app.lab_display import lab_value
 from ui import labels
 from ui.models.base import Index, RowTableModel
+from ui.translate import QT_TR_NOOP
 
 FLAG_TEXT = {"high": ("▲", QT_TR_NOOP("high")), "low": ("▼", QT_TR_NOOP("low"))}
 FLAG_COLOUR = QColor("#a4161a")
@@ -202,7 +203,7 @@ class LabsTableModel(EditableRows):
                 raise ValueError(self.tr("a lab result needs a test name"))
             return replace(lab, test=text)
         if column == self.VALUE:
-            return replace(lab, value=self.number_from(text))
+            return replace(lab, value=self.number_from(text))  # type: ignore[arg-type]
         if column == self.UNIT:
             return replace(lab, unit=text or None)
         low, high = self.range_from(text)

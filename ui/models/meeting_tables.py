@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QT_TR_NOOP, Qt
+from PySide6.QtCore import Qt
 
 from mdt_app import domain as d
 from ui.models.base import Index
 from ui.models.case_tables import EditableRows
+from ui.translate import QT_TR_NOOP
 
 
 class AttendanceTableModel(EditableRows):

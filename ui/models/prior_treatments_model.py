@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QT_TR_NOOP
-
 from mdt_app import domain as d
 from ui import labels
 from ui.models.base import RowTableModel
+from ui.translate import QT_TR_NOOP
 
 
 class PriorTreatmentsModel(RowTableModel[d.PriorTreatment]):

@@ -53,7 +53,7 @@ def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget of ``layout`` (hidden at once, deleted later)."""
     while layout.count():
         item = layout.takeAt(0)
-        widget = item.widget()
+        widget = item.widget()  # type: ignore[union-attr]
         if widget is not None:
             widget.hide()
             widget.setParent(None)

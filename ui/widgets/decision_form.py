@@ -50,6 +50,8 @@ def option_titles(*snapshots: OptionsSnapshot | dict | None) -> dict[str, tuple[
 
 
 class DecisionForm(QWidget):
+    # Shadows QWidget.actions(): the form's actions editor (the name the window uses).
+    actions: ActionsEditor  # type: ignore[assignment]
     saveRequested = Signal()  # the draft should be saved now (connected synchronously)
     signOffRequested = Signal()
     amendRequested = Signal()

@@ -162,7 +162,7 @@ class ActionsEditor(QWidget):
     def set_actions(self, actions: list[d.Action]) -> None:
         self.model.set_rows(actions)
 
-    def actions(self) -> list[d.Action]:
+    def actions(self) -> list[d.Action]:  # type: ignore[override]  # not QWidget.actions()
         return self.model.actions()
 
     def set_read_only(self, on: bool) -> None:

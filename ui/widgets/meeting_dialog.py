@@ -75,7 +75,7 @@ class MeetingDialog(QDialog):
         self.chair.setEditable(True)
         self.chair.addItems(chairs)
         self.chair.setCurrentText(m.chair or "")
-        self.chair.lineEdit().setPlaceholderText(self.tr("name of the chair"))
+        self.chair.lineEdit().setPlaceholderText(self.tr("name of the chair"))  # type: ignore[union-attr]
         self.location = QLineEdit(m.location or "")
         self.location.setObjectName("meetingLocation")
         self.location.setPlaceholderText(self.tr("room, or video link (https://…)"))

@@ -20,6 +20,8 @@ from ui.widgets.defer_dialog import meeting_text
 
 
 class MeetingFinder(QDialog):
+    find: Callable[[str], list[d.Meeting]]  # type: ignore[assignment]  # not QWidget.find()
+
     def __init__(self, find: Callable[[str], list[d.Meeting]], parent=None):
         super().__init__(parent)
         self.setObjectName("meetingFinder")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import QT_TR_NOOP, QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app import decision_rules
 from mdt_app.guideline.references import split_unverified
+from ui.translate import QT_TR_NOOP
 from ui.widgets.common import label, restyle
 from ui.widgets.safety_warnings import SafetyWarnings
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TR_NOOP, QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHeaderView, QLineEdit, QVBoxLayout, QWidget
 
 from mdt_app.errors import UserError
 from mdt_app.search import SearchHit
 from ui.models.base import OBJECT_ROLE, RowTableModel
+from ui.translate import QT_TR_NOOP
 from ui.widgets.common import label, table_view
 
 DECISION_WORDS = {"none": QT_TR_NOOP("no decision"), "draft": QT_TR_NOOP("draft"),
@@ -206,8 +207,9 @@ class PatientSearch(QWidget):
             if key == Qt.Key.Key_Down:
                 self.run_search()
             return
-        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
-                Qt.Key.Key_PageDown: 10}[key]  # fmt: skip
+        steps: dict[int, int] = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10,
+                                 Qt.Key.Key_PageDown: 10}  # fmt: skip
+        step = steps[key]
         row = max(0, min(self.results.currentIndex().row() + step, self.model.rowCount() - 1))
         self.results.selectRow(row)
 

@@ -156,7 +156,7 @@ class PatientWordsEditor(QWidget):
         self.discussed_on.setReadOnly(on)
         self.discussed.setEnabled(not on)
         for edit in (self.plan, self.discussed_by, *self.option_edits.values()):
-            edit.setReadOnly(on)
+            edit.setReadOnly(on)  # type: ignore[attr-defined]
             restyle(edit)
 
     # --- while typing ----------------------------------------------------------------------

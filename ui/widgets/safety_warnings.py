@@ -41,6 +41,6 @@ class SafetyWarnings(QLabel):
         self.setAccessibleDescription(self._plain)
         self.setVisible(bool(pairs))
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         """The warnings as plain text (the label itself holds rich text)."""
         return self._plain

@@ -67,7 +67,7 @@ class StartPanel(QWidget):
             self.buttons["startNewMeeting"].setText(self.tr("Create a meeting… (Ctrl+Shift+N)"))
         else:
             self.title.setText(self.tr("The agenda of {day} is empty").format(
-                day=meeting.date.isoformat()))  # fmt: skip
+                day=meeting.date.isoformat() if meeting else ""))  # fmt: skip
             self.text.setText(self.tr(
                 "Add cases: enter a referral, import case files (or drop them on the "
                 "agenda), or find a patient already in the database."))  # fmt: skip
