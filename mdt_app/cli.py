@@ -163,18 +163,20 @@ def _open_window(args: argparse.Namespace) -> int:
     from mdt_app.security.encryption import looks_encrypted
     from mdt_app.store import open_store
 
-    # The window lives in the `ui` package; the core only hands over to it, by name,
-    # so that mdt_app itself never depends on Qt. Whether a window can open at all is
-    # asked before Qt loads: without a display Qt aborts the process with no way back.
+    # The window lives in the `ui` package. This is the one place the core hands over
+    # to it, with imports inside this function so that the CLI loads without Qt
+    # (declared in pyproject.toml's import contracts and tests/test_architecture.py).
+    # Whether a window can open at all is asked before Qt loads: without a display Qt
+    # aborts the process with no way back.
     try:
-        display = importlib.import_module("ui.display")
+        from ui import display
     except ImportError as exc:
         raise UserError(f"the desktop app cannot start: {exc}") from None
     problem = display.display_problem()
     if problem:
         raise UserError(f"the desktop app cannot start: {problem}")
     try:
-        gui = importlib.import_module("ui.app")
+        from ui.app import run
     except ImportError as exc:
         raise UserError(display.import_problem(exc)) from None
     if args.demo:
@@ -191,4 +193,4 @@ def _open_window(args: argparse.Namespace) -> int:
     store = None
     if db_path.exists() and not looks_encrypted(db_path) and not schema_upgrade_pending(db_path):
         store = open_store(db_path)
-    return int(gui.run(db_path, store))
+    return run(db_path, store)

@@ -232,9 +232,9 @@ def test_stale_case_edit_is_refused_with_what_changed(two_windows):
 def test_stale_meeting_and_agenda_saves_are_refused(two_windows):
     a, b, item, _ = two_windows
     meeting = a.get_meeting(item.meeting_id)
-    b.update_meeting(replace(b.get_meeting(item.meeting_id), location="Room 2"))
+    b.edit_meeting(replace(b.get_meeting(item.meeting_id), location="Room 2"))
     with pytest.raises(ConflictError):
-        a.update_meeting(replace(meeting, location="Room 5"))
+        a.edit_meeting(replace(meeting, location="Room 5"))
     seen = a.get_agenda_item(item.id)
     b.set_agenda_status(item.id, "not_discussed", "no time")
     with pytest.raises(ConflictError):

@@ -6,15 +6,14 @@ A mixin of MainWindow (it uses the window's session, prompts, widgets and guard(
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication
 
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, SignedDecisionError, UserError
-from ui.excepthook import show_exception
 from ui.sign_off_summary import sign_off_summary
 from ui.widgets.attendance_dialog import AttendanceDialog
 from ui.widgets.case_editor import CaseDataDialog
@@ -22,24 +21,9 @@ from ui.window_parts import WindowParts
 
 log = logging.getLogger(__name__)
 
-CARE_PROGRAMME = ("ui.care_programme_dialog", "open_care_programme")
-MINUTES = ("ui.minutes_export", "export_minutes")
-PANEL_REFERRAL = ("ui.panel_referral_dialog", "refer_to_panel")
-CASE_NOTES = ("ui.case_notes_dialog", "show_case_notes")
-
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
-
-
-def feature(module: str, name: str):
-    """A function from a feature that may not be in this build yet (None if absent)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise  # the feature is there but broken: that is a bug to report
-        return None
 
 
 class MeetingTasks(WindowParts):
@@ -173,6 +157,8 @@ class MeetingTasks(WindowParts):
             self.guard(self.session.amend, reason)
 
     # --- hand-overs to other features -----------------------------------------------------------
+    # Each feature is imported when first asked for: the window opens without loading
+    # the PDF, DOCX and FHIR libraries behind them.
 
     def care_programme(self) -> None:
         state = self.session.state
@@ -180,34 +166,34 @@ class MeetingTasks(WindowParts):
         if signed is None or signed.id is None:
             self.prompts.info(_t("The care programme is printed from a signed decision."))
             return
-        self._hand_over(CARE_PROGRAMME, _t("The care programme"), signed.case_id, signed.id)
+        from ui.care_programme_dialog import open_care_programme
+
+        self._hand_over(open_care_programme, signed.case_id, signed.id)
 
     def refer_to_panel(self) -> None:
         if self.session.case is None or self.session.case.id is None:
             return
-        self._hand_over(PANEL_REFERRAL, _t("Expert panel referral"), self.session.case.id)
+        from ui.panel_referral_dialog import refer_to_panel
+
+        self._hand_over(refer_to_panel, self.session.case.id)
 
     def case_notes(self) -> None:
         if self.session.case is None or self.session.case.id is None:
             return
-        self._hand_over(CASE_NOTES, _t("Case notes"), self.session.case.id)
+        from ui.case_notes_dialog import show_case_notes
+
+        self._hand_over(show_case_notes, self.session.case.id)
 
     def export_minutes(self) -> None:
-        if self.session.meeting is None:
+        if self.session.meeting is None or self.session.meeting.id is None:
             return
-        self._hand_over(MINUTES, _t("Minutes export"), self.session.meeting.id)
+        from ui.minutes_export import export_minutes
 
-    def _hand_over(self, where: tuple[str, str], what: str, *args) -> None:
+        self._hand_over(export_minutes, self.session.meeting.id)
+
+    def _hand_over(self, fn: Callable[..., object], *args: int) -> None:
+        """Run another feature's dialog on this window's database, with what is typed saved."""
         self.decision.flush()  # the other feature reads the database: give it what is typed
-        try:
-            fn = feature(*where)
-        except Exception as exc:
-            log.exception("cannot load %s", where[0])
-            show_exception(exc, parent=self)
-            return
-        if fn is None:
-            self.prompts.info(_t("{what} is not available in this build yet.").format(what=what))
-            return
         try:
             fn(self, self.db_path, *args)
         except UserError as exc:

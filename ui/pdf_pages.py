@@ -174,11 +174,6 @@ def paint_pages(images: list[QImage], printer: QPrinter) -> int:
     return len(images)
 
 
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Print the PDF onto ``printer`` at once (GUI thread): plan, render, paint."""
-    return paint_pages(render_for_print(pdf, plan_print(pdf, printer)), printer)
-
-
 def _fit(image: QImage, printer: QPrinter) -> QRectF:
     """The largest rectangle of the image's shape centred in the printable area."""
     area = QSizeF(printer.width(), printer.height())  # device pixels, origin at its corner

@@ -7,11 +7,7 @@ from typing import TYPE_CHECKING
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
 from mdt_app.store import rows, versions
-from mdt_app.store.base import StoreBase, now
-
-
-def _now() -> str:
-    return now().isoformat()
+from mdt_app.store.base import StoreBase, now_text
 
 
 class AgendaMixin(StoreBase):
@@ -33,39 +29,11 @@ class AgendaMixin(StoreBase):
                     "status": meeting.status,
                     "chair": meeting.chair,
                     "location": meeting.location,
-                    "created_at": _now(),
+                    "created_at": now_text(),
                 },
             )
             self.audit("create_meeting", "meeting", meeting_id, {"title": meeting.title})
         return meeting_id
-
-    def update_meeting(self, meeting: d.Meeting) -> None:
-        """Save a meeting's details; refused (ConflictError) if changed since it was read."""
-        with self.atomic():
-            stored = self.get_meeting(meeting.id or 0)
-            meeting_id = stored.id or 0
-            versions.require_version(
-                self,
-                "meetings",
-                "meeting",
-                meeting_id,
-                meeting.version,
-                f"The meeting {stored.title!r} of {stored.date}",
-                changes=versions.differences(_meeting_fields(stored), _meeting_fields(meeting)),
-                current=stored,
-            )
-            versions.bump(self, "meetings", meeting_id)
-            self.db.table("meetings").update(
-                meeting_id,
-                {
-                    "date": meeting.date.isoformat(),
-                    "title": meeting.title,
-                    "status": meeting.status,
-                    "chair": meeting.chair,
-                    "location": meeting.location,
-                },
-            )
-            self.audit("update_meeting", "meeting", meeting.id, {"status": meeting.status})
 
     def get_meeting(self, meeting_id: int) -> d.Meeting:
         found = self.query("SELECT * FROM meetings WHERE id = ?", [meeting_id])
@@ -133,7 +101,7 @@ class AgendaMixin(StoreBase):
                 "case_id": case_id,
                 "position": last + 1,
                 "status": "queued",
-                "added_at": _now(),
+                "added_at": now_text(),
             },
         )
         self.audit("add_to_agenda", "agenda_item", item_id, {"meeting_id": meeting_id})
@@ -249,13 +217,3 @@ class AgendaMixin(StoreBase):
                 meeting_id,
                 {"attendees": [[a.name, a.specialty, a.present] for a in attendees]},
             )
-
-
-def _meeting_fields(m: d.Meeting) -> dict:
-    return {
-        "date": m.date.isoformat(),
-        "title": m.title,
-        "status": m.status,
-        "chair": m.chair,
-        "location": m.location,
-    }

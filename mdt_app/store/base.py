@@ -21,7 +21,13 @@ DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
 
 
 def now() -> datetime:
+    """The local time now, to the second, with its UTC offset (how every record is stamped)."""
     return datetime.now().astimezone().replace(microsecond=0)
+
+
+def now_text() -> str:
+    """``now()`` as stored in the database (ISO 8601 text)."""
+    return now().isoformat()
 
 
 def default_actor() -> str:

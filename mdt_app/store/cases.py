@@ -9,12 +9,8 @@ from typing import TYPE_CHECKING, Any
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
 from mdt_app.store import rows, rows_v2, versions
-from mdt_app.store.base import StoreBase, now
+from mdt_app.store.base import StoreBase, now_text
 from mdt_app.store.decisions import DECISION_STATUS_SQL
-
-
-def _now() -> str:
-    return now().isoformat()
 
 
 class CasesMixin(StoreBase):
@@ -99,7 +95,7 @@ class CasesMixin(StoreBase):
             if not changes:
                 return before
             patient_id = before.patient.id or 0
-            stamp = _now()
+            stamp = now_text()
             patient = rows.patient_row(case.patient)
             if patient["mrn"] != before.patient.mrn:
                 system, key = self.patient_identity(

@@ -29,7 +29,7 @@ from mdt_app.security.signature import (
     stored_content,
 )
 from mdt_app.store import rows, versions
-from mdt_app.store.base import StoreBase, now
+from mdt_app.store.base import StoreBase, now, now_text
 
 # none / draft / signed / amended of the agenda item `a`, computed in the statement that
 # reads the item (so a whole agenda is one query, not six statements a row).
@@ -40,10 +40,6 @@ DECISION_STATUS_SQL = (
     " (SELECT 'draft' FROM decisions y WHERE y.agenda_item_id = a.id AND y.status = 'draft'),"
     " 'none')"
 )
-
-
-def _now() -> str:
-    return now().isoformat()
 
 
 class DecisionsMixin(StoreBase):
@@ -159,7 +155,7 @@ class DecisionsMixin(StoreBase):
             item = self.get_agenda_item(decision.agenda_item_id)
             if item.case_id != decision.case_id:
                 raise ValidationError("the decision's case is not the agenda item's case")
-            stamp = _now()
+            stamp = now_text()
             values = {**rows.decision_row(decision), "updated_at": stamp}
             if decision.id is None:
                 existing = self.current_draft(decision.agenda_item_id)
@@ -298,7 +294,7 @@ class DecisionsMixin(StoreBase):
                 " version = version + 1 WHERE id = ? AND status = 'draft' AND version = ?",
                 [
                     chair.strip(),
-                    _now(),
+                    now_text(),
                     json.dumps(kinds),
                     reason if kinds else None,
                     json.dumps(facts, ensure_ascii=False),
@@ -387,7 +383,7 @@ class DecisionsMixin(StoreBase):
                 actions=[replace(a, id=None) for a in original.actions],
                 case_snapshot=None,
             )
-            stamp = _now()
+            stamp = now_text()
             new_id = self.insert(
                 "decisions",
                 {

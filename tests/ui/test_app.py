@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import sys
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QPushButton
 from ui_helpers import open_window, press
 
-import ui.meeting_tasks as tasks
 from mdt_app.store import open_store
 from ui import app as ui_app
-from ui.meeting_tasks import feature
 
 CONTRACT_NAMES = ("meetingSelector", "caseQueue", "patientBanner", "stagingSummary",
                   "imagingTable", "labsTable", "guidelineOptions", "decisionForm",
@@ -39,7 +36,11 @@ def test_contract_object_names(meeting_window):
 def test_care_programme_hands_over_the_signed_decision(qtbot, meeting_window, monkeypatch):
     window = meeting_window
     calls = []
-    monkeypatch.setattr(tasks, "feature", lambda module, name: lambda *a: calls.append(a))
+    import ui.care_programme_dialog
+    import ui.minutes_export
+
+    monkeypatch.setattr(ui.care_programme_dialog, "open_care_programme", lambda *a: calls.append(a))
+    monkeypatch.setattr(ui.minutes_export, "export_minutes", lambda *a: calls.append(a))
     button = window.findChild(QPushButton, "printCareProgrammeButton")
     assert button.isEnabled()  # the first demo case is signed
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -47,26 +48,6 @@ def test_care_programme_hands_over_the_signed_decision(qtbot, meeting_window, mo
     assert calls == [(window, window.db_path, signed.case_id, signed.id)]
     press(qtbot, window, Qt.Key.Key_E, CTRL_SHIFT)  # export minutes
     assert calls[-1] == (window, window.db_path, window.session.meeting.id)
-
-
-def test_missing_feature_is_explained(qtbot, meeting_window, monkeypatch):
-    window = meeting_window
-    monkeypatch.setattr(tasks, "feature", lambda module, name: None)
-    press(qtbot, window, Qt.Key.Key_P, CTRL)
-    assert window.prompts.messages[-1][0] == "info"
-    assert "not available in this build yet" in window.prompts.messages[-1][1]
-
-
-def test_feature_lookup(monkeypatch):
-    assert feature("ui.no_such_feature_module", "run") is None
-    assert feature("ui.labels", "word") is not None
-
-    def broken(name):  # the feature is there but one of its own imports is missing
-        raise ModuleNotFoundError("No module named 'pdfkit'", name="pdfkit")
-
-    monkeypatch.setattr(tasks.importlib, "import_module", broken)
-    with pytest.raises(ModuleNotFoundError):
-        feature("ui.care_programme_dialog", "open_care_programme")
 
 
 def test_reorder_with_keys_and_drop(qtbot, meeting_window, demo_db):

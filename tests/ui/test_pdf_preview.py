@@ -101,11 +101,17 @@ def test_page_count_of_one_page():
 # --- printing -------------------------------------------------------------------------------
 
 
+def _print(pdf, printer):
+    """What the dialog's print job does, at once: plan, render, paint."""
+    plan = pdf_pages.plan_print(pdf, printer)
+    return pdf_pages.paint_pages(pdf_pages.render_for_print(pdf, plan), printer)
+
+
 def test_print_pdf_to_a_pdf_printer_prints_every_page(qapp, programme, tmp_path):
     target = tmp_path / "printed.pdf"
     printer = pdf_printer(target)
     count = pages_in(programme)
-    assert pdf_pages.print_pdf(programme, printer) == count
+    assert _print(programme, printer) == count
     assert target.stat().st_size > 0
     reader = PdfReader(target)
     assert len(reader.pages) == count
@@ -125,7 +131,7 @@ def test_print_pdf_honours_range_copies_and_order(qapp, programme, tmp_path):
     assert pdf_pages.pages_to_print(5, printer) == [1, 1, 2, 2]
     printer.setPageOrder(QPrinter.PageOrder.LastPageFirst)
     assert pdf_pages.pages_to_print(5, printer) == [2, 2, 1, 1]
-    assert pdf_pages.print_pdf(programme, printer) == 4
+    assert _print(programme, printer) == 4
     assert len(PdfReader(target).pages) == 4
 
 
@@ -134,7 +140,7 @@ def test_a_range_past_the_last_page_prints_nothing(qapp, programme, tmp_path):
     printer = pdf_printer(target)
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(40, 41)
-    assert pdf_pages.print_pdf(programme, printer) == 0
+    assert _print(programme, printer) == 0
     assert not target.exists()
 
 

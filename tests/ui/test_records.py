@@ -64,11 +64,9 @@ def test_backup_action_writes_a_checked_copy(qtbot, meeting_window, tmp_path, mo
 
 
 def test_closing_the_meeting_offers_a_backup(qtbot, meeting_window):
-    from dataclasses import replace
-
     meeting = meeting_window.session.meeting
     assert meeting.status != "closed"
-    meeting_window.store.update_meeting(replace(meeting, status="closed"))
+    meeting_window.store.close_meeting(meeting.id)
     meeting_window.select_meeting(meeting.id)
     kind, text = meeting_window.prompts.messages[-1]
     assert kind == "confirm" and "is closed" in text and "backups" in text
