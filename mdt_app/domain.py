@@ -121,6 +121,7 @@ class OptionList(StrEnum):
 MeetingStatusValue = Literal["planned", "in_progress", "closed", "cancelled"]
 AgendaItemStatusValue = Literal["queued", "discussed", "deferred", "not_discussed"]
 DecisionStatusValue = Literal["draft", "signed"]
+ItemDecisionStatusValue = Literal["none", "draft", "signed", "amended"]
 
 AGENDA_STATUSES = tuple(s.value for s in AgendaItemStatus)
 DECISION_STATUSES = tuple(s.value for s in DecisionStatus)
@@ -495,8 +496,8 @@ class CaseRow:
     meeting_id: int | None
     agenda_item_id: int | None
     position: int | None
-    agenda_status: str | None
-    decision_status: str
+    agenda_status: AgendaItemStatusValue | None
+    decision_status: ItemDecisionStatusValue
     referred_on: date | None
     diagnosed_on: date | None
     urgent: bool | None

@@ -18,7 +18,7 @@ class AgendaLine:
     patient: str
     mrn: str
     stage: str
-    decision_status: str  # none / draft / signed / amended
+    decision_status: d.ItemDecisionStatusValue
     diagnosed_on: date | None = None
     referred_on: date | None = None
     urgent: bool | None = None
@@ -32,7 +32,7 @@ class AgendaLine:
     @property
     def decided(self) -> bool:
         """A signed decision stands for this item (signed, or signed and amended)."""
-        return self.decision_status in ("signed", "amended")
+        return self.decision_status in (d.ItemDecisionStatus.SIGNED, d.ItemDecisionStatus.AMENDED)
 
     def days_waiting(self, today: date) -> int | None:
         """Days since diagnosis (or, failing that, referral): ATC does not wait."""
@@ -41,17 +41,20 @@ class AgendaLine:
 
     def status(self, current_item_id: int | None = None) -> AgendaStatus:
         """The line's status; ``current_item_id`` is the case under discussion now."""
-        if self.item.status == "deferred":
+        item, decided = d.AgendaItemStatus, d.ItemDecisionStatus
+        if self.item.status == item.DEFERRED:
             return AgendaStatus.DEFERRED
-        if self.decision_status == "signed":
+        if self.decision_status == decided.SIGNED:
             return AgendaStatus.DECIDED
-        if self.decision_status == "amended":
+        if self.decision_status == decided.AMENDED:
             return AgendaStatus.AMENDED
         if self.item_id == current_item_id:
             return AgendaStatus.UNDER_DISCUSSION
-        if self.item.status == "not_discussed":
+        if self.item.status == item.NOT_DISCUSSED:
             return AgendaStatus.NOT_DISCUSSED
-        return AgendaStatus.DRAFT if self.decision_status == "draft" else AgendaStatus.QUEUED
+        if self.decision_status == decided.DRAFT:
+            return AgendaStatus.DRAFT
+        return AgendaStatus.QUEUED
 
 
 def agenda_lines(

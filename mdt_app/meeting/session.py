@@ -88,11 +88,12 @@ class MeetingSession:
     def default_meeting_id(self) -> int | None:
         """The meeting in progress, else the next open one, else the latest."""
         meetings = self.meetings()
-        for status in ("in_progress", "planned"):
+        open_statuses = (d.MeetingStatus.IN_PROGRESS, d.MeetingStatus.PLANNED)
+        for status in open_statuses:
             found = [m for m in meetings if m.status == status and m.date >= self.today]
             if found:
                 return min(found, key=lambda m: (m.date, m.start_time or "")).id
-        for status in ("in_progress", "planned"):
+        for status in open_statuses:
             found = [m for m in meetings if m.status == status]
             if found:
                 return max(found, key=lambda m: m.date).id
@@ -227,7 +228,7 @@ class MeetingSession:
         )
         if state.read_only is ReadOnly.SIGNED:
             state.older_data = older_data_note(self.store.older_data(state.decision))
-        if item.status == "deferred" and draft is None:
+        if item.status == d.AgendaItemStatus.DEFERRED and draft is None:
             state.editable = False
             state.read_only = state.read_only or ReadOnly.DEFERRED
         if state.editable and not meeting_rules.decisions_open(self.meeting, state.decision):
