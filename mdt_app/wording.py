@@ -9,7 +9,7 @@ value's words are looked up in one place.
 
 from __future__ import annotations
 
-from mdt_app.domain import AgendaStatus, MeetingStatus
+from mdt_app.domain import AgendaStatus, MeetingStatus, OptionList
 
 UNKNOWN = "unknown"  # the case format's "not known" (never a negative)
 
@@ -194,6 +194,25 @@ URGENT = {
     "true": "referral marked urgent",
     "false": "referral not marked urgent",
     UNKNOWN: "referral urgency not recorded",
+}
+
+# --- the four option lists, as a note about a newer pathway names them --------------------
+
+OPTION_LIST_WORDS: dict[OptionList, str] = {
+    OptionList.RECOMMENDED: "recommended",
+    OptionList.CONSIDER: "consider",
+    OptionList.NOT_RECOMMENDED: "not recommended",
+    OptionList.MISSING: "missing data",
+}
+# The option-codes page (docs/option-codes.md) says what the missing-data list is for.
+OPTION_LIST_WORDS_CODES_PAGE: dict[OptionList, str] = {
+    **OPTION_LIST_WORDS,
+    OptionList.MISSING: "missing data (work-up)",
+}
+# A rationale naming the rules that put an option on a list it did not end up on.
+RULE_LIST_WORDS: dict[OptionList, str] = {
+    OptionList.RECOMMENDED: "recommended",
+    OptionList.CONSIDER: "to consider",
 }
 
 # --- statuses -------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from mdt_app.documents.care_programme_facts import (
 )
 from mdt_app.documents.care_programme_steps import translated_step
 from mdt_app.documents.care_programme_support import emergency_number, organisations
+from mdt_app.snapshot import OptionsSnapshot
 
 GROUP_ORDER = ("tests", "treatment", "care", "not_for_atc")
 
@@ -168,13 +169,10 @@ def _option_blocks(w: Words, decision: d.Decision, code: str) -> list[Block]:
 def _deviation(w: Words, decision: d.Decision) -> list[Block]:
     """A plan that departs from the usual one, said in the patient's words: what would
     usually be offered, and that the doctor will explain why this plan suits them."""
-    snapshot = decision.options_snapshot or {}
+    options = OptionsSnapshot.of(decision.options_snapshot)
     chosen = set(decision.chosen_options)
-    usual = [
-        o["code"]
-        for o in snapshot.get("recommended", [])
-        if o["code"] not in chosen and o["code"] not in WORKUP
-    ]
+    recommended = options.codes(d.OptionList.RECOMMENDED) if options else []
+    usual = [code for code in recommended if code not in chosen and code not in WORKUP]
     usual_titles = [t for t in (w.option_title(c) for c in usual) if t]
     if not (decision.deviation_reason and decision.deviation_reason.strip()):
         return []

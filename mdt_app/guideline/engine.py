@@ -34,9 +34,10 @@ from mdt_app.guideline.rules import Rule
 from mdt_app.guideline.situation import Situation
 from mdt_app.paths import resource_path
 from mdt_app.staging import checked_stage
+from mdt_app.wording import RULE_LIST_WORDS
 
 DEFAULT_PATHWAY = ("guidelines", "atc.yaml")
-LIST_WORDS = {"recommended": "recommended", "consider": "to consider"}
+LIST_WORDS = {k.value: v for k, v in RULE_LIST_WORDS.items()}  # mdt_app.wording
 OFFERED = ("recommended", "consider")
 REMOVED = "removed"
 # Lowest placement wins among modifiers; higher index = lower.

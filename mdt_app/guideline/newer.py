@@ -3,21 +3,24 @@ current one advise now? Read-only: the decision and its stored snapshot never ch
 
 from __future__ import annotations
 
-from mdt_app.domain import OPTION_LISTS, Recommendation
+from collections.abc import Mapping
+from typing import Any
 
-LIST_WORDS = {
-    "recommended": "recommended",
-    "consider": "consider",
-    "not_recommended": "not recommended",
-    "missing": "missing data",
-}
+from mdt_app.domain import OptionList, Recommendation
+from mdt_app.snapshot import OptionsSnapshot
+from mdt_app.wording import OPTION_LIST_WORDS
 
-
-def _placements(snapshot: dict) -> dict[str, str]:
-    return {o["code"]: name for name in OPTION_LISTS for o in snapshot.get(name) or []}
+LIST_WORDS = OPTION_LIST_WORDS  # the words for the four lists (mdt_app.wording)
 
 
-def changes_since(snapshot: dict, now: Recommendation) -> list[str]:
+def _placements(snapshot: OptionsSnapshot | Mapping[str, Any] | None) -> dict[str, OptionList]:
+    options = OptionsSnapshot.of(snapshot)
+    if options is None:
+        return {}
+    return {code: name for name in OptionList for code in options.codes(name)}
+
+
+def changes_since(snapshot: OptionsSnapshot | Mapping[str, Any], now: Recommendation) -> list[str]:
     """What the current recommendation places differently from ``snapshot``, in words."""
     before, after = _placements(snapshot), _placements(now.as_dict())
     lines = []
@@ -26,24 +29,29 @@ def changes_since(snapshot: dict, now: Recommendation) -> list[str]:
         if old == new:
             continue
         if old is None:
-            lines.append(f"{code}: now {LIST_WORDS[new or '']}")
+            assert new is not None
+            lines.append(f"{code}: now {LIST_WORDS[new]}")
         elif new is None:
             lines.append(f"{code}: no longer listed (was {LIST_WORDS[old]})")
         else:
             lines.append(f"{code}: {LIST_WORDS[old]} -> {LIST_WORDS[new]}")
-    old_warnings = set(snapshot.get("warnings") or [])
+    recorded = OptionsSnapshot.of(snapshot)
+    old_warnings = set(recorded.warnings if recorded else ())
     lines += [f"new warning: {w}" for w in now.warnings if w not in old_warnings]
     return lines
 
 
-def newer_pathway_note(snapshot: dict | None, now: Recommendation) -> str | None:
+def newer_pathway_note(
+    snapshot: OptionsSnapshot | Mapping[str, Any] | None, now: Recommendation
+) -> str | None:
     """A note when the decision's pathway version is older than ``now``'s, else None."""
-    if not snapshot:
+    recorded = OptionsSnapshot.of(snapshot)
+    if recorded is None:
         return None
-    made_on = (snapshot.get("guideline") or {}).get("version")
+    made_on = recorded.guideline_version
     if not made_on or made_on == now.guideline_version:
         return None
-    changes = changes_since(snapshot, now)
+    changes = changes_since(recorded, now)
     head = (
         f"A newer pathway exists: this decision was made on version {made_on}; "
         f"version {now.guideline_version} is current. The record is unchanged."

@@ -20,14 +20,10 @@ from pathlib import Path
 from mdt_app.guideline import codes as c
 from mdt_app.guideline import load_pathway
 from mdt_app.guideline.pathway import Pathway
+from mdt_app.wording import OPTION_LIST_WORDS_CODES_PAGE
 
 REGENERATE = "python -m mdt_app.tools.option_codes > docs/option-codes.md"
-LIST_WORDS = {
-    "recommended": "recommended",
-    "consider": "consider",
-    "not_recommended": "not recommended",
-    "missing": "missing data (work-up)",
-}
+LIST_WORDS = {k.value: v for k, v in OPTION_LIST_WORDS_CODES_PAGE.items()}  # mdt_app.wording
 
 
 def _cell(text: str) -> str:

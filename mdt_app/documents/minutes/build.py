@@ -12,6 +12,7 @@ from mdt_app.documents.minutes.consent import consent_fact, excluded_from_pseudo
 from mdt_app.documents.minutes.facts import coded_facts, key_facts, warning_facts
 from mdt_app.security.audit_chain import short
 from mdt_app.security.seal import checked_signed_hashes
+from mdt_app.snapshot import OptionsSnapshot
 
 if TYPE_CHECKING:
     from mdt_app.store import Store
@@ -122,16 +123,14 @@ def _live(case: d.Case, meeting: d.Meeting) -> tuple[c.GuidelineOptions, str, st
 
 
 def _options(snapshot: dict, *, at_decision: bool) -> c.GuidelineOptions:
-    guideline = snapshot.get("guideline") or {}
+    options = OptionsSnapshot.of(snapshot) or OptionsSnapshot()
     return c.GuidelineOptions(
-        guideline_id=str(guideline.get("id", "")),
-        title=str(guideline.get("title", "")),
-        version=str(guideline.get("version", "")),
+        guideline_id=options.guideline_id,
+        title=options.guideline_title,
+        version=options.guideline_version,
         lists={
-            name: tuple(
-                c.OptionRef(o["code"], o.get("title") or o["code"]) for o in snapshot.get(name, [])
-            )
-            for name in d.OPTION_LISTS
+            name.value: tuple(c.OptionRef(o.code, o.title) for o in options.options(name))
+            for name in d.OptionList
         },
         at_decision=at_decision,
     )
