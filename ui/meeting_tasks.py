@@ -96,7 +96,8 @@ class MeetingTasks(WindowParts):
         # The rules run once, on what is on screen; when nothing stops the sign-off, the
         # session stores it as the draft to sign (exactly what is on screen is signed).
         try:
-            check = self.session.prepare_sign_off(form.decision())
+            # stored as every draft is (offline: kept on this computer, nothing signed)
+            check = self.session.prepare_sign_off(form.decision(), self.live.save_draft)
         except ConflictError as exc:
             self.draft_conflict(exc)
             return
@@ -111,9 +112,9 @@ class MeetingTasks(WindowParts):
             )
             return
         decision = check.decision
+        if not check.stored or decision.id is None:
+            return  # kept offline (the window says so): nothing to sign
         form.mark_saved(decision)
-        if decision.id is None:
-            return
         answer = self.prompts.sign_off(sign_off_summary(self.session, check))
         if answer is None:
             return

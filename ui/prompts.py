@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QInputDialog,
     QMessageBox,
@@ -81,7 +82,7 @@ class Prompts(QObject):
             self.tr("A decision draft typed while the database could not be reached was "
                     "not saved to it:\n{what}\n({reason})").format(what=what, reason=reason)
         )  # fmt: skip
-        buttons = {
+        buttons: dict[QAbstractButton, str] = {
             box.addButton(
                 self.tr("Restore and save"), QMessageBox.ButtonRole.AcceptRole
             ): "restore",

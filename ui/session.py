@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject, Signal
@@ -161,8 +162,12 @@ class MeetingSession(QObject):
     def check_sign_off(self, on_screen: d.Decision) -> SignOffCheck:
         return self.core.check_sign_off(on_screen)
 
-    def prepare_sign_off(self, on_screen: d.Decision) -> SignOffCheck:
-        return self.core.prepare_sign_off(on_screen)
+    def prepare_sign_off(
+        self,
+        on_screen: d.Decision,
+        save: Callable[[d.Decision], d.Decision | None] | None = None,
+    ) -> SignOffCheck:
+        return self.core.prepare_sign_off(on_screen, save)
 
     def sign(
         self,

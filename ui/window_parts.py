@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mdt_app import domain as d
     from mdt_app.errors import ConflictError, UserError
     from mdt_app.store import Store
+    from ui.live_refresh import LiveRefresh
     from ui.prompts import Prompts
     from ui.session import MeetingSession
     from ui.widgets.agenda_panel import AgendaPanel
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         decision: DecisionForm
         case_editor: CaseDataDialog | None
         main_splitter: QSplitter
+        live: LiveRefresh  # other clients' changes; offline drafts (issue 19)
         actions: dict[str, QAction]  # type: ignore[assignment]  # (QWidget.actions())
 
         def guard(self, fn: Callable[..., T], *args: Any) -> T | None: ...

@@ -275,15 +275,23 @@ class MeetingSession:
         )
         return check_sign_off(on_screen, state.snapshot, exceptions)
 
-    def prepare_sign_off(self, on_screen: d.Decision) -> SignOffCheck:
+    def prepare_sign_off(
+        self,
+        on_screen: d.Decision,
+        save: Callable[[d.Decision], d.Decision | None] | None = None,
+    ) -> SignOffCheck:
         """Judge the decision on screen once; when nothing stops the sign-off, store it as
         the draft to sign (ConflictError if someone else saved it since: nothing written).
-        The check returned carries the stored draft (its id and version) when ready."""
+        The check returned carries the stored draft (its id and version, ``stored``) when
+        ready. ``save`` stores the draft (default: `save_draft`); it may return None when
+        it could not store it but kept it elsewhere (offline): then nothing is signed."""
         check = self.check_sign_off(on_screen)
         if not check.ready:
             return check
-        saved = self.save_draft(on_screen)
-        return replace(check, decision=saved)
+        saved = (save or self.save_draft)(on_screen)
+        if saved is None:
+            return check
+        return replace(check, decision=saved, stored=True)
 
     def sign(
         self,

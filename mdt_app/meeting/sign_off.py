@@ -27,6 +27,7 @@ class SignOffCheck:
     deviation: Deviation | None  # how the plan departs from the guideline (None: it follows)
     problems: tuple[SignOffProblem, ...] = ()  # what stops the sign-off (empty: it may go on)
     exceptions: tuple[SignOffException, ...] = ()  # what needs a recorded reason
+    stored: bool = False  # ``decision`` is the stored draft to sign (its id and version)
 
     @property
     def ready(self) -> bool:
