@@ -40,7 +40,11 @@ def sign_drafts_in_bulk(store: Store, first_item: int, last_item: int, chair: st
     ):
         actions.setdefault(a["decision_id"], []).append(a)
     attendance: dict[int, list[dict[str, Any]]] = {}
-    for r in db.query("SELECT meeting_id, name, specialty, present FROM attendance ORDER BY name"):
+    for r in db.query(
+        "SELECT meeting_id, name, specialty, present FROM attendance WHERE meeting_id IN"
+        " (SELECT meeting_id FROM agenda_items WHERE id BETWEEN ? AND ?) ORDER BY name",
+        [first_item, last_item],
+    ):
         attendance.setdefault(r["meeting_id"], []).append(
             {"name": r["name"], "specialty": r["specialty"], "present": bool(r["present"])}
         )
