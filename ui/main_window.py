@@ -443,6 +443,7 @@ class MainWindow(
         self.settings.set_window_geometry(self.saveGeometry())
         self.settings.sync()
         self.live.stop()
+        self.stop_records_check()
         wait_for_workers(5000)
         if self.case_editor is not None:
             self.case_editor.close()

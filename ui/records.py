@@ -27,7 +27,6 @@ from mdt_app.security.audit_chain import short
 from mdt_app.security.backup import backup_database, backup_file
 from mdt_app.security.encryption import connector
 from mdt_app.security.history import case_history, describe
-from mdt_app.security.verify import verify_database
 from mdt_app.store import Store
 from ui.window_parts import WindowParts
 from ui.workers import start as start_worker
@@ -54,6 +53,12 @@ class RecordsTasks(WindowParts):
             on_result=self.show_records_faults,
             on_error=lambda exc, details: log.warning("records check failed: %s", exc),
         )
+
+    def stop_records_check(self) -> None:
+        """Closing: a check still running in its own process is stopped, not waited for."""
+        from mdt_app.security.records_check import stop_checks
+
+        stop_checks()
 
     def show_records_faults(self, faults: list[str]) -> None:
         if not faults:
@@ -173,11 +178,11 @@ class CaseHistoryDialog(QDialog):
 
 
 def _records_faults(db_path: Path) -> list[str]:
-    """On a worker: its own connection (as every worker opens), the fast check."""
-    from mdt_app.store import open_store
+    """On a worker: its own connection (as every worker opens), the fast check (in a
+    separate process on a large database, so the window keeps painting)."""
+    from mdt_app.security.records_check import records_faults
 
-    with open_store(db_path, create=False) as store:
-        return verify_database(store.db, full=False)
+    return records_faults(db_path)
 
 
 def default_backup_path(db_path: Path) -> Path:
