@@ -42,14 +42,64 @@ class AgendaTableModel(RowTableModel[AgendaLine]):
         self.today = today or date.today()
         self.current_item_id: int | None = None
         # Only a meeting held today has a case "under discussion" (set by the window).
-        self.live = True
+        self._live = True
+
+    @property
+    def live(self) -> bool:
+        return self._live
+
+    @live.setter
+    def live(self, value: bool) -> None:
+        if value != self._live:
+            self._live = value
+            if self._rows:  # every status may read differently
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self._rows) - 1, len(self.HEADERS) - 1)
+                )
 
     def set_current(self, item_id: int | None) -> None:
         """Mark the case under discussion; only its row and the previous one change."""
+        if item_id == self.current_item_id:
+            return
         rows = {self.row_of_item(self.current_item_id), self.row_of_item(item_id)} - {-1}
         self.current_item_id = item_id
         for row in sorted(rows):
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+            self._row_changed(row)
+
+    def _row_changed(self, row: int) -> None:
+        # Cell by cell: a view repaints one changed cell, but the whole table for a range.
+        for column in range(len(self.HEADERS)):
+            cell = self.index(row, column)
+            self.dataChanged.emit(cell, cell)
+
+    def update_lines(self, lines: list[AgendaLine]) -> None:
+        """Bring the rows to ``lines`` (the agenda reloaded) with the least change: rows
+        that left are removed, new ones inserted, moved ones moved, and only rows whose
+        line changed are repainted, so the view keeps its selection and scroll position
+        and the chair's eye is not drawn to rows that did not change."""
+        keep = {line.item_id for line in lines}
+        if not keep & {line.item_id for line in self._rows}:
+            self.set_rows(lines)  # another meeting: nothing to keep
+            return
+        for row in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row].item_id not in keep:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+        for target, line in enumerate(lines):
+            source = self.row_of_item(line.item_id)
+            if source < 0:
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, line)
+                self.endInsertRows()
+                continue
+            if source != target:  # source > target: rows before target are already in place
+                self.beginMoveRows(QModelIndex(), source, source, QModelIndex(), target)
+                self._rows.insert(target, self._rows.pop(source))
+                self.endMoveRows()
+            if self._rows[target] != line:
+                self._rows[target] = line
+                self._row_changed(target)
 
     def row_of_item(self, item_id: int | None) -> int:
         for row, line in enumerate(self._rows):

@@ -156,6 +156,12 @@ class AgendaPanel(QWidget):
         }
         for column, width in widths.items():
             self.queue.setColumnWidth(column, width)
+        # One line per row (no word wrap): a fixed row height from the type size, so a
+        # changed row is not a re-measure of every row (ResizeToContents asks data() of
+        # every cell on each change).
+        rows = self.queue.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(metrics.height() + 10)
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -219,8 +225,8 @@ class AgendaPanel(QWidget):
 
     def set_lines(self, lines: list[AgendaLine], current_item_id: int | None) -> None:
         self.queue.selectionModel().blockSignals(True)
-        self.model.current_item_id = current_item_id
-        self.model.set_rows(lines)
+        self.model.set_current(current_item_id)
+        self.model.update_lines(lines)
         self.select_item(current_item_id)
         self.queue.selectionModel().blockSignals(False)
 

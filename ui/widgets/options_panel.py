@@ -134,6 +134,8 @@ class OptionRow(QWidget):
 
     def set_option(self, option: dict) -> None:
         """Show ``option`` (an as_dict() entry)."""
+        if option == getattr(self, "option", None):
+            return  # the same option again (switching between like cases): no relayout
         self.option = option
         title = option["title"]
         self.title.setText(f"{SYMBOLS[self.group]} {title}")
@@ -314,17 +316,20 @@ class OptionsPanel(QWidget):
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
         box = self.groups[name]
         box.set_title(f"{symbol} {self.tr(words)} ({len(options)})")
+        rows = [self._row(name, option["code"]) for option in options]
         for row in box.shown:
-            row.hide()
+            if row not in rows:  # only rows that leave are hidden: showing costs a relayout
+                row.hide()
         box.shown = []
         box.empty.setVisible(not options)
-        for position, option in enumerate(options):
-            row = self._row(name, option["code"])
+        for position, (option, row) in enumerate(zip(options, rows, strict=True)):
             row.set_option(option)
             row.set_picked(option["code"] in picked)
             row.set_editable(editable, self.presenting)
-            box.rows.insertWidget(position + 1, row)  # after the "none" line
-            row.show()  # at once: the chair may pick it before the next event-loop turn
+            if box.rows.indexOf(row) != position + 1:
+                box.rows.insertWidget(position + 1, row)  # after the "none" line
+            if row.isHidden():
+                row.show()  # at once: the chair may pick it before the next event-loop turn
             box.shown.append(row)
             self.rows[option["code"]] = row
 
