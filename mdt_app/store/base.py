@@ -111,7 +111,9 @@ class StoreBase:
 
     def insert(self, table: str, row: dict) -> int:
         """Insert one row (inside a transaction) and return its id."""
-        pk = self.db.table(table).insert(row).last_pk
+        from mdt_app.store.row_writer import insert_row
+
+        pk = insert_row(self.db.conn, table, row)
         if pk is None:
             raise StoreError(f"{self.path}: the database returned no id for a new {table} row")
         return int(pk)

@@ -20,6 +20,7 @@ from mdt_app.errors import ValidationError
 from mdt_app.identifiers import DEFAULT_SYSTEM, is_case_sensitive, normalise
 from mdt_app.store import rows, rows_v2, versions
 from mdt_app.store.base import StoreBase, now
+from mdt_app.store.row_writer import insert_rows
 
 
 class ImportMixin(StoreBase):
@@ -145,8 +146,7 @@ class ImportMixin(StoreBase):
         ):
             if replace_all:
                 self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
-            for row in new_rows:
-                self.insert(table, {**row, "case_id": case_id})
+            insert_rows(self.db.conn, table, [{**row, "case_id": case_id} for row in new_rows])
 
 
 def _changes(before: d.Case, after: d.Case) -> dict:
