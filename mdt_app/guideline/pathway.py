@@ -11,8 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mdt_app.errors import UserError
 from mdt_app.guideline import codes as c
 from mdt_app.guideline.conditions import SchemaProblem
@@ -44,34 +42,6 @@ class PathwayError(UserError):
     """A pathway file that cannot be used; the message names the rule and the field."""
 
 
-# libyaml's parser is ten times faster than the pure-Python one; the constructor (and so
-# the duplicate-key check below) is the same Python code either way.
-_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_SafeBase):
-    """YAML's safe loader, except that a key written twice in one mapping is an error
-    (plain YAML keeps the last one silently, which would drop half a condition)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    "a key must be plain text, not a list or mapping",
-                    key_node.start_mark,
-                )
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is written twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 @dataclass(frozen=True)
 class Pathway:
     id: str
@@ -90,18 +60,16 @@ class Pathway:
 def read_pathway(path: str | Path) -> Pathway:
     """Read and check a pathway file; PathwayError names what is wrong and where."""
     where = str(path)
+    from mdt_app.guideline.pathway_file import DocumentError, load_document
+
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_StrictLoader)
+        data = load_document(Path(path))
     except FileNotFoundError:
         raise PathwayError(f"{where}: no such pathway file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PathwayError(f"{where}: cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PathwayError(
-            f"{where}: is not valid YAML{at}: {getattr(exc, 'problem', exc)}"
-        ) from None
+    except DocumentError as exc:
+        raise PathwayError(f"{where}: {exc}") from None
     except RecursionError:
         raise PathwayError(f"{where}: is nested too deeply to be a pathway file") from None
     try:
