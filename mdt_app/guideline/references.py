@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from mdt_app.errors import UserError
 from mdt_app.paths import resource_path
 
@@ -57,6 +55,8 @@ class Reference:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
+    import yaml  # on first use: the window paints before any citation is looked up
+
     path = resource_path("guidelines", "references.yaml")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

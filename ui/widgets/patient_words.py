@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from mdt_app import domain as d
 from mdt_app.documents.care_programme_check import shorthand_in
-from mdt_app.documents.care_programme_content import shipped_languages
 from ui.guidance import option_title
 from ui.widgets.common import clear_layout, label, restyle
 
@@ -177,6 +176,8 @@ class PatientWordsEditor(QWidget):
         # The words may be in any of the patient's languages: a word counts as shorthand
         # when no shipped glossary explains it (printing checks the chosen language).
         text = "\n".join(texts)
+        from mdt_app.documents.care_programme_blocks import shipped_languages  # on use
+
         found = shorthand_in(text, "en")
         for language in shipped_languages():
             unexplained = set(shorthand_in(text, language))
