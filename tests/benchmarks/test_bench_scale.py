@@ -7,7 +7,10 @@ as installed. Nothing is asserted on time: run with
 
     .venv/bin/python -m pytest tests/benchmarks -m benchmark -s
 
-ARCHIVE_CASES (environment) shrinks the archive for a quick look.
+ARCHIVE_CASES (environment) shrinks the archive for a quick look. BENCH_BEFORE=DIR (a
+checkout of an earlier commit, e.g. `git archive main | tar -x -C DIR`) measures that
+code too, figure by figure interleaved with this one, and the table gets a "before"
+column: before and after side by side in one run, on the same databases.
 """
 
 from __future__ import annotations
@@ -25,17 +28,25 @@ ARCHIVE = int(os.environ.get("ARCHIVE_CASES", "100000"))
 BIG = f"{ARCHIVE // 1000}k" if ARCHIVE >= 1000 else str(ARCHIVE)
 ROUNDS = 5
 ROOT = Path(__file__).resolve().parents[2]
+BEFORE = os.environ.get("BENCH_BEFORE")
+TREES = [("now", ROOT)] + ([("before", Path(BEFORE).resolve())] if BEFORE else [])
 
 pytestmark = pytest.mark.benchmark
 
-_ROWS: list[tuple[str, str, str, str]] = []
+# figure -> target, {tree: (measured, ratio)}
+_ROWS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {}
 
 
-def _run(args: list[str], env: dict | None = None) -> tuple[float, int]:
+def _env(tree: Path, env: dict | None = None) -> dict:
+    """The environment that runs ``tree``'s code (its folder first on the import path)."""
+    return {**(env or os.environ), "PYTHONPATH": str(tree)}
+
+
+def _run(args: list[str], env: dict | None = None, tree: Path = ROOT) -> tuple[float, int]:
     """Wall time (s) and peak memory (KiB) of one command, measured on that child alone."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        args, cwd=tree, env=_env(tree, env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
@@ -47,8 +58,8 @@ def _run(args: list[str], env: dict | None = None) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def _median(args: list[str], env: dict | None = None) -> tuple[float, int]:
-    runs = [_run(args, env) for _ in range(ROUNDS)]
+def _median(args: list[str], env: dict | None = None, tree: Path = ROOT) -> tuple[float, int]:
+    runs = [_run(args, env, tree) for _ in range(ROUNDS)]
     return statistics.median(t for t, _ in runs), max(m for _, m in runs)
 
 
@@ -56,8 +67,8 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "mdt_app", *args]
 
 
-def _row(figure: str, measured: str, target: str, ratio: str) -> None:
-    _ROWS.append((figure, measured, target, ratio))
+def _row(figure: str, measured: str, target: str, ratio: str, tree: str = "now") -> None:
+    _ROWS.setdefault(figure, (target, {}))[1][tree] = (measured, ratio)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -67,8 +78,9 @@ def _compiled() -> None:
     every module on every start, and time the compiler rather than the app."""
     import compileall
 
-    for package in ("mdt_app", "ui"):
-        compileall.compile_dir(str(ROOT / package), quiet=1)
+    for _, tree in TREES:
+        for package in ("mdt_app", "ui"):
+            compileall.compile_dir(str(tree / package), quiet=1)
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +88,12 @@ def databases(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scale")
     demo, big = folder / "demo.db", folder / "archive.db"
     _run(_cli("demo", "--db", str(demo)))
-    start = time.perf_counter()
-    _run(_cli("demo", "--db", str(big), "--archive", str(ARCHIVE)))
-    built = time.perf_counter() - start
-    _row(f"build demo + {ARCHIVE:,}-case archive", f"{built:.1f} s", "< 120 s", "")
+    for name, tree in reversed(TREES):  # "now" last: its archive is the one measured on
+        big.unlink(missing_ok=True)
+        start = time.perf_counter()
+        _run(_cli("demo", "--db", str(big), "--archive", str(ARCHIVE)), tree=tree)
+        built = time.perf_counter() - start
+        _row(f"build demo + {ARCHIVE:,}-case archive", f"{built:.1f} s", "< 120 s", "", name)
     return demo, big
 
 
@@ -93,14 +107,16 @@ def signed_case(databases):
 
 def _side_by_side(label: str, databases, args_for, tmp_path) -> None:
     demo, big = databases
-    for db in databases:  # one unmeasured run each: the first open after building settles
-        _run(_cli("--db", str(db), *args_for(tmp_path / "warm")))
-    small_t, small_m = _median(_cli("--db", str(demo), *args_for(tmp_path / "demo")))
-    big_t, big_m = _median(_cli("--db", str(big), *args_for(tmp_path / "big")))
-    _row(f"{label}: {BIG} vs demo", f"{big_t * 1000:.0f} / {small_t * 1000:.0f} ms",
-         "<= 1.2x", f"{big_t / small_t:.2f}x")  # fmt: skip
-    _row(f"{label}: peak memory {BIG} vs demo", f"{big_m // 1024} / {small_m // 1024} MiB",
-         "flat", f"{big_m / small_m:.2f}x")  # fmt: skip
+    for name, tree in TREES:
+        for db in databases:  # one unmeasured run each: the first open after building settles
+            _run(_cli("--db", str(db), *args_for(tmp_path / "warm")), tree=tree)
+        small_t, small_m = _median(_cli("--db", str(demo), *args_for(tmp_path / "demo")),
+                                   tree=tree)  # fmt: skip
+        big_t, big_m = _median(_cli("--db", str(big), *args_for(tmp_path / "big")), tree=tree)
+        _row(f"{label}: {BIG} vs demo", f"{big_t * 1000:.0f} / {small_t * 1000:.0f} ms",
+             "<= 1.2x", f"{big_t / small_t:.2f}x", name)  # fmt: skip
+        _row(f"{label}: peak memory {BIG} vs demo", f"{big_m // 1024} / {small_m // 1024} MiB",
+             "flat", f"{big_m / small_m:.2f}x", name)  # fmt: skip
 
 
 def test_cases_of_a_meeting(databases, tmp_path):
@@ -125,14 +141,15 @@ def test_care_programme(databases, signed_case, tmp_path):
 
 
 def test_start_of_the_command_line():
-    bare, _ = _median([sys.executable, "-c", "import sqlite3"])
-    version, _ = _median(_cli("--version"))
     case = ROOT / "tests" / "fixtures" / "import" / "valid_case.json"
-    recommend, _ = _median(_cli("recommend", str(case)))
-    _row("--version vs python -c 'import sqlite3'", f"{version * 1000:.0f} / "
-         f"{bare * 1000:.0f} ms", "<= 3x", f"{version / bare:.1f}x")  # fmt: skip
-    _row("recommend vs python -c 'import sqlite3'", f"{recommend * 1000:.0f} / "
-         f"{bare * 1000:.0f} ms", "<= 5x", f"{recommend / bare:.1f}x")  # fmt: skip
+    for name, tree in TREES:
+        bare, _ = _median([sys.executable, "-c", "import sqlite3"], tree=tree)
+        version, _ = _median(_cli("--version"), tree=tree)
+        recommend, _ = _median(_cli("recommend", str(case)), tree=tree)
+        _row("--version vs python -c 'import sqlite3'", f"{version * 1000:.0f} / "
+             f"{bare * 1000:.0f} ms", "<= 3x", f"{version / bare:.1f}x", name)  # fmt: skip
+        _row("recommend vs python -c 'import sqlite3'", f"{recommend * 1000:.0f} / "
+             f"{bare * 1000:.0f} ms", "<= 5x", f"{recommend / bare:.1f}x", name)  # fmt: skip
 
 
 _FIRST_PAINT = """
@@ -162,11 +179,11 @@ app.exec()
 """
 
 
-def _until_painted(args: list[str], env: dict) -> float:
+def _until_painted(args: list[str], env: dict, tree: Path = ROOT) -> float:
     """Seconds from starting the process to its first paint (not to its exit: a window
     may still be finishing background work when it closes)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(args, cwd=tree, env=_env(tree, env), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -178,22 +195,25 @@ def _until_painted(args: list[str], env: dict) -> float:
     return elapsed
 
 
-def _median_paint(args: list[str], env: dict) -> float:
-    return statistics.median(_until_painted(args, env) for _ in range(ROUNDS))
+def _median_paint(args: list[str], env: dict, tree: Path) -> float:
+    return statistics.median(_until_painted(args, env, tree) for _ in range(ROUNDS))
 
 
 def test_window_start_to_first_paint(databases):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     demo, big = databases
-    for db in (demo, big):  # one unmeasured start each (the first open after building)
-        _until_painted([sys.executable, "-c", _FIRST_PAINT, str(db)], env)
-    bare = _median_paint([sys.executable, "-c", _FIRST_PAINT], env)
-    on_demo = _median_paint([sys.executable, "-c", _FIRST_PAINT, str(demo)], env)
-    on_big = _median_paint([sys.executable, "-c", _FIRST_PAINT, str(big)], env)
-    ms = f"{on_demo * 1000:.0f} / {bare * 1000:.0f} ms"
-    _row("window first paint: demo vs bare QMainWindow", ms, "<= 3x", f"{on_demo / bare:.1f}x")
-    ms = f"{on_big * 1000:.0f} / {on_demo * 1000:.0f} ms"
-    _row(f"window first paint: {BIG} vs demo", ms, "<= 1.2x", f"{on_big / on_demo:.2f}x")
+    for name, tree in TREES:
+        for db in (demo, big):  # one unmeasured start each (the first open after building)
+            _until_painted([sys.executable, "-c", _FIRST_PAINT, str(db)], env, tree)
+        bare = _median_paint([sys.executable, "-c", _FIRST_PAINT], env, tree)
+        on_demo = _median_paint([sys.executable, "-c", _FIRST_PAINT, str(demo)], env, tree)
+        on_big = _median_paint([sys.executable, "-c", _FIRST_PAINT, str(big)], env, tree)
+        ms = f"{on_demo * 1000:.0f} / {bare * 1000:.0f} ms"
+        _row("window first paint: demo vs bare QMainWindow", ms, "<= 3x",
+             f"{on_demo / bare:.1f}x", name)  # fmt: skip
+        ms = f"{on_big * 1000:.0f} / {on_demo * 1000:.0f} ms"
+        _row(f"window first paint: {BIG} vs demo", ms, "<= 1.2x", f"{on_big / on_demo:.2f}x",
+             name)  # fmt: skip
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -207,17 +227,20 @@ def test_case_switch_until_painted(databases):
     import json
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    script = str(ROOT / "tests" / "benchmarks" / "case_switch.py")
-    for name, db in zip(("demo", BIG), databases, strict=True):
-        out = subprocess.run([sys.executable, script, str(db), "80"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, check=True).stdout  # fmt: skip
-        figures = json.loads(out.strip().splitlines()[-1])
-        switch, repaint = figures["switch"][5:], figures["repaint"][5:]  # settled
-        p50, p95 = _percentile(switch, 0.5), _percentile(switch, 0.95)
-        base = _percentile(repaint, 0.5)
-        _row(f"case switch until painted ({name}): p50", f"{p50:.1f} ms", "< 25 ms",
-             f"{p50 / base:.1f}x a repaint ({base:.1f} ms)")  # fmt: skip
-        _row(f"case switch until painted ({name}): p95", f"{p95:.1f} ms", "< 40 ms", "")
+    script = str(ROOT / "tests" / "benchmarks" / "case_switch.py")  # the same driver for both
+    for tree_name, tree in TREES:
+        for name, db in zip(("demo", BIG), databases, strict=True):
+            out = subprocess.run([sys.executable, script, str(db), "80"], cwd=tree,
+                                 env=_env(tree, env), capture_output=True, text=True,
+                                 check=True).stdout  # fmt: skip
+            figures = json.loads(out.strip().splitlines()[-1])
+            switch, repaint = figures["switch"][5:], figures["repaint"][5:]  # settled
+            p50, p95 = _percentile(switch, 0.5), _percentile(switch, 0.95)
+            base = _percentile(repaint, 0.5)
+            _row(f"case switch until painted ({name}): p50", f"{p50:.1f} ms", "< 25 ms",
+                 f"{p50 / base:.1f}x a repaint ({base:.1f} ms)", tree_name)  # fmt: skip
+            _row(f"case switch until painted ({name}): p95", f"{p95:.1f} ms", "< 40 ms", "",
+                 tree_name)  # fmt: skip
 
 
 def test_import_of_1000_case_files(tmp_path):
@@ -230,22 +253,29 @@ def test_import_of_1000_case_files(tmp_path):
         path = tmp_path / f"case{n:04d}.json"
         path.write_text(json.dumps(source), encoding="utf-8")
         files.append(str(path))
-    bare, _ = _median([sys.executable, "-c", "import sqlite3"])
-    times = []
-    for round_ in range(3):
-        db = tmp_path / f"import{round_}.db"
-        start = time.perf_counter()
-        _run(_cli("--db", str(db), "import", *files))
-        times.append(time.perf_counter() - start)
-    took = statistics.median(times)
-    _row("import 1,000 case files, new database", f"{took:.2f} s", "< 0.5 s",
-         f"{took / bare:.0f}x python start")  # fmt: skip
+    for name, tree in TREES:
+        bare, _ = _median([sys.executable, "-c", "import sqlite3"], tree=tree)
+        times = []
+        for round_ in range(3):
+            db = tmp_path / f"import-{name}-{round_}.db"
+            start = time.perf_counter()
+            _run(_cli("--db", str(db), "import", *files), tree=tree)
+            times.append(time.perf_counter() - start)
+        took = statistics.median(times)
+        _row("import 1,000 case files, new database", f"{took:.2f} s", "< 0.5 s",
+             f"{took / bare:.0f}x python start", name)  # fmt: skip
 
 
 def test_zz_print_the_table(benchmark_report):
     """Last in this module: the table of every figure measured above."""
-    width = max(len(r[0]) for r in _ROWS) if _ROWS else 10
-    benchmark_report(f"{'figure':<{width}}  {'measured':>20}  {'target':>9}  ratio")
-    for figure, measured, target, ratio in _ROWS:
-        benchmark_report(f"{figure:<{width}}  {measured:>20}  {target:>9}  {ratio}")
+    names = [name for name, _ in TREES][::-1]  # before, then now
+    width = max(len(f) for f in _ROWS) if _ROWS else 10
+    head = "".join(f"  {n + ' measured':>22}  {n + ' ratio':>14}" for n in names)
+    benchmark_report(f"{'figure':<{width}}  {'target':>9}{head}")
+    for figure, (target, by_tree) in _ROWS.items():
+        cells = "".join(
+            f"  {by_tree.get(n, ('-', ''))[0]:>22}  {by_tree.get(n, ('-', ''))[1]:>14}"
+            for n in names
+        )
+        benchmark_report(f"{figure:<{width}}  {target:>9}{cells}")
     assert _ROWS
