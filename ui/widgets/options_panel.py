@@ -134,8 +134,6 @@ class OptionRow(QWidget):
 
     def set_option(self, option: dict) -> None:
         """Show ``option`` (an as_dict() entry)."""
-        if option == getattr(self, "option", None):
-            return  # the same option again (switching between like cases): no relayout
         self.option = option
         title = option["title"]
         self.title.setText(f"{SYMBOLS[self.group]} {title}")
@@ -316,20 +314,17 @@ class OptionsPanel(QWidget):
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
         box = self.groups[name]
         box.set_title(f"{symbol} {self.tr(words)} ({len(options)})")
-        rows = [self._row(name, option["code"]) for option in options]
         for row in box.shown:
-            if row not in rows:  # only rows that leave are hidden: showing costs a relayout
-                row.hide()
+            row.hide()
         box.shown = []
         box.empty.setVisible(not options)
-        for position, (option, row) in enumerate(zip(options, rows, strict=True)):
+        for position, option in enumerate(options):
+            row = self._row(name, option["code"])
             row.set_option(option)
             row.set_picked(option["code"] in picked)
             row.set_editable(editable, self.presenting)
-            if box.rows.indexOf(row) != position + 1:
-                box.rows.insertWidget(position + 1, row)  # after the "none" line
-            if row.isHidden():
-                row.show()  # at once: the chair may pick it before the next event-loop turn
+            box.rows.insertWidget(position + 1, row)  # after the "none" line
+            row.show()  # at once: the chair may pick it before the next event-loop turn
             box.shown.append(row)
             self.rows[option["code"]] = row
 
