@@ -23,6 +23,7 @@ from mdt_app.security.session_keys import forget as forget_session
 from mdt_app.store import Store
 from ui import theme
 from ui.conflicts import ConflictHandling
+from ui.first_paint import AfterFirstPaint
 from ui.help import about_text
 from ui.live_refresh import LiveRefresh
 from ui.meeting_admin_tasks import MeetingAdminTasks
@@ -91,12 +92,12 @@ class MainWindow(
         self.session.meetingChanged.connect(self.watch_meeting_close)
         self.session.decisionChanged.connect(self.apply_role_to_form)
         self.live = LiveRefresh(self)  # other clients' changes; offline drafts
-        if load_after_paint:
-            QTimer.singleShot(0, self._start)
+        if load_after_paint:  # the frame first; then the meeting, the checks, the drafts
+            self._after_paint = AfterFirstPaint(self, self._start_then_check)
         else:
             self._start()
-        QTimer.singleShot(0, self.check_records)  # once the window is up
-        QTimer.singleShot(0, self.live.offer_leftovers)  # drafts kept by an earlier window
+            QTimer.singleShot(0, self.check_records)  # once the window is up
+            QTimer.singleShot(0, self.live.offer_leftovers)  # drafts kept by an earlier window
 
     # --- building ---------------------------------------------------------------------------
 
@@ -162,6 +163,11 @@ class MainWindow(
         self.actions["wideOptionsAction"].setChecked(self.settings.wide_options)
         self.actions["presentationAction"].setChecked(presentation)
         self.set_presentation(presentation)
+
+    def _start_then_check(self) -> None:
+        self._start()
+        QTimer.singleShot(0, self.check_records)
+        QTimer.singleShot(0, self.live.offer_leftovers)  # drafts kept by an earlier window
 
     def _start(self) -> None:
         remembered = self.settings.last_meeting(self.db_path)
