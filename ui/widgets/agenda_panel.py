@@ -238,6 +238,10 @@ class AgendaPanel(QWidget):
         index = self.model.index(row, AgendaTableModel.PATIENT)
         flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
                  | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip
+        if self.queue.currentIndex().row() == row:
+            # As a click: the row is selected afresh (the agenda now updates in place, so
+            # a reloaded row may still be current; the window opens a case not open).
+            self.queue.selectionModel().clearCurrentIndex()
         self.queue.selectionModel().setCurrentIndex(index, flags)
         self.queue.scrollTo(index)
 
