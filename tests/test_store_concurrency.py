@@ -244,14 +244,14 @@ def test_stale_meeting_and_agenda_saves_are_refused(two_windows):
 def test_amendment_and_its_audit_entry_are_one_transaction(store, monkeypatch):
     _, _, draft = h.meeting_with_draft(store)
     signed = store.sign_decision(draft.id, "Dr Chair")
-    real_audit = store.audit
+    real_audit = store.core.audit  # the repositories' audit log is the core's
 
     def failing_audit(action, *args, **kwargs):
         if action == "start_amendment":
             raise StoreError("disk full")
         return real_audit(action, *args, **kwargs)
 
-    monkeypatch.setattr(store, "audit", failing_audit)
+    monkeypatch.setattr(store.core, "audit", failing_audit)
     with pytest.raises(StoreError):
         store.start_amendment(signed.id, "new imaging")
     assert store.current_draft(signed.agenda_item_id) is None  # no draft without its entry

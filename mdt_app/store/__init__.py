@@ -35,7 +35,6 @@ from mdt_app.security.private_files import (
     tighten_dir,
 )
 from mdt_app.store import schema, schema_version
-from mdt_app.store.agenda import AgendaMixin
 from mdt_app.store.base import (
     DEFAULT_BUSY_TIMEOUT,
     StoreBase,
@@ -44,32 +43,18 @@ from mdt_app.store.base import (
     default_actor,
     now,
 )
-from mdt_app.store.case_import import ImportMixin
-from mdt_app.store.cases import CasesMixin
-from mdt_app.store.decisions import DecisionsMixin
-from mdt_app.store.intake import IntakeMixin
-from mdt_app.store.meeting_admin import MeetingAdminMixin
+from mdt_app.store.facade import Store, StoreParts
 from mdt_app.store.presence import Presence, unclean_shutdown
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CORE_TABLES = ("patients", "cases", "meetings", "agenda_items", "decisions", "audit_log")
 
 
-class Store(ImportMixin, CasesMixin, AgendaMixin, DecisionsMixin, MeetingAdminMixin, IntakeMixin):
-    """Cases, meetings, agendas, attendance, decisions, audit log and settings."""
-
-    presence: Presence | None = None  # the hold on <db>.users while open
-
-    def close(self) -> None:
-        super().close()
-        if self.presence is not None:
-            self.presence.leave()
-
-
 __all__ = [
     "SQLITE_HEADER",
     "Store",
     "StoreBase",
+    "StoreParts",
     "default_actor",
     "now",
     "open_store",

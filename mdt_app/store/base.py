@@ -5,11 +5,11 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -37,10 +37,24 @@ def default_actor() -> str:
         return "unknown-user"
 
 
-class StoreBase:
-    def __init__(self, db: Database, path: Path, actor: str | None = None):
+class StoreCore:
+    """What every repository of the store receives: the connection and its transactions,
+    the clock, who is acting (and how they proved it), the audit log and settings.
+
+    Repositories (cases, meetings, agenda, decisions, ...) hold one StoreCore and the
+    few other repositories they read from; none of them calls back into the `Store`.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        actor: str | None = None,
+        clock: Callable[[], datetime] = now,
+    ) -> None:
         self.db = db
         self.path = path
+        self.clock = clock
         self.actor = actor or default_actor()
         self.busy_timeout = DEFAULT_BUSY_TIMEOUT
         # Set by mdt_app.security.users when someone signs in; until then the OS login,
@@ -53,14 +67,12 @@ class StoreBase:
         self.refuse_unnamed_writes = False
         self.passphrase: str | None = None  # in memory only, for copies (backups)
 
+    def stamp(self) -> str:
+        """The clock's time as stored (ISO 8601 with the UTC offset)."""
+        return self.clock().isoformat()
+
     def close(self) -> None:
         self.db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- transactions and audit -------------------------------------------------------
 
@@ -139,7 +151,7 @@ class StoreBase:
         ).fetchone()
         entry: dict[str, Any] = {
             "id": (last[0] + 1) if last else 1,
-            "at": now().isoformat(),
+            "at": self.stamp(),
             "actor": self.actor,
             "role": self.role,
             "authenticated": int(self.authenticated),
@@ -201,6 +213,9 @@ class StoreBase:
                 [key, json.dumps(value, ensure_ascii=False)],
             )
             self.audit("set_setting", "setting", None, {"key": key, "value": value})
+
+
+StoreBase = StoreCore  # the name before the store was split into repositories
 
 
 # What SQLite says when the file cannot be reached now but may be later (a share gone,
