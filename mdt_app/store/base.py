@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from mdt_app import domain as d
 from mdt_app.errors import DatabaseUnavailable, PermissionDenied, StoreError
 from mdt_app.security import audit_chain
+from mdt_app.store.dialect import SQLITE, Dialect
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
 
@@ -47,12 +48,14 @@ class StoreCore:
 
     def __init__(
         self,
-        db: Database,
-        path: Path,
+        db: Database | Any,  # sqlite-utils, or store.pg.connection.PgDatabase
+        path: Path | Any,  # the file, or a paths.ServerURL
         actor: str | None = None,
         clock: Callable[[], datetime] = now,
+        dialect: Dialect = SQLITE,
     ) -> None:
         self.db = db
+        self.dialect = dialect
         self.path = path
         self.clock = clock
         self.actor = actor or default_actor()
@@ -89,7 +92,7 @@ class StoreCore:
                 with self.db.atomic() as db:
                     yield db
                 return
-            self.db.execute("BEGIN IMMEDIATE")
+            self.dialect.begin_write(self.db, self.busy_timeout)
             try:
                 yield self.db
             except BaseException:
@@ -102,12 +105,13 @@ class StoreCore:
                 if self.db.conn.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(f"refused by the database: {exc}") from exc
-        except sqlite3.OperationalError as exc:
-            raise _operational_error(self.path, exc, self.busy_timeout) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(_database_error_message(self.path, exc)) from exc
+        except StoreError:
+            raise
+        except Exception as exc:
+            mapped = self.dialect.store_error(self.path, exc, self.busy_timeout)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def query(self, sql: str, params: Any = ()) -> list[dict]:
         try:
@@ -116,10 +120,11 @@ class StoreCore:
             cursor = self.db.conn.execute(sql, params)
             names = [c[0] for c in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        except sqlite3.OperationalError as exc:
-            raise _operational_error(self.path, exc, self.busy_timeout) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(_database_error_message(self.path, exc)) from exc
+        except Exception as exc:
+            mapped = self.dialect.store_error(self.path, exc, self.busy_timeout)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def insert(self, table: str, row: dict) -> int:
         """Insert one row (inside a transaction) and return its id."""

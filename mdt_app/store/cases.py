@@ -34,7 +34,7 @@ class Cases:
     def get_cases(self, case_ids: list[int]) -> dict[int, d.Case]:
         """Several cases by id in five statements, whatever their number (unknown ids absent)."""
         ids = json.dumps(sorted(set(case_ids)))
-        among = "IN (SELECT value FROM json_each(?))"
+        among = self.core.dialect.id_list()
         found = self.core.query(f"SELECT * FROM cases WHERE id {among}", [ids])
         patients = {
             r["id"]: rows.patient_from(r)

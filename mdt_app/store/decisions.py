@@ -73,15 +73,15 @@ class Decisions:
     def decisions_for_items(self, item_ids: list[int]) -> dict[int, list[d.Decision]]:
         """Every decision of several agenda items, oldest first, in two statements."""
         ids = json.dumps(sorted(set(item_ids)))
+        among = self.core.dialect.id_list()
         found = self.core.query(
-            "SELECT * FROM decisions WHERE agenda_item_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY id",
+            f"SELECT * FROM decisions WHERE agenda_item_id {among} ORDER BY id",
             [ids],
         )
         actions: dict[int, list[d.Action]] = {}
         for r in self.core.query(
             "SELECT * FROM actions WHERE decision_id IN (SELECT id FROM decisions"
-            " WHERE agenda_item_id IN (SELECT value FROM json_each(?))) ORDER BY position",
+            f" WHERE agenda_item_id {among}) ORDER BY position",
             [ids],
         ):
             actions.setdefault(r["decision_id"], []).append(rows.action_from(r))

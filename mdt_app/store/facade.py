@@ -26,11 +26,13 @@ from sqlite_utils import Database
 from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.decision_rules import SignOffException
+from mdt_app.paths import ServerURL
 from mdt_app.store.agenda import Agenda, Meetings
 from mdt_app.store.base import StoreCore, now
 from mdt_app.store.case_import import CaseImports
 from mdt_app.store.cases import Cases
 from mdt_app.store.decisions import Decisions
+from mdt_app.store.dialect import SQLITE, Dialect
 from mdt_app.store.intake import Intake
 from mdt_app.store.meeting_admin import MeetingAdmin
 from mdt_app.store.patients import Patients
@@ -75,8 +77,14 @@ class Store:
 
     presence: Presence | None = None  # the hold on <db>.users while open
 
-    def __init__(self, db: Database, path: Path, actor: str | None = None) -> None:
-        self.core = StoreCore(db, path, actor, clock=now)
+    def __init__(
+        self,
+        db: Database | Any,
+        path: Path | ServerURL,
+        actor: str | None = None,
+        dialect: Dialect = SQLITE,
+    ) -> None:
+        self.core = StoreCore(db, path, actor, clock=now, dialect=dialect)
         self.parts = StoreParts.wire(self.core)
 
     def close(self) -> None:
@@ -92,6 +100,11 @@ class Store:
         self.close()
 
     # --- the core: who acts, transactions, audit, settings ------------------------------
+
+    @property
+    def is_server(self) -> bool:
+        """True for a team database on a PostgreSQL server."""
+        return self.core.dialect.name == "postgresql"
 
     @property
     def db(self) -> Database:

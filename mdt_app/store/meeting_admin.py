@@ -374,7 +374,7 @@ class MeetingAdmin:
         else:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             found = self.core.query(
-                "SELECT * FROM meetings WHERE title LIKE ? ESCAPE '\\'"
+                f"SELECT * FROM meetings WHERE title {self.core.dialect.like} ? ESCAPE '\\'"
                 " ORDER BY date DESC, id DESC LIMIT ?",
                 [pattern + "%", limit],
             )
