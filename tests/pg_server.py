@@ -21,10 +21,12 @@ SUPERUSER = "mdt_test_admin"
 
 def server_binaries() -> Path | None:
     """The newest installed PostgreSQL server's bin folder, or None."""
-    found = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-        key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0,
-    )
+
+    def version(pg_ctl: str) -> int:
+        name = Path(pg_ctl).parent.parent.name
+        return int(name) if name.isdigit() else 0
+
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=version)
     if found:
         return Path(found[-1]).parent
     on_path = shutil.which("pg_ctl")
@@ -84,10 +86,13 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop the server and delete its folder."""
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+        pg_ctl = self.bin / "pg_ctl"
+        self._run(pg_ctl, "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, database: str = "postgres", user: str = SUPERUSER, password: str | None = None) -> str:
+    def url(
+        self, database: str = "postgres", user: str = SUPERUSER, password: str | None = None
+    ) -> str:
         """A libpq URL to ``database`` over the socket."""
         auth = user if password is None else f"{user}:{password}"
         return f"postgresql://{auth}@/{database}?host={self.socket_dir}&port={self.port}"

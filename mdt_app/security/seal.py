@@ -47,16 +47,20 @@ def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, st
     marks = ", ".join("?" * len(decision_ids))
     decisions: dict[int, dict] = {}
     for row in db.query(
-        "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash,"
-        " (SELECT json_group_array(json_object('position', x.position, 'description',"
-        "  x.description, 'owner', x.owner, 'due_date', x.due_date))"
-        "  FROM actions x WHERE x.decision_id = d.id) AS _actions"
+        "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash"
         " FROM decisions d LEFT JOIN audit_log a ON a.entity = 'decision'"
         f" AND a.entity_id = d.id AND a.action = 'sign_decision' WHERE d.id IN ({marks})"
         " ORDER BY a.id",
         decision_ids,
     ):
         decisions[row["id"]] = row  # the latest sign-off entry wins
+    actions_of: dict[int, list[dict]] = {}
+    for action in db.query(  # plain SQL, the same on SQLite and PostgreSQL
+        "SELECT decision_id, position, description, owner, due_date FROM actions"
+        f" WHERE decision_id IN ({marks}) ORDER BY id",
+        decision_ids,
+    ):
+        actions_of.setdefault(action.pop("decision_id"), []).append(action)
     hashes = {}
     for decision_id in decision_ids:
         stored = decisions.get(decision_id) or {}
@@ -67,7 +71,7 @@ def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, st
                 "it cannot be printed as signed (run 'mdt-app verify')"
             )
         details = json.loads(stored["_signature"] or "{}")
-        actions = json.loads(stored["_actions"] or "[]")
+        actions = actions_of.get(decision_id, [])
         if signed_hash(stored, actions, details) != recorded:
             raise TamperedRecord(
                 f"decision {decision_id} differs from what the chair signed; "

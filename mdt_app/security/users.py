@@ -54,7 +54,7 @@ def list_users(store: Store, *, active_only: bool = False) -> list[User]:
 
 
 def get_user(store: Store, username: str) -> User:
-    found = store.query("SELECT * FROM users WHERE username = ?", [username.strip()])
+    found = store.query("SELECT * FROM users WHERE lower(username) = lower(?)", [username.strip()])
     if not found:
         raise NotFound(f"no user named {username.strip()!r}")
     return _user(found[0])
@@ -79,7 +79,7 @@ def add_user(
         raise ValidationError("the first user of a database must be a chair")
     if not first:
         require_role(store, MANAGERS, "add users")
-    if store.query("SELECT 1 FROM users WHERE username = ?", [username]):
+    if store.query("SELECT 1 FROM users WHERE lower(username) = lower(?)", [username]):
         raise ValidationError(f"the username {username!r} is taken")
     hashed = hash_password(password)
     stamp = now().isoformat()
@@ -107,7 +107,7 @@ def add_user(
 
 def authenticate(store: Store, username: str, password: str) -> User:
     """The account whose password this is; AuthenticationError otherwise."""
-    found = store.query("SELECT * FROM users WHERE username = ?", [username.strip()])
+    found = store.query("SELECT * FROM users WHERE lower(username) = lower(?)", [username.strip()])
     if not found or not password_matches(found[0]["password_hash"], password):
         raise AuthenticationError("wrong username or password")
     user = _user(found[0])

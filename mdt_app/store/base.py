@@ -92,7 +92,12 @@ class StoreCore:
                 with self.db.atomic() as db:
                     yield db
                 return
-            self.dialect.begin_write(self.db, self.busy_timeout)
+            try:
+                self.dialect.begin_write(self.db, self.busy_timeout)
+            except BaseException:  # e.g. still locked after the wait: end what began
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
             try:
                 yield self.db
             except BaseException:

@@ -59,6 +59,14 @@ def close_pools() -> None:
         _pools.clear()
 
 
+def close_pool(url: ServerURL) -> None:
+    """Close the pool of one URL (its database is about to be dropped or renamed)."""
+    with _pools_lock:
+        pool = _pools.pop(url.url, None)
+    if pool is not None:
+        pool.close()
+
+
 def connect(url: ServerURL, timeout: float = CONNECT_TIMEOUT) -> PgDatabase:
     """One pooled connection wrapped for the store; StoreError if the server says no."""
     pool = pool_for(url)
