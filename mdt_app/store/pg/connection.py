@@ -138,6 +138,8 @@ class PgTable:
 class PgDatabase:
     """What the store calls on its ``db``: execute, query, table, atomic, close."""
 
+    backend = "postgresql"
+
     def __init__(self, raw: psycopg.Connection[Any], *, release: Any = None) -> None:
         self.conn = PgConnection(raw)
         self._release = release  # gives the connection back to its pool
