@@ -94,12 +94,16 @@ class Cluster:
         self, database: str = "postgres", user: str = SUPERUSER, password: str | None = None
     ) -> str:
         """A libpq URL to ``database`` over the socket."""
-        auth = user if password is None else f"{user}:{password}"
+        from urllib.parse import quote
+
+        auth = user if password is None else f"{user}:{quote(password, safe='')}"
         return f"postgresql://{auth}@/{database}?host={self.socket_dir}&port={self.port}"
 
     def tcp_url(self, database: str, user: str, password: str) -> str:
         """The same over the loopback interface (benchmarks)."""
-        return f"postgresql://{user}:{password}@127.0.0.1:{self.port}/{database}"
+        from urllib.parse import quote
+
+        return f"postgresql://{user}:{quote(password, safe='')}@127.0.0.1:{self.port}/{database}"
 
     def admin(self, sql: str) -> None:
         """Run one statement as the superuser (CREATE DATABASE and the like)."""

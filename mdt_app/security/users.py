@@ -102,7 +102,16 @@ def add_user(
             user_id,
             {"username": username, "role": role, "first_chair": first},
         )
+        _server_login(store, username, role, password)
     return get_user(store, username)
+
+
+def _server_login(store: Store, username: str, role: str, password: str) -> None:
+    """On a team server: the user's own login in their role's group (store/pg/roles.py)."""
+    if store.is_server:
+        from mdt_app.store.pg.roles import save_login
+
+        save_login(store, username, role, password)
 
 
 def authenticate(store: Store, username: str, password: str) -> User:
@@ -156,6 +165,10 @@ def disable_user(store: Store, username: str) -> User:
             [now().isoformat(), user.id],
         )
         store.audit("disable_user", "user", user.id, {"username": user.username})
+        if store.is_server:
+            from mdt_app.store.pg.roles import disable_login
+
+            disable_login(store, user.username)
     return get_user(store, username)
 
 
@@ -171,3 +184,4 @@ def set_password(store: Store, username: str, new_password: str) -> None:
             [hashed, now().isoformat(), user.id],
         )
         store.audit("set_password", "user", user.id, {"username": user.username})
+        _server_login(store, user.username, user.role, new_password)

@@ -17,6 +17,9 @@ EXPECTED_TRIGGERS = {
     "audit_log_append_only": ("audit_log", "mdt_audit_append_only"),
     "users_are_kept": ("users", "mdt_refuse"),
     "patients_identifier_key_default": ("patients", "mdt_identifier_key_default"),
+    "audit_log_db_user": ("audit_log", "mdt_audit_db_user"),
+    "decisions_only_chairs_sign": ("decisions", "mdt_only_chairs_sign"),
+    "audit_log_notify": ("audit_log", "mdt_notify_change"),
 }
 
 

@@ -41,6 +41,7 @@ def pool_for(url: ServerURL) -> ConnectionPool[Any]:
                 url.url,
                 min_size=0,
                 max_size=POOL_MAX,
+                reconnect_timeout=CONNECT_TIMEOUT,
                 kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
                 configure=_configure,
                 check=ConnectionPool.check_connection,
@@ -69,12 +70,23 @@ def close_pool(url: ServerURL) -> None:
 
 def connect(url: ServerURL, timeout: float = CONNECT_TIMEOUT) -> PgDatabase:
     """One pooled connection wrapped for the store; StoreError if the server says no."""
+    with _pools_lock:
+        known = url.url in _pools
+    if not known:  # first use: a wrong address or password is told at once, not after a wait
+        try:
+            psycopg.connect(url.url, connect_timeout=CONNECT_TIMEOUT).close()
+        except psycopg.Error as exc:
+            raise StoreError(f"{url}: cannot connect to the server ({message(exc)})") from None
     pool = pool_for(url)
     try:
         raw = pool.getconn(timeout=timeout)
-    except PoolTimeout as exc:
-        cause = exc.__cause__ or exc.__context__
-        why = message(cause) if isinstance(cause, psycopg.Error) else "no connection in time"
+    except PoolTimeout:
+        # The pool only says it waited: one direct attempt names the server's reason.
+        try:
+            psycopg.connect(url.url, connect_timeout=CONNECT_TIMEOUT).close()
+            why = "no free connection in time"
+        except psycopg.Error as direct:
+            why = message(direct)
         raise StoreError(f"{url}: cannot connect to the server ({why})") from None
     except psycopg.Error as exc:
         raise StoreError(f"{url}: cannot connect to the server ({message(exc)})") from None

@@ -435,8 +435,136 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 """
 
+# The server's own say in who does what (issue 19): the login that wrote each audit entry
+# (whatever the client sends; the owner's own copies by migrate-db keep theirs), only
+# members of the database's chair group sign, and the account functions chairs and
+# administrators call to give app users their server logins (store/pg/roles.py makes
+# the groups and GRANTs; until it has, these rules leave the app's own checks alone).
+SERVER_ROLES = r"""
+ALTER TABLE audit_log ADD COLUMN db_user TEXT;
+
+CREATE FUNCTION mdt_group(app_role TEXT) RETURNS TEXT
+LANGUAGE sql STABLE AS $$ SELECT current_database() || '_' || app_role $$;
+
+CREATE FUNCTION mdt_roles_enforced() RETURNS BOOLEAN
+LANGUAGE sql STABLE AS $$ SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = mdt_group('chair')) $$;
+
+CREATE FUNCTION mdt_is_owner() RETURNS BOOLEAN
+LANGUAGE sql STABLE AS $$
+    SELECT session_user::text = (SELECT tableowner::text FROM pg_tables
+                                 WHERE schemaname = current_schema() AND tablename = 'audit_log')
+$$;
+
+CREATE FUNCTION mdt_audit_db_user() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT (mdt_is_owner() AND NEW.db_user IS NOT NULL) THEN
+        NEW.db_user := session_user;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER audit_log_db_user BEFORE INSERT ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION mdt_audit_db_user();
+
+CREATE FUNCTION mdt_only_chairs_sign() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status = 'signed' AND OLD.status = 'draft' AND mdt_roles_enforced()
+       AND NOT mdt_is_owner()
+       AND NOT pg_has_role(session_user, mdt_group('chair'), 'MEMBER') THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('the server login %s is not a chair of this team database; only chairs sign decisions', session_user);
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER decisions_only_chairs_sign BEFORE UPDATE ON decisions
+    FOR EACH ROW EXECUTE FUNCTION mdt_only_chairs_sign();
+
+CREATE FUNCTION mdt_require_manager(login TEXT) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF session_user::text = login OR mdt_is_owner() THEN
+        RETURN;
+    END IF;
+    IF NOT (pg_has_role(session_user, mdt_group('chair'), 'MEMBER')
+            OR pg_has_role(session_user, mdt_group('administrator'), 'MEMBER')) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = 'only a chair or an administrator manages the server logins of others';
+    END IF;
+END $$;
+
+CREATE FUNCTION mdt_save_login(login TEXT, verifier TEXT, app_role TEXT) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    other TEXT;
+BEGIN
+    IF app_role NOT IN ('chair', 'member', 'nurse', 'administrator') THEN
+        RAISE EXCEPTION 'unknown app role %', app_role;
+    END IF;
+    IF login !~ '^[A-Za-z0-9._-]{1,63}$' THEN
+        RAISE EXCEPTION 'a server login is letters, digits, . _ - (got %)', login;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login) THEN
+        PERFORM public.mdt_require_manager(login);
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login AND (rolsuper OR rolcreaterole)) THEN
+            RAISE EXCEPTION 'the server login % is an administrator of the server; use another user name', login;
+        END IF;
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', login, verifier);
+    ELSE
+        PERFORM public.mdt_require_manager('');
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', login, verifier);
+    END IF;
+    FOREACH other IN ARRAY ARRAY['chair', 'member', 'nurse', 'administrator'] LOOP
+        IF other = app_role THEN
+            EXECUTE format('GRANT %I TO %I', public.mdt_group(other), login);
+        ELSE
+            EXECUTE format('REVOKE %I FROM %I', public.mdt_group(other), login);
+        END IF;
+    END LOOP;
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), login);
+END $$;
+
+CREATE FUNCTION mdt_disable_login(login TEXT) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    other TEXT;
+BEGIN
+    PERFORM public.mdt_require_manager('');
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = login AND NOT rolsuper) THEN
+        EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM %I', current_database(), login);
+        FOREACH other IN ARRAY ARRAY['chair', 'member', 'nurse', 'administrator'] LOOP
+            EXECUTE format('REVOKE %I FROM %I', public.mdt_group(other), login);
+        END LOOP;
+    END IF;
+END $$;
+
+REVOKE ALL ON FUNCTION mdt_save_login(TEXT, TEXT, TEXT) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mdt_disable_login(TEXT) FROM PUBLIC;
+"""
+
+# Live updates (issue 19 point 4): every audit entry is a change; its NOTIFY is sent at
+# commit, so a listener never hears of a change it cannot read yet. The payload only
+# wakes the listener; what changed is read from the audit log itself.
+CHANGE_NOTIFY = r"""
+CREATE FUNCTION mdt_notify_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('mdt_changes', json_build_object(
+        'audit_id', NEW.id, 'entity', NEW.entity, 'entity_id', NEW.entity_id,
+        'actor', NEW.actor)::text);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION mdt_notify_change();
+"""
+
 MIGRATIONS: tuple[PgMigration, ...] = (
     PgMigration("p001_base_tables", BASE_TABLES),
     PgMigration("p002_integrity_rules", BASE_RULES),
     PgMigration("p003_patient_search", PATIENT_SEARCH),
+    PgMigration("p004_server_roles", SERVER_ROLES),
+    PgMigration("p005_change_notify", CHANGE_NOTIFY),
 )

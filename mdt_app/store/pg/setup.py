@@ -20,6 +20,7 @@ def initialise_server(
     with accounts, or tables of another program."""
     from mdt_app.security.users import add_user, has_users
     from mdt_app.store import open_store
+    from mdt_app.store.pg import roles
     from mdt_app.store.pg.open import connect_direct, verify_identity
 
     probe = connect_direct(url)
@@ -34,5 +35,6 @@ def initialise_server(
     finally:
         probe.close()
     with open_store(url, actor=username) as store:
+        roles.set_up_server_roles(store)
         chair = add_user(store, username, name, "chair", password, specialty)
     return chair
