@@ -7,6 +7,7 @@ belongs to one thread, as on SQLite) and gives it back on close.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -20,7 +21,18 @@ from mdt_app.store.pg import schema
 from mdt_app.store.pg.connection import PgDatabase
 from mdt_app.store.pg.dialect import POSTGRES, WRITE_LOCK, message
 
-POOL_MAX = 4  # connections one program keeps to one server (window + its workers)
+POOL_MAX = 8  # connections one program keeps to one server (window, feed, workers)
+POOL_ENV = "MDT_APP_POOL_SIZE"  # more for a program that holds many stores open at once
+
+
+def pool_size() -> int:
+    """$MDT_APP_POOL_SIZE (1-100), else POOL_MAX."""
+    raw = os.environ.get(POOL_ENV, "").strip()
+    if raw.isdigit() and 1 <= int(raw) <= 100:
+        return int(raw)
+    return POOL_MAX
+
+
 CONNECT_TIMEOUT = 10  # seconds
 CORE_TABLES = ("patients", "cases", "meetings", "agenda_items", "decisions", "audit_log")
 
@@ -40,7 +52,7 @@ def pool_for(url: ServerURL) -> ConnectionPool[Any]:
             pool = ConnectionPool(
                 url.url,
                 min_size=0,
-                max_size=POOL_MAX,
+                max_size=pool_size(),
                 reconnect_timeout=CONNECT_TIMEOUT,
                 kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
                 configure=_configure,
