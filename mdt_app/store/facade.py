@@ -102,6 +102,11 @@ class Store:
     # --- the core: who acts, transactions, audit, settings ------------------------------
 
     @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql" (which change feed, which checks)."""
+        return self.core.dialect.name
+
+    @property
     def is_server(self) -> bool:
         """True for a team database on a PostgreSQL server."""
         return self.core.dialect.name == "postgresql"

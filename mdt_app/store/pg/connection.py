@@ -140,9 +140,12 @@ class PgDatabase:
 
     backend = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection[Any], *, release: Any = None) -> None:
+    def __init__(
+        self, raw: psycopg.Connection[Any], *, release: Any = None, reopen: Any = None
+    ) -> None:
         self.conn = PgConnection(raw)
         self._release = release  # gives the connection back to its pool
+        self._reopen = reopen  # a new connection from the same pool
         self._with_id: set[str] | None = None
         self._savepoints = 0
 
@@ -204,6 +207,16 @@ class PgDatabase:
         finally:
             self._savepoints -= 1
         self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def reconnect(self) -> None:
+        """Replace a connection the server dropped (outage over) with a new one."""
+        old = self.conn.raw
+        if self._reopen is None:
+            raise psycopg.OperationalError("this connection cannot be reopened")
+        new = self._reopen()
+        if self._release is not None:
+            self._release(old)  # the pool discards a broken connection
+        self.conn = PgConnection(new)
 
     def close(self) -> None:
         """Roll back anything left open and give the connection back (or close it)."""

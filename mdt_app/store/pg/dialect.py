@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 
+from mdt_app import errors
 from mdt_app.errors import StoreError
 
 # Every write transaction takes this advisory lock first: writers queue one behind the
@@ -46,7 +47,11 @@ class PostgresDialect:
         if isinstance(exc, psycopg.IntegrityError):
             return StoreError(f"refused by the database: {text}")
         if isinstance(exc, psycopg.OperationalError):
-            return StoreError(f"{where}: the server cannot be reached ({text})")
+            # DatabaseUnavailable where the live layer defines it (the window then keeps
+            # the typing on this computer); a plain StoreError before it.
+            unavailable = getattr(errors, "DatabaseUnavailable", StoreError)
+            found: StoreError = unavailable(f"{where}: the server cannot be reached ({text})")
+            return found
         return StoreError(f"{where}: database error: {text}")
 
 

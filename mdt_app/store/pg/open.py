@@ -102,7 +102,7 @@ def connect(url: ServerURL, timeout: float = CONNECT_TIMEOUT) -> PgDatabase:
         raise StoreError(f"{url}: cannot connect to the server ({why})") from None
     except psycopg.Error as exc:
         raise StoreError(f"{url}: cannot connect to the server ({message(exc)})") from None
-    return PgDatabase(raw, release=pool.putconn)
+    return PgDatabase(raw, release=pool.putconn, reopen=lambda: pool.getconn(timeout=timeout))
 
 
 def connect_direct(url: ServerURL) -> PgDatabase:
