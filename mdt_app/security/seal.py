@@ -39,6 +39,21 @@ def checked_signed_hash(db: Database, decision_id: int) -> str:
     return recorded
 
 
+def _actions_json(db: Database) -> str:
+    """A decision's actions as one JSON array, in the read of the decision itself."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        return (
+            "(SELECT CAST(json_agg(json_build_object('position', x.position, 'description',"
+            " x.description, 'owner', x.owner, 'due_date', x.due_date) ORDER BY x.id) AS TEXT)"
+            " FROM actions x WHERE x.decision_id = d.id)"
+        )
+    return (
+        "(SELECT json_group_array(json_object('position', x.position, 'description',"
+        " x.description, 'owner', x.owner, 'due_date', x.due_date))"
+        " FROM actions x WHERE x.decision_id = d.id)"
+    )
+
+
 def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, str]:
     """The same for many decisions in one set-based read (the minutes of a meeting);
     TamperedRecord names the first that fails."""
@@ -47,20 +62,14 @@ def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, st
     marks = ", ".join("?" * len(decision_ids))
     decisions: dict[int, dict] = {}
     for row in db.query(
-        "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash"
+        "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash,"
+        f" {_actions_json(db)} AS _actions"
         " FROM decisions d LEFT JOIN audit_log a ON a.entity = 'decision'"
         f" AND a.entity_id = d.id AND a.action = 'sign_decision' WHERE d.id IN ({marks})"
         " ORDER BY a.id",
         decision_ids,
     ):
         decisions[row["id"]] = row  # the latest sign-off entry wins
-    actions_of: dict[int, list[dict]] = {}
-    for action in db.query(  # plain SQL, the same on SQLite and PostgreSQL
-        "SELECT decision_id, position, description, owner, due_date FROM actions"
-        f" WHERE decision_id IN ({marks}) ORDER BY id",
-        decision_ids,
-    ):
-        actions_of.setdefault(action.pop("decision_id"), []).append(action)
     hashes = {}
     for decision_id in decision_ids:
         stored = decisions.get(decision_id) or {}
@@ -71,7 +80,7 @@ def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, st
                 "it cannot be printed as signed (run 'mdt-app verify')"
             )
         details = json.loads(stored["_signature"] or "{}")
-        actions = actions_of.get(decision_id, [])
+        actions = json.loads(stored["_actions"] or "[]")
         if signed_hash(stored, actions, details) != recorded:
             raise TamperedRecord(
                 f"decision {decision_id} differs from what the chair signed; "
