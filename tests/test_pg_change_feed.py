@@ -90,3 +90,22 @@ def test_a_lost_connection_is_told_and_comes_back(pg_url):
             assert window.get_setting("while_away") == 1  # the store works again
         finally:
             feed.close()
+
+
+def test_the_live_layer_picks_the_server_feed(pg_url):
+    from mdt_app.errors import DatabaseUnavailable
+    from mdt_app.live.change_feed import open_change_feed
+
+    with open_store(pg_url, actor="window") as window, open_store(pg_url, actor="desk") as desk:
+        feed = open_change_feed(window)
+        try:
+            assert isinstance(feed, PgChangeFeed) and feed.unavailable is DatabaseUnavailable
+            meeting = desk.create_meeting(d.Meeting(date=d.date(2026, 12, 9), title="ATC"))
+            (change,) = _poll_until(feed)
+            assert (change.action, change.actor, change.meeting_ids) == (
+                "create_meeting",
+                "desk",
+                frozenset({meeting}),
+            )
+        finally:
+            feed.close()

@@ -37,8 +37,10 @@ class PostgresDialect:
         if not isinstance(exc, psycopg.Error):
             return None
         text = message(exc)
+        unavailable = getattr(errors, "DatabaseUnavailable", StoreError)
         if isinstance(exc, pg_errors.LockNotAvailable | pg_errors.QueryCanceled):
-            return StoreError(
+            # As a file's lock held past the wait: not reachable now, maybe later.
+            return unavailable(
                 f"{where}: the database is busy with another user's change (still busy after "
                 f"waiting {timeout:g} s); nothing was changed - try again in a moment"
             )
@@ -47,9 +49,7 @@ class PostgresDialect:
         if isinstance(exc, psycopg.IntegrityError):
             return StoreError(f"refused by the database: {text}")
         if isinstance(exc, psycopg.OperationalError):
-            # DatabaseUnavailable where the live layer defines it (the window then keeps
-            # the typing on this computer); a plain StoreError before it.
-            unavailable = getattr(errors, "DatabaseUnavailable", StoreError)
+            # DatabaseUnavailable: the window then keeps the typing on this computer.
             found: StoreError = unavailable(f"{where}: the server cannot be reached ({text})")
             return found
         return StoreError(f"{where}: database error: {text}")
