@@ -85,6 +85,7 @@ class Store:
         dialect: Dialect = SQLITE,
     ) -> None:
         self.core = StoreCore(db, path, actor, clock=now, dialect=dialect)
+        self.backend = dialect.name  # "sqlite" or "postgresql": picks the change feed
         self.parts = StoreParts.wire(self.core)
 
     def close(self) -> None:
@@ -100,11 +101,6 @@ class Store:
         self.close()
 
     # --- the core: who acts, transactions, audit, settings ------------------------------
-
-    @property
-    def backend(self) -> str:
-        """ "sqlite" or "postgresql" (which change feed, which checks)."""
-        return self.core.dialect.name
 
     @property
     def is_server(self) -> bool:
