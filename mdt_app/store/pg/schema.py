@@ -561,10 +561,17 @@ CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log
     FOR EACH ROW EXECUTE FUNCTION mdt_notify_change();
 """
 
+# Twin of migrations_tnm_basis.m190_tnm_basis (issue 18): what a case's TNM rests on.
+TNM_BASIS = r"""
+ALTER TABLE cases ADD COLUMN tnm_basis TEXT
+    CHECK (tnm_basis IS NULL OR tnm_basis IN ('clinical', 'pathological'));
+"""
+
 MIGRATIONS: tuple[PgMigration, ...] = (
     PgMigration("p001_base_tables", BASE_TABLES),
     PgMigration("p002_integrity_rules", BASE_RULES),
     PgMigration("p003_patient_search", PATIENT_SEARCH),
     PgMigration("p004_server_roles", SERVER_ROLES),
     PgMigration("p005_change_notify", CHANGE_NOTIFY),
+    PgMigration("p006_tnm_basis", TNM_BASIS),
 )
