@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ _pg_counter = iter(range(1, 1_000_000))
 
 
 @pytest.fixture
-def pg_url(pg_cluster, _pg_template) -> str:
+def pg_url(pg_cluster, _pg_template) -> Iterator[str]:
     """The URL of a fresh, migrated, empty team database for one test (dropped after)."""
     from mdt_app.paths import ServerURL
     from mdt_app.store.pg.open import close_pool

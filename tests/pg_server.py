@@ -110,7 +110,7 @@ class Cluster:
         import psycopg
 
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
 
 def _has_user(name: str) -> bool:

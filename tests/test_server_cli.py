@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -19,7 +20,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def empty_url(pg_cluster, request) -> str:
+def empty_url(pg_cluster, request) -> Iterator[str]:
     """An empty database (no schema), dropped after the test."""
     from mdt_app.paths import ServerURL
     from mdt_app.store.pg.open import close_pool
