@@ -104,8 +104,10 @@ def add_archive(store: Store, count: int, today: date | None = None) -> int:
     stamp = now().isoformat()
     start = today - timedelta(weeks=3)
     rng = random.Random(f"archive-{count}")
-    cache = store.db.execute("PRAGMA cache_size").fetchone()[0]
-    store.db.execute(f"PRAGMA cache_size = -{_BUILD_CACHE_KIB}")
+    on_file = store.core.dialect.name == "sqlite"  # a server manages its own cache
+    cache = store.db.execute("PRAGMA cache_size").fetchone()[0] if on_file else None
+    if on_file:
+        store.db.execute(f"PRAGMA cache_size = -{_BUILD_CACHE_KIB}")
     try:
         for first in range(0, count, BATCH_CASES):
             size = min(BATCH_CASES, count - first)
@@ -124,7 +126,8 @@ def add_archive(store: Store, count: int, today: date | None = None) -> int:
         with store.atomic():
             store.audit("add_archive", "database", None, {"cases": count, "meetings": meetings})
     finally:
-        store.db.execute(f"PRAGMA cache_size = {int(cache)}")
+        if cache is not None:
+            store.db.execute(f"PRAGMA cache_size = {int(cache)}")
     return count
 
 

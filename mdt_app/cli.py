@@ -39,6 +39,8 @@ COMMANDS = {
     "user": "user",
     "encrypt": "encryption",
     "decrypt": "encryption",
+    "server": "server",
+    "migrate-db": "migrate_db",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -49,7 +51,8 @@ def _common() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="database file (default: $MDT_APP_DB, else the user data directory)",
+        help="database file or postgresql:// URL of a team server (default: $MDT_APP_DB, "
+        "else the user data directory)",
     )
     add_identity_options(common)
     add_passphrase_option(common)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from mdt_app import demo_cases as src
 from mdt_app import demo_cases_v2 as src_v2
 from mdt_app import domain as d
+from mdt_app import paths
 from mdt_app.casefile import parse_case
 from mdt_app.decision_rules import deviation
 from mdt_app.errors import StoreError
@@ -342,19 +344,33 @@ def seed_demo(store: Store, today: date | None = None) -> None:
                 store.defer(item.id or 0, later.id or 0, spec["defer"])
 
 
+def _build_on_server(url: paths.ServerURL, today: date | None, archive: int) -> Any:
+    """The demo on an empty team database: in one transaction, so a failure leaves the
+    database empty (a server has no temporary file to build under another name)."""
+    with open_store(url, actor="demo-builder") as store, store.atomic():
+        seed_demo(store, today)
+        if archive:
+            from mdt_app.archive import add_archive
+
+            add_archive(store, archive, today)
+    return url
+
+
 def build_demo_database(
-    path: str | Path,
+    path: str | Path | paths.ServerURL,
     today: date | None = None,
     archive: int = 0,
     *,
     passphrase: str | None = None,
-) -> Path:
-    """Create a new demo database at ``path`` (refuses to touch an existing file);
-    encrypted with ``passphrase`` when one is given.
+) -> Any:
+    """Create a new demo database at ``path`` (refuses to touch an existing file;
+    encrypted with ``passphrase`` when one is given), or on an empty team database URL.
 
     ``archive`` adds that many synthetic past cases in closed meetings (scale tests).
     """
-    path = Path(path)
+    if paths.ServerURL.is_server(path):
+        return _build_on_server(paths.ServerURL(str(getattr(path, "url", path))), today, archive)
+    path = Path(str(path))
     if path.exists() and path.stat().st_size > 0:
         raise StoreError(f"{path}: already exists; choose a new file for the demo database")
     tmp = path.with_name(path.name + ".building")

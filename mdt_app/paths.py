@@ -21,13 +21,75 @@ def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+class ServerURL:
+    """A team database on a PostgreSQL server: ``postgresql://[user[:password]@]host/db``.
+
+    Shown without its password (messages, logs); ``url`` is the full text for the driver.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url.strip()
+
+    @staticmethod
+    def is_server(value: object) -> bool:
+        """True for a ``postgresql://`` URL (else it names a file)."""
+        return isinstance(value, ServerURL) or (
+            isinstance(value, str) and value.strip().lower().startswith(SERVER_SCHEMES)
+        )
+
+    @property
+    def name(self) -> str:
+        """The database's name on the server."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).path.lstrip("/") or "postgres"
+
+    def redacted(self) -> str:
+        """The URL with any password replaced by ***."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def __str__(self) -> str:
+        return self.redacted()
+
+    def __repr__(self) -> str:
+        return f"ServerURL({self.redacted()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ServerURL) and other.url == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+
 def database_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """`--db`, then $MDT_APP_DB, then the platform's user data directory."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(DB_ENV)
-    if env:
-        return Path(env).expanduser()
+    """`--db`, then $MDT_APP_DB, then the platform's user data directory (a file).
+
+    A server URL is refused here with a one-line message; commands that work on a
+    server as well ask `database_location`."""
+    location = database_location(cli_value)
+    if isinstance(location, ServerURL):
+        from mdt_app.errors import UserError
+
+        raise UserError(f"{location}: this command works on a database file, not on a server")
+    return location
+
+
+def database_location(cli_value: str | os.PathLike[str] | None = None) -> Path | ServerURL:
+    """`--db`, then $MDT_APP_DB, then the user data directory: a file, or a server URL."""
+    value = str(cli_value) if cli_value else os.environ.get(DB_ENV)
+    if value and ServerURL.is_server(value):
+        return ServerURL(value)
+    if value:
+        return Path(value).expanduser()
     return user_data_dir() / DB_FILENAME
 
 

@@ -76,10 +76,19 @@ def search_cases(store: Store, text: str, *, limit: int = DEFAULT_LIMIT) -> list
         params.append(day.isoformat())
     else:
         parts = []
-        fts = _fts_query(text)
-        if fts is not None:
-            parts.append("SELECT rowid AS pid FROM patient_search WHERE patient_search MATCH ?")
-            params.append(fts)
+        if store.is_server:
+            tokens = re.findall(r"\w+", fold(text))
+            if tokens:  # every word starts a word of the name (mdt_fold in pg/schema.py)
+                words = " AND ".join(
+                    "mdt_fold(given_name || ' ' || family_name) LIKE ?" for _ in tokens
+                )
+                parts.append(f"SELECT id AS pid FROM patients WHERE {words}")
+                params += ["% " + _like_escaped(t) + "%" for t in tokens]
+        else:
+            fts = _fts_query(text)
+            if fts is not None:
+                parts.append("SELECT rowid AS pid FROM patient_search WHERE patient_search MATCH ?")
+                params.append(fts)
         mrn = text.replace(" ", "")
         parts.append(
             "SELECT id AS pid FROM patients"
@@ -115,7 +124,20 @@ def search_cases(store: Store, text: str, *, limit: int = DEFAULT_LIMIT) -> list
                  p.given_name COLLATE NOCASE, p.id, c.id DESC
     """
     params += [text, limit, text]
+    if store.is_server:
+        sql = _without_nocase(sql)
     return [_hit(r) for r in store.query(sql, params)]
+
+
+def _like_escaped(token: str) -> str:
+    return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _without_nocase(sql: str) -> str:
+    """SQLite's ``x COLLATE NOCASE`` as ``lower(x)`` (PostgreSQL has no such collation)."""
+    sql = re.sub(r"\(p\.mrn = \? COLLATE NOCASE\)", "(lower(p.mrn) = lower(?))", sql)
+    sql = re.sub(r"mrn COLLATE NOCASE (>=|<) \?", r"lower(mrn) \1 lower(?)", sql)
+    return re.sub(r"([\w.]+) COLLATE NOCASE", r"lower(\1)", sql)
 
 
 def _hit(r: dict) -> SearchHit:

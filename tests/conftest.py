@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).parent))  # pg_server, store_helpers
 
 
 @pytest.fixture(autouse=True)
@@ -22,8 +25,100 @@ def _isolated_data(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 
+# --- PostgreSQL: a throwaway cluster whenever the server binaries are installed -------
+
+REQUIRE_PG_ENV = "MDT_TEST_REQUIRE_POSTGRESQL"  # .ci/run: a missing server is a failure
+
+
+def _backends() -> list[str]:
+    from pg_server import server_binaries
+
+    if server_binaries() is not None:
+        return ["sqlite", "postgresql"]
+    if os.environ.get(REQUIRE_PG_ENV):
+        raise pytest.UsageError(
+            f"{REQUIRE_PG_ENV} is set but no PostgreSQL server binaries are installed "
+            "(Debian: apt-get install postgresql)"
+        )
+    return ["sqlite"]
+
+
+BACKENDS = _backends()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """The running throwaway cluster (started on first use, stopped at the end)."""
+    from pg_server import Cluster, server_binaries
+
+    bin_dir = server_binaries()
+    if bin_dir is None:
+        pytest.fail("no PostgreSQL server binaries (Debian: apt-get install postgresql)")
+    cluster = Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    from mdt_app.store.pg.open import close_pools
+
+    close_pools()
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_cluster) -> str:
+    """A database with the schema migrated once; each test gets a copy of it."""
+    from mdt_app.store import open_store
+    from mdt_app.store.pg.open import close_pools
+
+    pg_cluster.admin("CREATE DATABASE mdt_template")
+    open_store(pg_cluster.url("mdt_template"), actor="tester").close()
+    close_pools()  # a template must have no connections while it is copied
+    return "mdt_template"
+
+
+_pg_counter = iter(range(1, 1_000_000))
+
+
 @pytest.fixture
-def store(tmp_path):
+def pg_url(pg_cluster, _pg_template) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty team database for one test (dropped after)."""
+    from mdt_app.paths import ServerURL
+    from mdt_app.store.pg.open import close_pool
+
+    name = f"t{os.getpid()}_{next(_pg_counter)}"
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {_pg_template}")
+    url = pg_cluster.url(name)
+    yield url
+    close_pool(ServerURL(url))
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Each backend the store runs on here: "sqlite", and "postgresql" when installed."""
+    return request.param
+
+
+@pytest.fixture
+def db_location(backend, tmp_path, request) -> str:
+    """A new database: a file, or a fresh database on the test cluster."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return str(tmp_path / "test.db")
+
+
+@pytest.fixture
+def store(db_location):
+    """A new store, on each backend in turn."""
+    from mdt_app.store import open_store
+
+    s = open_store(db_location, actor="tester")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A store on a file, for what only a file has (PRAGMAs, raw SQLite tampering)."""
     from mdt_app.store import open_store
 
     s = open_store(tmp_path / "test.db", actor="tester")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+import psycopg
 
 from mdt_app import domain as d
 from mdt_app.casefile import read_case_file
@@ -14,6 +17,15 @@ from mdt_app.store import Store, open_store
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# What the database itself raises when its triggers refuse a raw statement, on either
+# backend (SQLite's RAISE(ABORT), PostgreSQL's integrity_constraint_violation).
+REFUSED_BY_DATABASE = (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+def row_count(store: Store, table: str) -> int:
+    """How many rows ``table`` holds (either backend)."""
+    return int(store.query(f"SELECT count(*) AS n FROM {table}")[0]["n"])
 
 
 def valid_case() -> d.Case:

@@ -15,9 +15,10 @@ from tests.test_care_programme import BANNER_NAME, add_case
 
 
 @pytest.fixture
-def db(tmp_path):
-    """Case 1 signed, case 2 with a draft only, case 3 with no decision."""
-    path = tmp_path / "mdt.db"
+def db(db_location):
+    """Case 1 signed, case 2 with a draft only, case 3 with no decision (a file, then a
+    team database on the test server)."""
+    path = db_location
     with open_store(path, actor="builder") as store:
         add_case(store, mrn="S1")
         add_case(store, mrn="D1", sign=False)

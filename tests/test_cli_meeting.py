@@ -27,8 +27,9 @@ def next_weekday(weekday: int) -> date:
 
 
 @pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "mdt.db")
+def db(db_location):
+    """A new database: a file, then a team database on the test server."""
+    return db_location
 
 
 def create(capsys, db, day: date, *extra: str) -> int:

@@ -201,7 +201,7 @@ def test_cancelled_is_a_status_of_an_upgraded_database(tmp_path):
         assert store.query("PRAGMA foreign_key_check") == []
 
 
-def test_import_preview_writes_nothing_until_applied(store):
+def test_import_preview_writes_nothing_until_applied(store, tmp_path):
     m = meeting(store)
     two = FIXTURES / "import" / "two_cases.json"
     fhir = FIXTURES / "import" / "fhir_bundle.json"
@@ -215,9 +215,9 @@ def test_import_preview_writes_nothing_until_applied(store):
     changed = json.loads(two.read_text())
     changed[0]["patient"]["family_name"] = "Dvořáková"
     changed[0]["tnm"]["n"] = "N1a"
-    path = store.path.parent / "changed.json"
+    path = tmp_path / "changed.json"
     path.write_text(json.dumps(changed), encoding="utf-8")
-    broken = store.path.parent / "broken.json"
+    broken = tmp_path / "broken.json"
     broken.write_text('{"format": "mdt-case/1", "patient": {"mrn": "Q", "family_name": "Z"},'
                       ' "ecog": 7}', encoding="utf-8")  # fmt: skip
     files, refused = read_readable([path, broken])

@@ -11,8 +11,9 @@ from tests.minutes_data import build_meeting
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "mdt.db"
+def db(db_location):
+    """A meeting to export: in a file, then in a team database on the test server."""
+    path = db_location
     with open_store(path, actor="builder") as store:
         build_meeting(store)
     return path

@@ -153,6 +153,20 @@ def test_ci_installs_everything_the_readme_asks_for():
     assert _readme_packages() <= _ci_packages()
 
 
+def test_the_development_guide_installs_what_the_readme_lists():
+    text = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "apt-get install -y" in line]
+    assert lines, "docs/development.md has no apt line for a bare root"
+    guide = set(lines[0].split("--no-install-recommends", 1)[1].split())
+    assert guide == _readme_packages()
+
+
+def test_the_server_for_the_team_database_tests_is_installed_everywhere():
+    """The suite runs the store on PostgreSQL whenever its binaries are installed."""
+    assert "postgresql" in _readme_packages() and "postgresql" in _ci_packages()
+    assert "MDT_TEST_REQUIRE_POSTGRESQL=1" in (ROOT / ".ci" / "run").read_text()
+
+
 def test_the_apt_line_holds_what_a_bare_machine_lacks():
     needed = {
         "python3-venv",

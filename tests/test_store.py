@@ -12,6 +12,7 @@ from mdt_app.casefile import read_case_file
 from mdt_app.errors import SignedDecisionError, StoreError, ValidationError
 from mdt_app.store import open_store
 from tests.conftest import FIXTURES
+from tests.store_helpers import REFUSED_BY_DATABASE, row_count
 
 
 def _import(store, case):
@@ -53,9 +54,12 @@ def _draft(item, **changes):
     return d.Decision(**values)
 
 
-def test_foreign_keys_and_wal_are_on(store):
-    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.db.journal_mode == "wal"
+def test_foreign_keys_and_wal_are_on(sqlite_store):
+    assert sqlite_store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert sqlite_store.db.journal_mode == "wal"
+
+
+def test_references_are_enforced(store):
     with pytest.raises(StoreError), store.atomic():
         store.db.execute(
             "INSERT INTO agenda_items (meeting_id, case_id, position, added_at)"
@@ -68,9 +72,9 @@ def test_import_same_case_twice_changes_nothing(store, case):
     second = _import(store, case)
     assert first == (first[0], True)
     assert second == (first[0], False)
-    assert store.db["patients"].count == 1
-    assert store.db["imaging"].count == 2
-    assert store.db["labs"].count == 2
+    assert row_count(store, "patients") == 1
+    assert row_count(store, "imaging") == 2
+    assert row_count(store, "labs") == 2
 
 
 def test_import_existing_mrn_updates_patient(store, case):
@@ -79,7 +83,7 @@ def test_import_existing_mrn_updates_patient(store, case):
     case.tnm.m = "M1"
     case.metastases.sites = ["lung"]
     assert _import(store, case) == (case_id, True)
-    assert store.db["patients"].count == 1
+    assert row_count(store, "patients") == 1
     stored = store.get_case(case_id)
     assert stored.patient.family_name == "Kowalska"
     assert stored.tnm.m == "M1"
@@ -101,11 +105,11 @@ def test_signed_decision_is_read_only_even_to_raw_sql(store, item):
     signed = store.sign_decision(draft.id, "Dr Chair", today=MEETING_DAY)
     assert signed.signed_by == "Dr Chair" and signed.signed_at is not None
     assert store.get_agenda_item(item.id).status == "discussed"
-    with pytest.raises(sqlite3.IntegrityError, match="signed decision"):
+    with pytest.raises(REFUSED_BY_DATABASE, match="signed decision"):
         store.db.execute("UPDATE decisions SET plan_text = 'x' WHERE id = ?", [signed.id])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(REFUSED_BY_DATABASE):
         store.db.execute("DELETE FROM decisions WHERE id = ?", [signed.id])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(REFUSED_BY_DATABASE):
         store.db.execute("DELETE FROM actions WHERE decision_id = ?", [signed.id])
     with pytest.raises(SignedDecisionError):
         store.save_draft(signed)
@@ -139,9 +143,9 @@ def test_deviation_needs_a_reason_before_sign_off(store, item):
 def test_audit_log_is_append_only(store, item):
     entries = store.audit_log()
     assert [e.action for e in entries][-1] == "add_to_agenda"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(REFUSED_BY_DATABASE):
         store.db.execute("DELETE FROM audit_log")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(REFUSED_BY_DATABASE):
         store.db.execute("UPDATE audit_log SET actor = 'x'")
 
 

@@ -79,7 +79,8 @@ def test_busy_timeout_is_a_setting(tmp_path, monkeypatch):
         assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 250
 
 
-def test_every_write_transaction_is_begin_immediate(store):
+def test_every_write_transaction_is_begin_immediate(sqlite_store):
+    store = sqlite_store
     statements: list[str] = []
     store.db.conn.set_trace_callback(statements.append)
     with store.atomic():
@@ -88,6 +89,28 @@ def test_every_write_transaction_is_begin_immediate(store):
     store.db.conn.set_trace_callback(None)
     begins = [s for s in statements if s.upper().startswith("BEGIN")]
     assert begins and all(s.upper() == "BEGIN IMMEDIATE" for s in begins), begins
+
+
+def test_every_server_write_transaction_takes_the_writers_lock(pg_url):
+    """On PostgreSQL a write queues behind any other writer, as BEGIN IMMEDIATE does."""
+    from mdt_app.store.pg.dialect import WRITE_LOCK
+
+    with open_store(pg_url, actor="a") as holder, open_store(pg_url, actor="b") as other:
+        holder.busy_timeout = other.busy_timeout = 0.3
+        done = threading.Event()
+        with holder.atomic():
+            holder.audit("probe", "test", None)
+            locks = holder.query(
+                "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'"
+                " AND objid = ? AND granted",
+                [WRITE_LOCK],
+            )
+            assert locks[0]["n"] == 1
+            with pytest.raises(StoreError, match="busy"):
+                other.set_setting("x", 1)  # waits 0.3 s for the holder, then one line
+            done.set()
+        other.set_setting("x", 1)  # the holder committed: the writer goes ahead
+        assert other.get_setting("x") == 1 and done.is_set()
 
 
 def test_two_importers_started_together_both_finish(tmp_path, benchmark_report):
@@ -244,14 +267,14 @@ def test_stale_meeting_and_agenda_saves_are_refused(two_windows):
 def test_amendment_and_its_audit_entry_are_one_transaction(store, monkeypatch):
     _, _, draft = h.meeting_with_draft(store)
     signed = store.sign_decision(draft.id, "Dr Chair")
-    real_audit = store.audit
+    real_audit = store.core.audit  # the repositories' audit log is the core's
 
     def failing_audit(action, *args, **kwargs):
         if action == "start_amendment":
             raise StoreError("disk full")
         return real_audit(action, *args, **kwargs)
 
-    monkeypatch.setattr(store, "audit", failing_audit)
+    monkeypatch.setattr(store.core, "audit", failing_audit)
     with pytest.raises(StoreError):
         store.start_amendment(signed.id, "new imaging")
     assert store.current_draft(signed.agenda_item_id) is None  # no draft without its entry

@@ -72,7 +72,7 @@ def test_insert_or_replace_rewriting_actors_is_refused(demo_db):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute(
             "INSERT OR REPLACE INTO audit_log SELECT id, at, 'forger', action, entity,"
-            " entity_id, details, role, authenticated, signed_hash, prev_hash, entry_hash"
+            " entity_id, details, role, authenticated, signed_hash, prev_hash, entry_hash, db_user"
             " FROM audit_log"
         )
     assert conn.execute("SELECT count(*) FROM audit_log WHERE actor = 'forger'").fetchone() == (0,)
@@ -84,7 +84,7 @@ def test_insert_or_replace_rewriting_actors_with_triggers_dropped_is_reported(de
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute(
         "INSERT OR REPLACE INTO audit_log SELECT id, at, 'forger', action, entity,"
-        " entity_id, details, role, authenticated, signed_hash, prev_hash, entry_hash"
+        " entity_id, details, role, authenticated, signed_hash, prev_hash, entry_hash, db_user"
         " FROM audit_log"
     )
     conn.close()

@@ -19,11 +19,13 @@ from mdt_app.store import Store, open_store
 def store_for(args: argparse.Namespace, *, create: bool = False) -> Store:
     """The store named by --db / $MDT_APP_DB / the default; reading commands never create.
     The --as user is signed in on it (see mdt_app.security.cli_identity)."""
-    path = paths.database_path(args.db)
+    location = paths.database_location(args.db)
     encrypted = create and getattr(args, "encrypted", False)
     if encrypted:
-        refuse_plain_existing(path)
-    store = open_store(path, create=create, encrypted=encrypted)
+        if isinstance(location, paths.ServerURL):
+            raise UserError("--encrypted is for database files; a team server has its own")
+        refuse_plain_existing(location)
+    store = open_store(location, create=create, encrypted=encrypted)
     try:
         apply_identity(store, args)
         _check_role(store, args)

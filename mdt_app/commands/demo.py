@@ -63,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
                 "--encrypted needs a passphrase: --passphrase-file FILE or MDT_APP_PASSPHRASE"
             )
     if args.db and not args.demo:
-        path = build_demo_database(
-            paths.database_path(args.db), archive=args.archive, passphrase=passphrase
-        )
+        location = paths.database_location(args.db)
+        if isinstance(location, paths.ServerURL) and args.encrypted:
+            raise UserError("--encrypted is for database files; a team server has its own")
+        path = build_demo_database(location, archive=args.archive, passphrase=passphrase)
         print(f"Demo database created: {path}")
         _archive_line(args.archive)
         print(f"Use it with: mdt-app --db {path} [COMMAND]")

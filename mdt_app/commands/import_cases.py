@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from mdt_app.commands._common import store_for
 from mdt_app.exchange.importer import apply_import, read_file
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     from mdt_app import paths
     from mdt_app.errors import NotFound
 
-    if args.meeting is not None and not paths.database_path(args.db).exists():
+    location = paths.database_location(args.db)
+    if args.meeting is not None and isinstance(location, Path) and not location.exists():
         # Refused before the file is made: a refused command creates no database.
         raise NotFound(f"no meeting with id {args.meeting} (there is no database yet)")
     with store_for(args, create=True) as store:

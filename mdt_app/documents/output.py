@@ -30,6 +30,8 @@ class RenderError(UserError):
 
 def _refuse_database_files(store: Store, path: Path) -> None:
     """Never write a document over the database, its -wal, -shm or companion files."""
+    if store.is_server:  # a team database on a server has no files here
+        return
     db = store.path.absolute()
     own = {
         db,

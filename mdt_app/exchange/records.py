@@ -26,7 +26,7 @@ def database_uuid(store: Store) -> str:
     if not value:
         with store.atomic():
             store.db.execute(
-                "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                 [UUID_SETTING, json.dumps(str(uuid.uuid4()))],
             )
             store.audit("create_database_uuid", "setting", None, {"key": UUID_SETTING})

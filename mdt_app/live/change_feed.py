@@ -147,8 +147,15 @@ class SqliteChangeFeed:
             conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
 
 
+def _postgresql_feed(store: Store) -> ChangeFeed:
+    """LISTEN/NOTIFY on a team database (mdt_app.store.pg.change_feed), same Changes."""
+    from mdt_app.store.pg.change_feed import PgChangeFeed
+
+    return PgChangeFeed(store, changes_after, newest_audit_id, DatabaseUnavailable)
+
+
 FeedFactory = Callable[[Store], ChangeFeed]
-_FACTORIES: dict[str, FeedFactory] = {"sqlite": SqliteChangeFeed}
+_FACTORIES: dict[str, FeedFactory] = {"sqlite": SqliteChangeFeed, "postgresql": _postgresql_feed}
 
 
 def register_feed(backend: str, factory: FeedFactory) -> None:

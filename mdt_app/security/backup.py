@@ -88,9 +88,48 @@ def schema_upgrade_pending(path: Path, connect: Connect = _plain) -> bool:
 
 def backup_database(store: Store, target: str | os.PathLike[str]) -> Path:
     """Write a checked copy of the store's database to ``target``; returns the path.
-    An encrypted database gives an encrypted backup (same passphrase)."""
+    An encrypted database gives an encrypted backup (same passphrase). A team database
+    on a server is backed up as a database file (`backup_server`)."""
+    if store.is_server:
+        return backup_server(store, target)
     connect = connector(store.passphrase)
     return backup_connection(store.db.conn, Path(store.path), target, connect)
+
+
+def backup_server(store: Store, target: str | os.PathLike[str]) -> Path:
+    """A team database copied into a new SQLite file (what `mdt-app restore` and
+    `mdt-app migrate-db` read), checked like the file itself, then put in place.
+
+    The copy is read in one transaction of the server (REPEATABLE READ), so it is one
+    consistent moment even while others keep working."""
+    from mdt_app.store import open_store
+    from mdt_app.store.transfer import copy_database
+
+    target = Path(target).expanduser().absolute()
+    if not target.parent.is_dir():
+        raise UserError(f"{target.parent}: no such folder")
+    if target.is_dir():
+        raise UserError(f"{target}: is a folder; give a file name")
+    tmp = _temporary_beside(target)
+    try:
+        store.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            with open_store(tmp, actor=store.actor) as copy:
+                report = copy_database(store, copy)
+        finally:
+            store.db.execute("ROLLBACK")
+        if report.faults:
+            raise StoreError(
+                f"{target}: the copy failed its check ({report.faults[0]}); not written"
+            )
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in (*SIDE_FILES, ".users"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return target
 
 
 def backup_file(path: Path, target: str | os.PathLike[str], connect: Connect = _plain) -> Path:

@@ -89,7 +89,7 @@ def check_identity_in_file(conn: Any, args: argparse.Namespace) -> str | None:
             )
         return None
     account = conn.execute(
-        "SELECT password_hash, active FROM users WHERE username = ?", [username]
+        "SELECT password_hash, active FROM users WHERE lower(username) = lower(?)", [username]
     ).fetchone()
     if account is None or not password_matches(account[0], cli_password(args)):
         raise AuthenticationError("wrong username or password")

@@ -88,6 +88,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "user disable": MEETING_ADMIN,
     "user cli-named-users": MEETING_ADMIN,
     "user passwd": ALL,  # one's own; another's needs a chair or administrator (users.py)
+    # issue 19: the database's owner sets up a team server, then copies whole databases
+    "server init": MEETING_ADMIN,
+    "migrate-db": MEETING_ADMIN,
 }
 READ_COMMANDS = frozenset(
     {

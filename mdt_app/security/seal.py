@@ -39,6 +39,21 @@ def checked_signed_hash(db: Database, decision_id: int) -> str:
     return recorded
 
 
+def _actions_json(db: Database) -> str:
+    """A decision's actions as one JSON array, in the read of the decision itself."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        return (
+            "(SELECT CAST(json_agg(json_build_object('position', x.position, 'description',"
+            " x.description, 'owner', x.owner, 'due_date', x.due_date) ORDER BY x.id) AS TEXT)"
+            " FROM actions x WHERE x.decision_id = d.id)"
+        )
+    return (
+        "(SELECT json_group_array(json_object('position', x.position, 'description',"
+        " x.description, 'owner', x.owner, 'due_date', x.due_date))"
+        " FROM actions x WHERE x.decision_id = d.id)"
+    )
+
+
 def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, str]:
     """The same for many decisions in one set-based read (the minutes of a meeting);
     TamperedRecord names the first that fails."""
@@ -48,9 +63,7 @@ def checked_signed_hashes(db: Database, decision_ids: list[int]) -> dict[int, st
     decisions: dict[int, dict] = {}
     for row in db.query(
         "SELECT d.*, a.details AS _signature, a.signed_hash AS _signed_hash,"
-        " (SELECT json_group_array(json_object('position', x.position, 'description',"
-        "  x.description, 'owner', x.owner, 'due_date', x.due_date))"
-        "  FROM actions x WHERE x.decision_id = d.id) AS _actions"
+        f" {_actions_json(db)} AS _actions"
         " FROM decisions d LEFT JOIN audit_log a ON a.entity = 'decision'"
         f" AND a.entity_id = d.id AND a.action = 'sign_decision' WHERE d.id IN ({marks})"
         " ORDER BY a.id",

@@ -54,7 +54,7 @@ def list_users(store: Store, *, active_only: bool = False) -> list[User]:
 
 
 def get_user(store: Store, username: str) -> User:
-    found = store.query("SELECT * FROM users WHERE username = ?", [username.strip()])
+    found = store.query("SELECT * FROM users WHERE lower(username) = lower(?)", [username.strip()])
     if not found:
         raise NotFound(f"no user named {username.strip()!r}")
     return _user(found[0])
@@ -79,7 +79,7 @@ def add_user(
         raise ValidationError("the first user of a database must be a chair")
     if not first:
         require_role(store, MANAGERS, "add users")
-    if store.query("SELECT 1 FROM users WHERE username = ?", [username]):
+    if store.query("SELECT 1 FROM users WHERE lower(username) = lower(?)", [username]):
         raise ValidationError(f"the username {username!r} is taken")
     hashed = hash_password(password)
     stamp = now().isoformat()
@@ -102,12 +102,21 @@ def add_user(
             user_id,
             {"username": username, "role": role, "first_chair": first},
         )
+        _server_login(store, username, role, password)
     return get_user(store, username)
+
+
+def _server_login(store: Store, username: str, role: str, password: str) -> None:
+    """On a team server: the user's own login in their role's group (store/pg/roles.py)."""
+    if store.is_server:
+        from mdt_app.store.pg.roles import save_login
+
+        save_login(store, username, role, password)
 
 
 def authenticate(store: Store, username: str, password: str) -> User:
     """The account whose password this is; AuthenticationError otherwise."""
-    found = store.query("SELECT * FROM users WHERE username = ?", [username.strip()])
+    found = store.query("SELECT * FROM users WHERE lower(username) = lower(?)", [username.strip()])
     if not found or not password_matches(found[0]["password_hash"], password):
         raise AuthenticationError("wrong username or password")
     user = _user(found[0])
@@ -156,6 +165,10 @@ def disable_user(store: Store, username: str) -> User:
             [now().isoformat(), user.id],
         )
         store.audit("disable_user", "user", user.id, {"username": user.username})
+        if store.is_server:
+            from mdt_app.store.pg.roles import disable_login
+
+            disable_login(store, user.username)
     return get_user(store, username)
 
 
@@ -171,3 +184,4 @@ def set_password(store: Store, username: str, new_password: str) -> None:
             [hashed, now().isoformat(), user.id],
         )
         store.audit("set_password", "user", user.id, {"username": user.username})
+        _server_login(store, user.username, user.role, new_password)

@@ -1,5 +1,9 @@
 """`mdt-app verify` and the window's check on open: is this file what the app wrote?
 
+On a PostgreSQL server the database-level checks are the server's (`store.pg.checks`:
+the app's triggers present and enabled, every reference constraint validated); the
+audit chain and the signatures are checked the same way on both backends.
+
 Faults come back as one line each, naming where: SQLite's own integrity check, foreign
 keys, the protective triggers (a dropped or altered trigger is itself evidence), the
 audit chain, and every signed decision against the hash its signature recorded.
@@ -19,15 +23,20 @@ from mdt_app.security.audit_chain import chain_faults
 from mdt_app.security.signature import signed_hash
 
 
-def verify_database(db: Database, *, full: bool = True) -> list[str]:
+def verify_database(db: Database | Any, *, full: bool = True) -> list[str]:
     """Every fault found, one line each; empty when the database is sound.
 
     ``full`` adds SQLite's page-by-page integrity check and the foreign-key check (the
     command line); without it only the fast, app-level checks run (the window on open)."""
     faults: list[str] = []
-    if full:
-        faults += integrity_faults(db)
-    faults += trigger_faults(db)
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        from mdt_app.store.pg.checks import server_faults
+
+        faults += server_faults(db, full=full)
+    else:
+        if full:
+            faults += integrity_faults(db)
+        faults += trigger_faults(db)
     faults += chain_faults(db.query("SELECT * FROM audit_log ORDER BY id"))
     faults += signature_faults(db)
     return faults

@@ -35,7 +35,6 @@ from mdt_app.security.private_files import (
     tighten_dir,
 )
 from mdt_app.store import schema, schema_version
-from mdt_app.store.agenda import AgendaMixin
 from mdt_app.store.base import (
     DEFAULT_BUSY_TIMEOUT,
     StoreBase,
@@ -44,32 +43,18 @@ from mdt_app.store.base import (
     default_actor,
     now,
 )
-from mdt_app.store.case_import import ImportMixin
-from mdt_app.store.cases import CasesMixin
-from mdt_app.store.decisions import DecisionsMixin
-from mdt_app.store.intake import IntakeMixin
-from mdt_app.store.meeting_admin import MeetingAdminMixin
+from mdt_app.store.facade import Store, StoreParts
 from mdt_app.store.presence import Presence, unclean_shutdown
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CORE_TABLES = ("patients", "cases", "meetings", "agenda_items", "decisions", "audit_log")
 
 
-class Store(ImportMixin, CasesMixin, AgendaMixin, DecisionsMixin, MeetingAdminMixin, IntakeMixin):
-    """Cases, meetings, agendas, attendance, decisions, audit log and settings."""
-
-    presence: Presence | None = None  # the hold on <db>.users while open
-
-    def close(self) -> None:
-        super().close()
-        if self.presence is not None:
-            self.presence.leave()
-
-
 __all__ = [
     "SQLITE_HEADER",
     "Store",
     "StoreBase",
+    "StoreParts",
     "default_actor",
     "now",
     "open_store",
@@ -147,7 +132,7 @@ def _backup_before_migrating(db: Database, path: Path, passphrase: str | None = 
 
 
 def open_store(
-    path: str | Path,
+    path: str | Path | paths.ServerURL,
     *,
     actor: str | None = None,
     create: bool = True,
@@ -162,7 +147,14 @@ def open_store(
     passphrase (given, known to this process, or $MDT_APP_PASSPHRASE); ``encrypted``
     creates a new database encrypted with it.
     """
-    path = Path(path)
+    if paths.ServerURL.is_server(path):
+        return _open_server_store(
+            path if isinstance(path, paths.ServerURL) else paths.ServerURL(str(path)),
+            actor=actor,
+            create=create,
+            busy_timeout=busy_timeout,
+        )
+    path = Path(str(path))
     timeout = busy_timeout_seconds(busy_timeout)
     existed = _exists(path)
     passphrase = passphrase or session_keys.passphrase_for(path)
@@ -239,12 +231,34 @@ def open_store(
     return store
 
 
+def _open_server_store(
+    url: paths.ServerURL, *, actor: str | None, create: bool, busy_timeout: float | None
+) -> Store:
+    """The team database on a PostgreSQL server (issue 19): same Store, other backend."""
+    from mdt_app.store.pg.dialect import POSTGRES
+    from mdt_app.store.pg.open import open_server_database
+
+    timeout = busy_timeout_seconds(busy_timeout)
+    db = open_server_database(url, create=create, timeout=timeout)
+    store = Store(db, url, actor, dialect=POSTGRES)
+    store.busy_timeout = timeout
+    if busy_timeout is None and not os.environ.get("MDT_APP_BUSY_TIMEOUT", "").strip():
+        _apply_stored_busy_timeout(store)
+    user = session_keys.user_for(url)
+    if user is not None and actor is None:  # a worker of the window: its user acts
+        from mdt_app.security.users import sign_in
+
+        sign_in(store, user)
+    return store
+
+
 def _apply_stored_busy_timeout(store: Store) -> None:
     """The centre's setting `busy_timeout_seconds`, when one is stored."""
     value = store.get_setting("busy_timeout_seconds")
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 600:
         store.busy_timeout = float(value)
-        store.db.execute(f"PRAGMA busy_timeout = {int(value * 1000)}")
+        if not store.is_server:  # on a server the wait is set per write transaction
+            store.db.execute(f"PRAGMA busy_timeout = {int(value * 1000)}")
 
 
 def _abandon(db: Database | None, presence: Presence) -> None:

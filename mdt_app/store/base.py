@@ -5,17 +5,18 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from sqlite_utils import Database
 
 from mdt_app import domain as d
 from mdt_app.errors import DatabaseUnavailable, PermissionDenied, StoreError
 from mdt_app.security import audit_chain
+from mdt_app.store.dialect import SQLITE, Dialect
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
 
@@ -37,10 +38,26 @@ def default_actor() -> str:
         return "unknown-user"
 
 
-class StoreBase:
-    def __init__(self, db: Database, path: Path, actor: str | None = None):
+class StoreCore:
+    """What every repository of the store receives: the connection and its transactions,
+    the clock, who is acting (and how they proved it), the audit log and settings.
+
+    Repositories (cases, meetings, agenda, decisions, ...) hold one StoreCore and the
+    few other repositories they read from; none of them calls back into the `Store`.
+    """
+
+    def __init__(
+        self,
+        db: Database | Any,  # sqlite-utils, or store.pg.connection.PgDatabase
+        path: Path | Any,  # the file, or a paths.ServerURL
+        actor: str | None = None,
+        clock: Callable[[], datetime] = now,
+        dialect: Dialect = SQLITE,
+    ) -> None:
         self.db = db
+        self.dialect = dialect
         self.path = path
+        self.clock = clock
         self.actor = actor or default_actor()
         self.busy_timeout = DEFAULT_BUSY_TIMEOUT
         # Set by mdt_app.security.users when someone signs in; until then the OS login,
@@ -53,14 +70,12 @@ class StoreBase:
         self.refuse_unnamed_writes = False
         self.passphrase: str | None = None  # in memory only, for copies (backups)
 
+    def stamp(self) -> str:
+        """The clock's time as stored (ISO 8601 with the UTC offset)."""
+        return self.clock().isoformat()
+
     def close(self) -> None:
         self.db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- transactions and audit -------------------------------------------------------
 
@@ -77,7 +92,12 @@ class StoreBase:
                 with self.db.atomic() as db:
                     yield db
                 return
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.dialect.begin_write(self.db, self.busy_timeout)
+            except BaseException:  # e.g. still locked after the wait: end what began
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
             try:
                 yield self.db
             except BaseException:
@@ -90,12 +110,13 @@ class StoreBase:
                 if self.db.conn.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(f"refused by the database: {exc}") from exc
-        except sqlite3.OperationalError as exc:
-            raise _operational_error(self.path, exc, self.busy_timeout) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(_database_error_message(self.path, exc)) from exc
+        except StoreError:
+            raise
+        except Exception as exc:
+            mapped = self.dialect.store_error(self.path, exc, self.busy_timeout)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def query(self, sql: str, params: Any = ()) -> list[dict]:
         try:
@@ -104,19 +125,34 @@ class StoreBase:
             cursor = self.db.conn.execute(sql, params)
             names = [c[0] for c in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        except sqlite3.OperationalError as exc:
-            raise _operational_error(self.path, exc, self.busy_timeout) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(_database_error_message(self.path, exc)) from exc
+        except Exception as exc:
+            mapped = self.dialect.store_error(self.path, exc, self.busy_timeout)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def insert(self, table: str, row: dict) -> int:
         """Insert one row (inside a transaction) and return its id."""
-        from mdt_app.store.row_writer import insert_row
+        if self.dialect.name == "sqlite":
+            # One prepared INSERT (sqlite-utils re-reads the table's schema on every insert).
+            from mdt_app.store.row_writer import insert_row
 
-        pk = insert_row(self.db.conn, table, row)
+            pk = insert_row(self.db.conn, table, row)
+        else:
+            pk = self.db.table(table).insert(row).last_pk
         if pk is None:
             raise StoreError(f"{self.path}: the database returned no id for a new {table} row")
         return int(pk)
+
+    def insert_many(self, table: str, rows: list[dict]) -> None:
+        """Insert rows sharing their columns (a case's labs, imaging, prior treatments)."""
+        if self.dialect.name == "sqlite":
+            from mdt_app.store.row_writer import insert_rows
+
+            insert_rows(self.db.conn, table, rows)
+        else:
+            for row in rows:
+                self.db.table(table).insert(row)
 
     def audit(
         self,
@@ -141,7 +177,7 @@ class StoreBase:
         ).fetchone()
         entry: dict[str, Any] = {
             "id": (last[0] + 1) if last else 1,
-            "at": now().isoformat(),
+            "at": self.stamp(),
             "actor": self.actor,
             "role": self.role,
             "authenticated": int(self.authenticated),
@@ -203,6 +239,9 @@ class StoreBase:
                 [key, json.dumps(value, ensure_ascii=False)],
             )
             self.audit("set_setting", "setting", None, {"key": key, "value": value})
+
+
+StoreBase = StoreCore  # the name before the store was split into repositories
 
 
 # What SQLite says when the file cannot be reached now but may be later (a share gone,

@@ -17,39 +17,21 @@ from typing import TYPE_CHECKING
 from mdt_app import domain as d
 from mdt_app.case_merge import fact_differences, merge_case
 from mdt_app.errors import ValidationError
-from mdt_app.identifiers import DEFAULT_SYSTEM, is_case_sensitive, normalise
 from mdt_app.store import rows, rows_v2, versions
-from mdt_app.store.base import StoreBase, now
-from mdt_app.store.row_writer import insert_rows
+from mdt_app.store.base import StoreCore
+from mdt_app.store.patients import Patients
+
+if TYPE_CHECKING:
+    from mdt_app.store.cases import Cases
 
 
-class ImportMixin(StoreBase):
-    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+class CaseImports:
+    """Cases arriving from files and hospital systems, merged into what is stored."""
 
-        def get_case(self, case_id: int) -> d.Case: ...
-
-    def default_identifier_system(self) -> str:
-        """The system of MRNs in mdt-case files (setting `default_identifier_system`)."""
-        value = self.get_setting("default_identifier_system")
-        return value.strip() if isinstance(value, str) and value.strip() else DEFAULT_SYSTEM
-
-    def patient_identity(self, patient: d.Patient) -> tuple[str, str]:
-        """(system, comparison key) of a patient's MRN; ValidationError if unusable."""
-        default = self.default_identifier_system()
-        system = (patient.identifier_system or "").strip() or default
-        sensitive = is_case_sensitive(system, default, self.get_setting("identifier_systems"))
-        try:
-            return system, normalise(patient.mrn, case_sensitive=sensitive)
-        except ValueError as exc:
-            raise ValidationError(f"MRN {patient.mrn!r}: {exc}") from None
-
-    def find_patient_id(self, patient: d.Patient) -> int | None:
-        system, key = self.patient_identity(patient)
-        found = self.query(
-            "SELECT id FROM patients WHERE identifier_system = ? AND identifier_key = ?",
-            [system, key],
-        )
-        return found[0]["id"] if found else None
+    def __init__(self, core: StoreCore, patients: Patients, cases: Cases) -> None:
+        self.core = core
+        self.patients = patients
+        self.cases = cases
 
     def import_case(self, case: d.Case) -> tuple[int, bool]:
         """Add or merge a case from a file: (case id, whether anything changed).
@@ -57,25 +39,25 @@ class ImportMixin(StoreBase):
         Runs in its own transaction, or as part of the caller's (`mdt-app import` puts a
         whole batch in one). Importing the same file twice changes nothing.
         """
-        with self.atomic():
+        with self.core.atomic():
             return self._import_case(case)
 
     def _import_case(self, case: d.Case) -> tuple[int, bool]:
-        stamp = now().isoformat()
+        stamp = self.core.stamp()
         if case.patient.id is not None:
             # A case built on a stored one (an HL7 v2 update, a merge): that patient.
-            found = self.query("SELECT * FROM patients WHERE id = ?", [case.patient.id])
+            found = self.core.query("SELECT * FROM patients WHERE id = ?", [case.patient.id])
             if not found:
                 raise ValidationError(f"no stored patient with id {case.patient.id}")
             system, key = found[0]["identifier_system"], found[0]["identifier_key"]
         else:
-            system, key = self.patient_identity(case.patient)
-            found = self.query(
+            system, key = self.patients.patient_identity(case.patient)
+            found = self.core.query(
                 "SELECT * FROM patients WHERE identifier_system = ? AND identifier_key = ?",
                 [system, key],
             )
         if not found:
-            patient_id = self.insert(
+            patient_id = self.core.insert(
                 "patients",
                 {
                     **rows.patient_row(case.patient),
@@ -88,11 +70,11 @@ class ImportMixin(StoreBase):
         else:
             patient_id = found[0]["id"]
             _refuse_another_person(rows.patient_from(found[0]), case, system)
-        existing = self.query(
+        existing = self.core.query(
             "SELECT id FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
         )
         if not existing:
-            case_id = self.insert(
+            case_id = self.core.insert(
                 "cases",
                 {
                     **rows.case_row(case),
@@ -102,7 +84,7 @@ class ImportMixin(StoreBase):
                 },
             )
             self._write_entries(case_id, case)
-            self.audit(
+            self.core.audit(
                 "import_case",
                 "case",
                 case_id,
@@ -110,7 +92,7 @@ class ImportMixin(StoreBase):
             )
             return case_id, True
         case_id = existing[0]["id"]
-        stored = self.get_case(case_id)
+        stored = self.cases.get_case(case_id)
         merged = merge_case(stored, case)
         changes = _changes(stored, merged)
         if not changes:
@@ -118,13 +100,15 @@ class ImportMixin(StoreBase):
         patient_values = rows.patient_row(merged.patient)
         patient_values.pop("mrn")  # identity is matched, never rewritten by an import
         if any(k.startswith("patient.") for k in changes):
-            self.db.table("patients").update(patient_id, {**patient_values, "updated_at": stamp})
-            versions.bump(self, "patients", patient_id)
-        self.db.table("cases").update(case_id, {**rows.case_row(merged), "updated_at": stamp})
+            self.core.db.table("patients").update(
+                patient_id, {**patient_values, "updated_at": stamp}
+            )
+            versions.bump(self.core, "patients", patient_id)
+        self.core.db.table("cases").update(case_id, {**rows.case_row(merged), "updated_at": stamp})
         if "imaging" in changes or "labs" in changes:
             self._write_entries(case_id, merged, replace_all=True)
-        versions.bump(self, "cases", case_id)
-        self.audit(
+        versions.bump(self.core, "cases", case_id)
+        self.core.audit(
             "import_case",
             "case",
             case_id,
@@ -145,8 +129,8 @@ class ImportMixin(StoreBase):
             ("prior_treatments", [rows_v2.treatment_row(t) for t in case.prior_treatments]),
         ):
             if replace_all:
-                self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
-            insert_rows(self.db.conn, table, [{**row, "case_id": case_id} for row in new_rows])
+                self.core.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
+            self.core.insert_many(table, [{**row, "case_id": case_id} for row in new_rows])
 
 
 def _changes(before: d.Case, after: d.Case) -> dict:

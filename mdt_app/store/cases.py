@@ -9,18 +9,21 @@ from typing import TYPE_CHECKING, Any
 from mdt_app import domain as d
 from mdt_app.errors import NotFound, ValidationError
 from mdt_app.store import rows, rows_v2, versions
-from mdt_app.store.base import StoreBase, now_text
+from mdt_app.store.base import StoreCore
 from mdt_app.store.decisions import DECISION_STATUS_SQL
+from mdt_app.store.patients import Patients
+
+if TYPE_CHECKING:
+    from mdt_app.store.agenda import Meetings
 
 
-class CasesMixin(StoreBase):
-    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+class Cases:
+    """Patients' cases: reading, editing in the app, listing with their agenda place."""
 
-        def get_meeting(self, meeting_id: int) -> d.Meeting: ...
-
-        def patient_identity(self, patient: d.Patient) -> tuple[str, str]: ...
-
-        def find_patient_id(self, patient: d.Patient) -> int | None: ...
+    def __init__(self, core: StoreCore, patients: Patients, meetings: Meetings) -> None:
+        self.core = core
+        self.patients = patients
+        self.meetings = meetings
 
     def get_case(self, case_id: int) -> d.Case:
         found = self.get_cases([case_id])
@@ -31,23 +34,23 @@ class CasesMixin(StoreBase):
     def get_cases(self, case_ids: list[int]) -> dict[int, d.Case]:
         """Several cases by id in five statements, whatever their number (unknown ids absent)."""
         ids = json.dumps(sorted(set(case_ids)))
-        among = "IN (SELECT value FROM json_each(?))"
-        found = self.query(f"SELECT * FROM cases WHERE id {among}", [ids])
+        among = self.core.dialect.id_list()
+        found = self.core.query(f"SELECT * FROM cases WHERE id {among}", [ids])
         patients = {
             r["id"]: rows.patient_from(r)
-            for r in self.query(
+            for r in self.core.query(
                 "SELECT * FROM patients WHERE id IN"
                 f" (SELECT patient_id FROM cases WHERE id {among})",
                 [ids],
             )
         }
         imaging: dict[int, list[d.ImagingStudy]] = {}
-        for r in self.query(
+        for r in self.core.query(
             f"SELECT * FROM imaging WHERE case_id {among} ORDER BY date DESC, id DESC", [ids]
         ):
             imaging.setdefault(r["case_id"], []).append(rows.imaging_from(r))
         labs: dict[int, list[d.LabResult]] = {}
-        for r in self.query(
+        for r in self.core.query(
             f"SELECT * FROM labs WHERE case_id {among} ORDER BY test, date, id", [ids]
         ):
             labs.setdefault(r["case_id"], []).append(rows.lab_from(r))
@@ -60,7 +63,7 @@ class CasesMixin(StoreBase):
             )
             for row in found
         }
-        for r in self.query(  # pathway 2.0: what each patient has already had
+        for r in self.core.query(  # pathway 2.0: what each patient has already had
             f"SELECT * FROM prior_treatments WHERE case_id {among} ORDER BY started_on, id",
             [ids],
         ):
@@ -77,12 +80,12 @@ class CasesMixin(StoreBase):
         case_id = case.id
         if case_id is None:
             raise NotFound("the case has no id; import it first")
-        with self.atomic():
+        with self.core.atomic():
             before = self.get_case(case_id)
             name = before.patient.display_name
             if case.version and case.version != before.version:
                 versions.require_version(
-                    self,
+                    self.core,
                     "cases",
                     "case",
                     case_id,
@@ -95,28 +98,32 @@ class CasesMixin(StoreBase):
             if not changes:
                 return before
             patient_id = before.patient.id or 0
-            stamp = now_text()
+            stamp = self.core.stamp()
             patient = rows.patient_row(case.patient)
             if patient["mrn"] != before.patient.mrn:
-                system, key = self.patient_identity(
+                system, key = self.patients.patient_identity(
                     replace(case.patient, identifier_system=before.patient.identifier_system)
                 )
-                other = self.find_patient_id(replace(case.patient, identifier_system=system))
+                other = self.patients.find_patient_id(
+                    replace(case.patient, identifier_system=system)
+                )
                 if other is not None and other != patient_id:
                     raise ValidationError(
                         f"MRN {patient['mrn']} already belongs to another stored patient"
                         f" (patient {other}); nothing was saved"
                     )
                 patient["identifier_key"] = key
-            self.db.table("patients").update(patient_id, {**patient, "updated_at": stamp})
-            versions.bump(self, "patients", patient_id)
-            self.db.table("cases").update(case_id, {**rows.case_row(case), "updated_at": stamp})
+            self.core.db.table("patients").update(patient_id, {**patient, "updated_at": stamp})
+            versions.bump(self.core, "patients", patient_id)
+            self.core.db.table("cases").update(
+                case_id, {**rows.case_row(case), "updated_at": stamp}
+            )
             for table, new_rows in _entry_rows(case):
-                self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
+                self.core.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
                 for row in new_rows:
-                    self.insert(table, {**row, "case_id": case_id})
-            versions.bump(self, "cases", case_id)
-            self.audit(
+                    self.core.insert(table, {**row, "case_id": case_id})
+            versions.bump(self.core, "cases", case_id)
+            self.core.audit(
                 "edit_case",
                 "case",
                 case_id,
@@ -125,7 +132,7 @@ class CasesMixin(StoreBase):
         return self.get_case(case_id)
 
     def case_ids(self) -> list[int]:
-        return [r["id"] for r in self.query("SELECT id FROM cases ORDER BY id")]
+        return [r["id"] for r in self.core.query("SELECT id FROM cases ORDER BY id")]
 
     def find_case_by_mrn(self, mrn: str, system: str | None = None) -> int | None:
         """The latest case of the patient with this MRN, compared as imports compare it.
@@ -135,13 +142,15 @@ class CasesMixin(StoreBase):
         (None when several systems hold it: which one is meant cannot be known).
         """
         try:
-            patient_id = self.find_patient_id(d.Patient(mrn, "", "", identifier_system=system))
+            patient_id = self.patients.find_patient_id(
+                d.Patient(mrn, "", "", identifier_system=system)
+            )
         except ValidationError:
             return None
         if patient_id is None and system is None:
-            same_text = self.query("SELECT id FROM patients WHERE mrn = ?", [mrn.strip()])
+            same_text = self.core.query("SELECT id FROM patients WHERE mrn = ?", [mrn.strip()])
             patient_id = same_text[0]["id"] if len(same_text) == 1 else None
-        found = self.query(
+        found = self.core.query(
             "SELECT id FROM cases WHERE patient_id = ? ORDER BY id DESC LIMIT 1", [patient_id]
         )
         return found[0]["id"] if found else None
@@ -151,7 +160,7 @@ class CasesMixin(StoreBase):
         from mdt_app.staging import stage_for
 
         if meeting_id is not None:
-            self.get_meeting(meeting_id)
+            self.meetings.get_meeting(meeting_id)
             join = "JOIN agenda_items a ON a.case_id = c.id AND a.meeting_id = ?"
             params: list[Any] = [meeting_id]
             order = "a.position"
@@ -171,7 +180,7 @@ class CasesMixin(StoreBase):
             f" FROM cases c JOIN patients p ON p.id = c.patient_id {join} ORDER BY {order}"
         )
         out = []
-        for r in self.query(sql, params):
+        for r in self.core.query(sql, params):
             stage = stage_for(d.TNM(r["t"], r["n"], r["m"])).stage
             out.append(
                 d.CaseRow(

@@ -29,7 +29,11 @@ from mdt_app.security.signature import (
     stored_content,
 )
 from mdt_app.store import rows, versions
-from mdt_app.store.base import StoreBase, now, now_text
+from mdt_app.store.base import StoreCore
+
+if TYPE_CHECKING:
+    from mdt_app.store.agenda import Agenda, Meetings
+    from mdt_app.store.cases import Cases
 
 # none / draft / signed / amended of the agenda item `a`, computed in the statement that
 # reads the item (so a whole agenda is one query, not six statements a row).
@@ -42,19 +46,17 @@ DECISION_STATUS_SQL = (
 )
 
 
-class DecisionsMixin(StoreBase):
-    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+class Decisions:
+    """Decisions: drafts, sign-off (one transaction), amendments, and reading them back."""
 
-        def get_agenda_item(self, item_id: int) -> d.AgendaItem: ...
-
-        def get_meeting(self, meeting_id: int) -> d.Meeting: ...
-
-        def attendance(self, meeting_id: int) -> list[d.Attendee]: ...
-
-        def get_case(self, case_id: int) -> d.Case: ...
+    def __init__(self, core: StoreCore, agenda: Agenda, meetings: Meetings, cases: Cases) -> None:
+        self.core = core
+        self.agenda = agenda
+        self.meetings = meetings
+        self.cases = cases
 
     def get_decision(self, decision_id: int) -> d.Decision:
-        found = self.query("SELECT * FROM decisions WHERE id = ?", [decision_id])
+        found = self.core.query("SELECT * FROM decisions WHERE id = ?", [decision_id])
         if not found:
             raise NotFound(f"no decision with id {decision_id}")
         return self._decision(found[0])
@@ -62,7 +64,7 @@ class DecisionsMixin(StoreBase):
     def _decision(self, row: dict) -> d.Decision:
         actions = [
             rows.action_from(r)
-            for r in self.query(
+            for r in self.core.query(
                 "SELECT * FROM actions WHERE decision_id = ? ORDER BY position", [row["id"]]
             )
         ]
@@ -71,15 +73,15 @@ class DecisionsMixin(StoreBase):
     def decisions_for_items(self, item_ids: list[int]) -> dict[int, list[d.Decision]]:
         """Every decision of several agenda items, oldest first, in two statements."""
         ids = json.dumps(sorted(set(item_ids)))
-        found = self.query(
-            "SELECT * FROM decisions WHERE agenda_item_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY id",
+        among = self.core.dialect.id_list()
+        found = self.core.query(
+            f"SELECT * FROM decisions WHERE agenda_item_id {among} ORDER BY id",
             [ids],
         )
         actions: dict[int, list[d.Action]] = {}
-        for r in self.query(
+        for r in self.core.query(
             "SELECT * FROM actions WHERE decision_id IN (SELECT id FROM decisions"
-            " WHERE agenda_item_id IN (SELECT value FROM json_each(?))) ORDER BY position",
+            f" WHERE agenda_item_id {among}) ORDER BY position",
             [ids],
         ):
             actions.setdefault(r["decision_id"], []).append(rows.action_from(r))
@@ -93,7 +95,7 @@ class DecisionsMixin(StoreBase):
         """Every decision record of an agenda item, oldest first (amendments after)."""
         return [
             self._decision(r)
-            for r in self.query(
+            for r in self.core.query(
                 "SELECT * FROM decisions WHERE agenda_item_id = ? ORDER BY id", [agenda_item_id]
             )
         ]
@@ -101,11 +103,13 @@ class DecisionsMixin(StoreBase):
     def decisions_for_case(self, case_id: int) -> list[d.Decision]:
         return [
             self._decision(r)
-            for r in self.query("SELECT * FROM decisions WHERE case_id = ? ORDER BY id", [case_id])
+            for r in self.core.query(
+                "SELECT * FROM decisions WHERE case_id = ? ORDER BY id", [case_id]
+            )
         ]
 
     def current_draft(self, agenda_item_id: int) -> d.Decision | None:
-        found = self.query(
+        found = self.core.query(
             "SELECT * FROM decisions WHERE agenda_item_id = ? AND status = 'draft'",
             [agenda_item_id],
         )
@@ -113,7 +117,7 @@ class DecisionsMixin(StoreBase):
 
     def effective_decision(self, agenda_item_id: int) -> d.Decision | None:
         """The latest signed decision of an agenda item (an amendment if there is one)."""
-        found = self.query(
+        found = self.core.query(
             "SELECT * FROM decisions WHERE agenda_item_id = ? AND status = 'signed'"
             " ORDER BY signed_at DESC, id DESC LIMIT 1",
             [agenda_item_id],
@@ -121,7 +125,7 @@ class DecisionsMixin(StoreBase):
         return self._decision(found[0]) if found else None
 
     def latest_signed_decision_for_case(self, case_id: int) -> d.Decision | None:
-        found = self.query(
+        found = self.core.query(
             "SELECT * FROM decisions WHERE case_id = ? AND status = 'signed'"
             " ORDER BY signed_at DESC, id DESC LIMIT 1",
             [case_id],
@@ -132,11 +136,11 @@ class DecisionsMixin(StoreBase):
         """What changed in the case since ``decision`` was signed (FactChange list)."""
         from mdt_app.decision_currency import changes_since_signed
 
-        return changes_since_signed(decision, self.get_case(decision.case_id))
+        return changes_since_signed(decision, self.cases.get_case(decision.case_id))
 
     def decision_status(self, agenda_item_id: int) -> str:
         """none / draft / signed / amended, as `mdt-app cases` shows it."""
-        found = self.query(
+        found = self.core.query(
             f"SELECT {DECISION_STATUS_SQL} AS status FROM agenda_items a WHERE a.id = ?",
             [agenda_item_id],
         )
@@ -151,23 +155,28 @@ class DecisionsMixin(StoreBase):
         """
         if decision.status != "draft":
             raise SignedDecisionError("only a draft decision can be saved; amend a signed one")
-        with self.atomic():
-            item = self.get_agenda_item(decision.agenda_item_id)
+        with self.core.atomic():
+            item = self.agenda.get_agenda_item(decision.agenda_item_id)
             if item.case_id != decision.case_id:
                 raise ValidationError("the decision's case is not the agenda item's case")
-            stamp = now_text()
+            stamp = self.core.stamp()
             values = {**rows.decision_row(decision), "updated_at": stamp}
             if decision.id is None:
                 existing = self.current_draft(decision.agenda_item_id)
                 if existing is not None:  # another window started this draft first
                     raise self._stale(existing, decision)
-                new_id = self.insert(
+                new_id = self.core.insert(
                     "decisions",
-                    {**values, "status": "draft", "created_at": stamp, "created_by": self.actor},
+                    {
+                        **values,
+                        "status": "draft",
+                        "created_at": stamp,
+                        "created_by": self.core.actor,
+                    },
                 )
                 decision = replace(decision, id=new_id)
                 self._replace_actions(decision)
-                self.audit(
+                self.core.audit(
                     "create_draft",
                     "decision",
                     new_id,
@@ -185,10 +194,10 @@ class DecisionsMixin(StoreBase):
             changes = versions.differences(_content(stored), _content(decision))
             if not changes and _same_snapshot(stored, decision):
                 return stored
-            self.db.table("decisions").update(decision.id, values)
+            self.core.db.table("decisions").update(decision.id, values)
             self._replace_actions(decision)
-            versions.bump(self, "decisions", decision.id)
-            self.audit(
+            versions.bump(self.core, "decisions", decision.id)
+            self.core.audit(
                 "save_draft",
                 "decision",
                 decision.id,
@@ -200,7 +209,7 @@ class DecisionsMixin(StoreBase):
         """The refusal of a save against an older draft, saying what differs."""
         try:
             versions.require_version(
-                self,
+                self.core,
                 "decisions",
                 "decision",
                 stored.id or 0,
@@ -220,11 +229,11 @@ class DecisionsMixin(StoreBase):
             )
 
     def _replace_actions(self, decision: d.Decision) -> None:
-        self.db.execute("DELETE FROM actions WHERE decision_id = ?", [decision.id])
+        self.core.db.execute("DELETE FROM actions WHERE decision_id = ?", [decision.id])
         for position, action in enumerate(decision.actions, start=1):
             if not action.description.strip():
                 continue
-            self.insert(
+            self.core.insert(
                 "actions",
                 {
                     "decision_id": decision.id,
@@ -257,10 +266,10 @@ class DecisionsMixin(StoreBase):
         """
         if not chair.strip():
             raise ValidationError("the chair's name is required to sign off")
-        refused = signer_problem(self.db, self.role, self.confirmed_signer)
+        refused = signer_problem(self.core.db, self.core.role, self.core.confirmed_signer)
         if refused:  # only a chair who re-entered their password (mdt_app.security.signing)
             raise PermissionDenied(refused)
-        with self.atomic():
+        with self.core.atomic():
             decision = self.get_decision(decision_id)
             if decision.is_signed:
                 raise SignedDecisionError(
@@ -269,7 +278,7 @@ class DecisionsMixin(StoreBase):
                 )
             if version:
                 versions.require_version(
-                    self,
+                    self.core,
                     "decisions",
                     "decision",
                     decision_id,
@@ -288,13 +297,13 @@ class DecisionsMixin(StoreBase):
                 )
             kinds = [e.kind for e in exceptions]
             facts = self._case_facts(decision.case_id)
-            cursor = self.db.execute(
+            cursor = self.core.db.execute(
                 "UPDATE decisions SET status = 'signed', signed_by = ?, signed_at = ?,"
                 " sign_off_exceptions = ?, sign_off_reason = ?, case_snapshot = ?,"
                 " version = version + 1 WHERE id = ? AND status = 'draft' AND version = ?",
                 [
                     chair.strip(),
-                    now_text(),
+                    self.core.stamp(),
                     json.dumps(kinds),
                     reason if kinds else None,
                     json.dumps(facts, ensure_ascii=False),
@@ -304,14 +313,14 @@ class DecisionsMixin(StoreBase):
             )
             if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; never sign twice
                 raise SignedDecisionError(f"decision {decision_id} changed while signing")
-            item = self.get_agenda_item(decision.agenda_item_id)
+            item = self.agenda.get_agenda_item(decision.agenda_item_id)
             if item.status != "discussed" or item.status_reason is not None:
-                self.db.execute(
+                self.core.db.execute(
                     "UPDATE agenda_items SET status = 'discussed', status_reason = NULL,"
                     " version = version + 1 WHERE id = ?",
                     [decision.agenda_item_id],
                 )
-                self.audit(
+                self.core.audit(
                     "set_agenda_status",
                     "agenda_item",
                     item.id,
@@ -319,12 +328,12 @@ class DecisionsMixin(StoreBase):
                 )
             signature = {
                 "chair": chair.strip(),
-                "signer": self.actor,
-                "authenticated": self.authenticated,
-                "role": self.role,
-                "password_confirmed": self.confirmed_signer is not None,
+                "signer": self.core.actor,
+                "authenticated": self.core.authenticated,
+                "role": self.core.role,
+                "password_confirmed": self.core.confirmed_signer is not None,
                 "meaning": SIGNATURE_MEANING,
-                "attendance": attendance_at_sign_off(self.db, decision.agenda_item_id),
+                "attendance": attendance_at_sign_off(self.core.db, decision.agenda_item_id),
                 "options": decision.chosen_options,
                 "guideline": [decision.guideline_id, decision.guideline_version],
                 "amends": decision.amends_decision_id,
@@ -332,8 +341,8 @@ class DecisionsMixin(StoreBase):
                 "exception_reason": reason if kinds else None,
                 "version": decision.version + 1,
             }
-            stored, actions = stored_content(self.db, decision_id)
-            self.audit(
+            stored, actions = stored_content(self.core.db, decision_id)
+            self.core.audit(
                 "sign_decision",
                 "decision",
                 decision_id,
@@ -346,16 +355,16 @@ class DecisionsMixin(StoreBase):
         self, agenda_item_id: int, today: date | None = None
     ) -> list[SignOffException]:
         """Why signing this item's decision now needs a reason (quorum, meeting day)."""
-        item = self.get_agenda_item(agenda_item_id)
-        meeting = self.get_meeting(item.meeting_id)
-        rule = self.get_setting("quorum_rule") or None
-        met = quorum(self.attendance(item.meeting_id), rule)
-        return sign_off_exceptions(met, meeting.date, today or now().date())
+        item = self.agenda.get_agenda_item(agenda_item_id)
+        meeting = self.meetings.get_meeting(item.meeting_id)
+        rule = self.core.get_setting("quorum_rule") or None
+        met = quorum(self.agenda.attendance(item.meeting_id), rule)
+        return sign_off_exceptions(met, meeting.date, today or self.core.clock().date())
 
     def _case_facts(self, case_id: int) -> dict:
         from mdt_app.casefile import case_to_dict
 
-        return case_to_dict(self.get_case(case_id))
+        return case_to_dict(self.cases.get_case(case_id))
 
     def start_amendment(self, decision_id: int, reason: str) -> d.Decision:
         """Open a new draft that amends a signed decision; the original stays unchanged.
@@ -364,7 +373,7 @@ class DecisionsMixin(StoreBase):
         """
         if not reason.strip():
             raise ValidationError("an amendment needs a reason")
-        with self.atomic():
+        with self.core.atomic():
             original = self.get_decision(decision_id)
             if not original.is_signed:
                 raise ValidationError("only a signed decision can be amended; edit the draft")
@@ -383,19 +392,19 @@ class DecisionsMixin(StoreBase):
                 actions=[replace(a, id=None) for a in original.actions],
                 case_snapshot=None,
             )
-            stamp = now_text()
-            new_id = self.insert(
+            stamp = self.core.stamp()
+            new_id = self.core.insert(
                 "decisions",
                 {
                     **rows.decision_row(draft),
                     "status": "draft",
                     "created_at": stamp,
                     "updated_at": stamp,
-                    "created_by": self.actor,
+                    "created_by": self.core.actor,
                 },
             )
             self._replace_actions(replace(draft, id=new_id))
-            self.audit(
+            self.core.audit(
                 "start_amendment",
                 "decision",
                 new_id,
@@ -405,12 +414,12 @@ class DecisionsMixin(StoreBase):
 
     def discard_draft(self, decision_id: int, version: int | None = None) -> None:
         """Delete a draft (never a signed decision); refused if changed since ``version``."""
-        with self.atomic():
+        with self.core.atomic():
             self._require_draft(decision_id)
             if version:
                 current = self.get_decision(decision_id)
                 versions.require_version(
-                    self,
+                    self.core,
                     "decisions",
                     "decision",
                     decision_id,
@@ -418,10 +427,10 @@ class DecisionsMixin(StoreBase):
                     f"The draft decision (id {decision_id})",
                     current=current,
                 )
-            self.db.execute(
+            self.core.db.execute(
                 "DELETE FROM decisions WHERE id = ? AND status = 'draft'", [decision_id]
             )
-            self.audit("discard_draft", "decision", decision_id, {})
+            self.core.audit("discard_draft", "decision", decision_id, {})
 
 
 def _content(x: d.Decision) -> dict:

@@ -9,33 +9,25 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
-from mdt_app.errors import NotFound, ValidationError
+from mdt_app.errors import ValidationError
 from mdt_app.store import rows, versions
-from mdt_app.store.base import StoreBase, now
+from mdt_app.store.base import StoreCore
+from mdt_app.store.patients import Patients
+
+if TYPE_CHECKING:
+    from mdt_app.store.agenda import Agenda, Meetings
 
 
-class IntakeMixin(StoreBase):
-    if TYPE_CHECKING:  # provided by the sibling mixins of Store
+class Intake:
+    """Referrals entered by hand, the unfinished form, corrections of identity."""
 
-        def get_case(self, case_id: int) -> d.Case: ...
-        def get_meeting(self, meeting_id: int) -> d.Meeting: ...
-        def _add_to_agenda(self, meeting_id: int, case_id: int) -> d.AgendaItem: ...
-        def patient_identity(self, patient: d.Patient) -> tuple[str, str]: ...
-        def find_patient_id(self, patient: d.Patient) -> int | None: ...
-
-    def patient_by_mrn(self, mrn: str) -> d.Patient | None:
-        """The patient with this MRN in the centre's system, compared as imports do."""
-        try:
-            patient_id = self.find_patient_id(d.Patient(mrn, "", ""))
-        except ValidationError:
-            return None
-        return self.get_patient(patient_id) if patient_id is not None else None
-
-    def get_patient(self, patient_id: int) -> d.Patient:
-        found = self.query("SELECT * FROM patients WHERE id = ?", [patient_id])
-        if not found:
-            raise NotFound(f"no patient with id {patient_id}")
-        return rows.patient_from(found[0])
+    def __init__(
+        self, core: StoreCore, patients: Patients, meetings: Meetings, agenda: Agenda
+    ) -> None:
+        self.core = core
+        self.patients = patients
+        self.meetings = meetings
+        self.agenda = agenda
 
     def add_referral(
         self, case: d.Case, *, meeting_id: int | None, patient_id: int | None = None
@@ -43,71 +35,71 @@ class IntakeMixin(StoreBase):
         """Store a referral entered by hand as a NEW case: of a new patient, or (with
         ``patient_id``) of a known one; queue it on ``meeting_id``. Returns the case id."""
         if meeting_id is not None:
-            meeting = self.get_meeting(meeting_id)
+            meeting = self.meetings.get_meeting(meeting_id)
             if meeting.status not in ("planned", "in_progress"):
                 raise ValidationError(f"meeting {meeting_id} is {meeting.status}; choose another")
         mrn = case.patient.mrn.strip()
-        holder = self.patient_by_mrn(mrn)
+        holder = self.patients.patient_by_mrn(mrn)
         if patient_id is None and holder is not None:
             raise ValidationError(
                 f"MRN {mrn} already belongs to {holder.display_name}: choose them as a known "
                 "patient to add a new case"
             )
         if patient_id is not None:
-            known = self.get_patient(patient_id)
+            known = self.patients.get_patient(patient_id)
             if known.mrn != mrn:
                 raise ValidationError(
                     f"the form's MRN {mrn} is not {known.display_name}'s ({known.mrn}); "
                     "correct the identity with 'Edit patient identity'"
                 )
-        stamp = now().isoformat()
-        with self.atomic():
+        stamp = self.core.stamp()
+        with self.core.atomic():
             if patient_id is None:
-                system, key = self.patient_identity(case.patient)
-                patient_id = self.insert(
+                system, key = self.patients.patient_identity(case.patient)
+                patient_id = self.core.insert(
                     "patients",
                     {**rows.patient_row(case.patient), "identifier_system": system,
                      "identifier_key": key, "created_at": stamp, "updated_at": stamp},
                 )  # fmt: skip
-            case_id = self.insert(
+            case_id = self.core.insert(
                 "cases",
                 {**rows.case_row(case), "patient_id": patient_id, "created_at": stamp,
                  "updated_at": stamp},
             )  # fmt: skip
             for study in case.imaging:
-                self.insert("imaging", {**rows.imaging_row(study), "case_id": case_id})
+                self.core.insert("imaging", {**rows.imaging_row(study), "case_id": case_id})
             for lab in case.labs:
-                self.insert("labs", {**rows.lab_row(lab), "case_id": case_id})
-            self.audit(
+                self.core.insert("labs", {**rows.lab_row(lab), "case_id": case_id})
+            self.core.audit(
                 "enter_referral",
                 "case",
                 case_id,
                 {"mrn": mrn, "patient_id": patient_id, "meeting_id": meeting_id},
             )
             if meeting_id is not None:
-                self._add_to_agenda(meeting_id, case_id)
-            self.db.execute("DELETE FROM intake_drafts WHERE actor = ?", [self.actor])
+                self.agenda.queue_case(meeting_id, case_id)
+            self.core.db.execute("DELETE FROM intake_drafts WHERE actor = ?", [self.core.actor])
         return case_id
 
     # --- the unfinished form ------------------------------------------------------------
 
     def save_intake_draft(self, form: dict) -> None:
         """Keep the referral form as typed (one per user; not an audited record)."""
-        with self.atomic():
-            self.db.execute(
+        with self.core.atomic():
+            self.core.db.execute(
                 "INSERT INTO intake_drafts (actor, saved_at, form) VALUES (?, ?, ?)"
                 " ON CONFLICT(actor) DO UPDATE SET saved_at = excluded.saved_at,"
                 " form = excluded.form",
-                [self.actor, now().isoformat(), json.dumps(form, ensure_ascii=False)],
+                [self.core.actor, self.core.stamp(), json.dumps(form, ensure_ascii=False)],
             )
 
     def intake_draft(self) -> dict | None:
-        found = self.query("SELECT form FROM intake_drafts WHERE actor = ?", [self.actor])
+        found = self.core.query("SELECT form FROM intake_drafts WHERE actor = ?", [self.core.actor])
         return json.loads(found[0]["form"]) if found else None
 
     def discard_intake_draft(self) -> None:
-        with self.atomic():
-            self.db.execute("DELETE FROM intake_drafts WHERE actor = ?", [self.actor])
+        with self.core.atomic():
+            self.core.db.execute("DELETE FROM intake_drafts WHERE actor = ?", [self.core.actor])
 
     # --- identity -----------------------------------------------------------------------
 
@@ -118,9 +110,9 @@ class IntakeMixin(StoreBase):
 
         if not reason.strip():
             raise ValidationError("correcting a patient's identity needs a reason")
-        before = self.get_patient(patient.id or 0)
+        before = self.patients.get_patient(patient.id or 0)
         new = checked_identity(patient)
-        holder = self.patient_by_mrn(new.mrn)
+        holder = self.patients.patient_by_mrn(new.mrn)
         if holder is not None and holder.id != before.id:
             raise ValidationError(f"MRN {new.mrn} already belongs to {holder.display_name}")
         old_row, new_row = rows.patient_row(before), rows.patient_row(new)
@@ -128,15 +120,15 @@ class IntakeMixin(StoreBase):
         if not changes:
             return {}
         if "mrn" in changes:  # the identity key follows the MRN, in the patient's system
-            _, new_row["identifier_key"] = self.patient_identity(
+            _, new_row["identifier_key"] = self.patients.patient_identity(
                 replace(new, identifier_system=before.identifier_system)
             )
-        with self.atomic():
-            self.db.table("patients").update(
-                before.id or 0, {**new_row, "updated_at": now().isoformat()}
+        with self.core.atomic():
+            self.core.db.table("patients").update(
+                before.id or 0, {**new_row, "updated_at": self.core.stamp()}
             )
-            versions.bump(self, "patients", before.id or 0)
-            self.audit(
+            versions.bump(self.core, "patients", before.id or 0)
+            self.core.audit(
                 "edit_identity", "patient", before.id, {"changes": changes, "reason": reason}
             )
         return changes

@@ -251,6 +251,7 @@ from mdt_app.store import (  # noqa: E402, F401
     migrations_meetings,
     migrations_pathway_v2,
     migrations_security,
+    migrations_server,  # noqa: E402,F401  (issue 19)
     migrations_sign_off,
     migrations_tnm_basis,  # issue 18: clinical or pathological TNM
 )

@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from mdt_app.errors import ConflictError, NotFound
-from mdt_app.store.base import StoreBase
+from mdt_app.store.base import StoreCore
 
 
-def stored_version(store: StoreBase, table: str, record_id: int) -> int:
+def stored_version(store: StoreCore, table: str, record_id: int) -> int:
     found = store.query(f"SELECT version FROM {table} WHERE id = ?", [record_id])
     if not found:
         raise NotFound(f"no {table.rstrip('s').replace('_', ' ')} with id {record_id}")
@@ -24,7 +24,7 @@ def stored_version(store: StoreBase, table: str, record_id: int) -> int:
 
 
 def require_version(
-    store: StoreBase,
+    store: StoreCore,
     table: str,
     entity: str,
     record_id: int,
@@ -53,7 +53,7 @@ def require_version(
     return stored
 
 
-def bump(store: StoreBase, table: str, record_id: int) -> None:
+def bump(store: StoreCore, table: str, record_id: int) -> None:
     """Raise the row's version (inside the transaction that audits the change)."""
     store.db.execute(f"UPDATE {table} SET version = version + 1 WHERE id = ?", [record_id])
 

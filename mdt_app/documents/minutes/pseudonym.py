@@ -40,9 +40,9 @@ def pseudonym_key(store: Store) -> bytes:
     key = store.get_setting(KEY_SETTING)
     if not key:
         with store.atomic():
-            # OR IGNORE: if two exports race, the first key written wins for both.
+            # DO NOTHING: if two exports race, the first key written wins for both.
             store.db.execute(
-                "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                 [KEY_SETTING, json.dumps(secrets.token_hex(32))],
             )
             store.audit("create_pseudonym_key", "setting", None, {"key": KEY_SETTING})

@@ -1,0 +1,64 @@
+"""The few places where SQLite and PostgreSQL speak differently, behind one small object.
+
+The repositories write portable SQL with ``?`` placeholders; the PostgreSQL connection
+(`store.pg.connection`) translates the placeholders. What cannot be written the same
+way in both is asked of the store's dialect: how a write transaction begins (SQLite's
+``BEGIN IMMEDIATE``; PostgreSQL's ``BEGIN`` plus one advisory lock, so writers queue
+exactly as they do on a file), a list of ids passed as one JSON parameter, a
+case-insensitive LIKE, and what a driver error means in one line.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any, Protocol
+
+from mdt_app.errors import StoreError
+
+
+class Dialect(Protocol):
+    """What the store's core asks of its backend."""
+
+    name: str
+    like: str  # case-insensitive LIKE for ASCII text
+
+    def begin_write(self, db: Any, timeout: float) -> None:
+        """Begin the outermost write transaction, waiting up to ``timeout`` for others."""
+
+    def id_list(self) -> str:
+        """``IN (...)`` over one parameter holding a JSON array of integers."""
+
+    def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
+        """The one-line StoreError for a driver error (None: not a database error)."""
+
+
+class SQLiteDialect:
+    """SQLite through sqlite-utils (the single-file app)."""
+
+    name = "sqlite"
+    like = "LIKE"
+
+    def begin_write(self, db: Any, timeout: float) -> None:
+        """``BEGIN IMMEDIATE``: the write lock before the first read (busy timeout waits)."""
+        db.execute("BEGIN IMMEDIATE")
+
+    def id_list(self) -> str:
+        """Ids from ``json_each``."""
+        return "IN (SELECT value FROM json_each(?))"
+
+    def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
+        """SQLite's errors as the store has always worded them."""
+        from mdt_app.store.base import _database_error_message, _operational_error
+
+        path = Path(str(where))
+        if isinstance(exc, sqlite3.IntegrityError):
+            return StoreError(f"refused by the database: {exc}")
+        if isinstance(exc, sqlite3.OperationalError):  # DatabaseUnavailable if it may pass
+            return _operational_error(path, exc, timeout)
+        if isinstance(exc, sqlite3.DatabaseError):
+            return StoreError(_database_error_message(path, exc))
+        return None
+
+
+SQLITE = SQLiteDialect()
