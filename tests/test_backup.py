@@ -182,3 +182,17 @@ def test_restore_records_the_as_user(demo_db, tmp_path, capsys, monkeypatch):
         "administrator",
         True,
     )
+
+
+def test_a_nurse_in_the_backup_cannot_restore_it(demo_db, tmp_path, capsys, monkeypatch):
+    from mdt_app.security.demo_users import DEMO_PASSWORD
+
+    backup = tmp_path / "b.db"
+    run(capsys, "backup", "-o", str(backup), "--db", str(demo_db))
+    monkeypatch.setenv("MDT_APP_PASSWORD", DEMO_PASSWORD)
+    before = digest(demo_db)
+    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force",
+                       "--as", "gosia")  # fmt: skip
+    assert code != 0 and "a nurse cannot run `mdt-app restore`" in err
+    assert len(err.strip().splitlines()) == 1
+    assert digest(demo_db) == before

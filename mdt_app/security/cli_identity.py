@@ -89,10 +89,16 @@ def check_identity_in_file(conn: Any, args: argparse.Namespace) -> str | None:
             )
         return None
     account = conn.execute(
-        "SELECT password_hash, active FROM users WHERE lower(username) = lower(?)", [username]
+        "SELECT password_hash, active, role FROM users WHERE lower(username) = lower(?)",
+        [username],
     ).fetchone()
     if account is None or not password_matches(account[0], cli_password(args)):
         raise AuthenticationError("wrong username or password")
     if not account[1]:
         raise AuthenticationError(f"the account {username!r} is disabled")
+    from mdt_app.security import roles
+
+    if not roles.command_allowed("restore", account[2]):
+        allowed = " or ".join(roles.COMMANDS["restore"])
+        raise PermissionDenied(f"a {account[2]} cannot run `mdt-app restore`; a {allowed} can")
     return str(username)
