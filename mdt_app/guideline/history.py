@@ -10,24 +10,17 @@ from datetime import date, timedelta
 
 from mdt_app import domain as d
 from mdt_app.guideline.situation import UNKNOWN, Situation
+from mdt_app.wording import VALUE_WORDS
 
+# Treatment words come from the one words table (mdt_app/wording.py).
 LINE_NAMES = {
-    "total_thyroidectomy": "total thyroidectomy",
-    "lobectomy": "lobectomy",
-    "neck_dissection": "neck dissection",
-    "debulking": "debulking surgery",
-    "tracheostomy": "tracheostomy",
-    "ebrt": "external beam radiotherapy",
-    "rai": "radioactive iodine",
-    "braf_mek": "dabrafenib + trametinib",
-    "ntrk_inhibitor": "NTRK inhibitor",
-    "ret_inhibitor": "RET inhibitor",
-    "alk_inhibitor": "ALK inhibitor",
-    "checkpoint_inhibitor": "checkpoint inhibitor",
-    "lenvatinib": "lenvatinib",
-    "cytotoxic_chemo": "cytotoxic chemotherapy",
-    "other": "other treatment",
-}
+    code: VALUE_WORDS[code]
+    for code in (
+        "total_thyroidectomy", "lobectomy", "neck_dissection", "debulking", "tracheostomy",
+        "ebrt", "rai", "braf_mek", "ntrk_inhibitor", "ret_inhibitor", "alk_inhibitor",
+        "checkpoint_inhibitor", "lenvatinib", "cytotoxic_chemo",
+    )
+} | {"other": "other treatment"}  # fmt: skip
 SYSTEMIC_LINES = (
     "braf_mek",
     "ntrk_inhibitor",
