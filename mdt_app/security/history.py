@@ -4,10 +4,10 @@ its decisions, oldest first (what the window's "Case history" dialog lists)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from mdt_app import domain as d
 from mdt_app.store import Store
+from mdt_app.store.base import audit_entry_from
 
 
 def case_history(store: Store, case_id: int) -> list[d.AuditEntry]:
@@ -21,21 +21,7 @@ def case_history(store: Store, case_id: int) -> list[d.AuditEntry]:
         " ORDER BY id",
         {"case": case_id},
     )
-    return [
-        d.AuditEntry(
-            at=datetime.fromisoformat(r["at"]),
-            actor=r["actor"],
-            action=r["action"],
-            entity=r["entity"],
-            entity_id=r["entity_id"],
-            details=json.loads(r["details"]),
-            id=r["id"],
-            role=r["role"],
-            authenticated=bool(r["authenticated"]),
-            signed_hash=r["signed_hash"],
-        )
-        for r in rows
-    ]
+    return [audit_entry_from(r) for r in rows]
 
 
 def describe(entry: d.AuditEntry) -> str:

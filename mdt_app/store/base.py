@@ -38,6 +38,22 @@ def default_actor() -> str:
         return "unknown-user"
 
 
+def audit_entry_from(r: dict[str, Any]) -> d.AuditEntry:
+    """One audit_log row as an AuditEntry (the store's log and a case's history)."""
+    return d.AuditEntry(
+        at=datetime.fromisoformat(r["at"]),
+        actor=r["actor"],
+        action=r["action"],
+        entity=r["entity"],
+        entity_id=r["entity_id"],
+        details=json.loads(r["details"]),
+        id=r["id"],
+        role=r.get("role"),
+        authenticated=bool(r.get("authenticated")),
+        signed_hash=r.get("signed_hash"),
+    )
+
+
 class StoreCore:
     """What every repository of the store receives: the connection and its transactions,
     the clock, who is acting (and how they proved it), the audit log and settings.
@@ -209,21 +225,7 @@ class StoreCore:
         sql = "SELECT * FROM audit_log"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [
-            d.AuditEntry(
-                at=datetime.fromisoformat(r["at"]),
-                actor=r["actor"],
-                action=r["action"],
-                entity=r["entity"],
-                entity_id=r["entity_id"],
-                details=json.loads(r["details"]),
-                id=r["id"],
-                role=r.get("role"),
-                authenticated=bool(r.get("authenticated")),
-                signed_hash=r.get("signed_hash"),
-            )
-            for r in self.query(sql + " ORDER BY id", params)
-        ]
+        return [audit_entry_from(r) for r in self.query(sql + " ORDER BY id", params)]
 
     # --- settings -----------------------------------------------------------------------
 
