@@ -20,6 +20,7 @@ from mdt_app import domain as d
 from mdt_app.errors import ConflictError, UserError
 from mdt_app.guideline.newer import newer_pathway_note
 from mdt_app.security.session_keys import forget as forget_session
+from mdt_app.snapshot import OptionsSnapshot
 from mdt_app.store import Store
 from ui import theme
 from ui.conflicts import ConflictHandling
@@ -229,9 +230,9 @@ class MainWindow(
                 note += "\n⚠ " + self.tr(newer)
         rec = self.session.recommendation
         if state.editable:
-            snapshot = rec.as_dict() if rec else None
+            snapshot = OptionsSnapshot.of(rec.as_dict()) if rec else None
         else:
-            snapshot = state.snapshot.as_dict() if state.snapshot else None
+            snapshot = state.snapshot
         self.options.show_options(snapshot, state.decision.chosen_options, state.editable, note)
 
     def _attendance_changed(self, attendees: list[d.Attendee], quorum) -> None:

@@ -49,7 +49,7 @@ def test_editing_tnm_and_braf_changes_stage_and_options(qtbot, meeting_window, d
     editor.markers["braf_v600e"].set_value("positive")
     assert window.options.rows["BRAF_MEK"].group == "recommended"
     # pathway 2.0: BRAF known, but fusions not profiled yet: the prompt now asks for NGS
-    assert "sequencing" in window.options.rows["MOLECULAR_TESTING"].option["rationale"]
+    assert "sequencing" in window.options.rows["MOLECULAR_TESTING"].option.rationale
     assert window.summary.facts.values["BRAF V600E"] == "positive"
 
     editor.ecog.set_value(3)

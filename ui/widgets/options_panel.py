@@ -3,8 +3,9 @@ border (never by colour alone); each option can be picked for the plan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from mdt_app import decision_rules
+from mdt_app.domain import OptionList
 from mdt_app.guideline.references import split_unverified
+from mdt_app.snapshot import OptionsSnapshot, SnapshotOption
 from ui.translate import QT_TR_NOOP
 from ui.widgets.common import label, restyle
 from ui.widgets.safety_warnings import SafetyWarnings
@@ -79,7 +82,7 @@ class OptionRow(QWidget):
         super().__init__(parent)
         self.group = group
         self.code = code
-        self.option: dict = {"code": code, "title": code}
+        self.option = SnapshotOption(code=code, title=code)
         self.setObjectName(f"option_{code}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setProperty("role", "optionRow")
@@ -93,7 +96,7 @@ class OptionRow(QWidget):
             self.add_button = QPushButton(self.tr("+ Action"))
             self.add_button.setObjectName(f"addAction_{code}")
             self.add_button.setToolTip(self.tr("Add this work-up to the decision's actions"))
-            self.add_button.clicked.connect(lambda: self.actionRequested.emit(self.option["title"]))
+            self.add_button.clicked.connect(lambda: self.actionRequested.emit(self.option.title))
             head.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         else:
             self.box = QCheckBox()
@@ -132,13 +135,13 @@ class OptionRow(QWidget):
         indent.addLayout(foot)
         layout.addLayout(indent)
 
-    def set_option(self, option: dict) -> None:
-        """Show ``option`` (an as_dict() entry)."""
+    def set_option(self, option: SnapshotOption) -> None:
+        """Show ``option`` (one option of the snapshot on screen)."""
         self.option = option
-        title = option["title"]
+        title = option.title
         self.title.setText(f"{SYMBOLS[self.group]} {title}")
-        rationale, notes = split_unverified(option.get("rationale", ""))
-        sources = option.get("sources") or []
+        rationale, notes = split_unverified(option.rationale)
+        sources = option.sources
         notes += tuple(s for s in sources if "unverified" in s.lower())
         self.rationale.setText(rationale)
         self.unverified.setText(self.tr("◇ unverified") if notes else "")
@@ -260,28 +263,28 @@ class OptionsPanel(QWidget):
 
     def show_options(
         self,
-        snapshot: dict | None,
+        options: OptionsSnapshot | Mapping[str, Any] | None,
         picked: list[str] | tuple[str, ...] = (),
         editable: bool = True,
         note: str = "",
     ) -> None:
-        """Show a Recommendation.as_dict(); ``picked`` codes are ticked."""
+        """Show the options of a case (an OptionsSnapshot, or a Recommendation's stored
+        form, read through one); ``picked`` codes are ticked."""
         self.rows = {}
         self._editable = editable
-        snapshot = snapshot or {}
-        guideline = snapshot.get("guideline") or {}
-        if guideline.get("id"):
+        snapshot = OptionsSnapshot.of(options) or OptionsSnapshot()
+        if snapshot.guideline_id:
             self.guideline.setText(
                 self.tr("{title} · id {id} · version {version}").format(
-                    title=guideline.get("title", ""), id=guideline["id"],
-                    version=guideline.get("version", "?"),
+                    title=snapshot.guideline_title, id=snapshot.guideline_id,
+                    version=snapshot.guideline_version or "?",
                 )
             )  # fmt: skip
         else:
-            self.guideline.setText(self.tr("No guideline evaluated") if not snapshot else "")
+            self.guideline.setText(self.tr("No guideline evaluated") if not options else "")
         self.note.setText(note)
         self.note.setVisible(bool(note))
-        self.warnings.set_warnings(list(snapshot.get("warnings") or []))
+        self.warnings.set_warnings(list(snapshot.warnings))
         for name, symbol, words in GROUPS:
             self._fill(name, symbol, words, self._options_of(snapshot, name), set(picked), editable)
         self._chain_tab_order()
@@ -300,15 +303,15 @@ class OptionsPanel(QWidget):
             QWidget.setTabOrder(before, after)
 
     @staticmethod
-    def _options_of(snapshot: dict, group: str) -> list[dict]:
+    def _options_of(snapshot: OptionsSnapshot, group: str) -> list[SnapshotOption]:
         """The options shown in ``group``: the care framework moves to "care"."""
         care = decision_rules.CARE_FRAMEWORK
         if group == "care":
-            return [o for n in ("recommended", "consider") for o in snapshot.get(n) or []
-                    if o["code"] in care]  # fmt: skip
-        options = snapshot.get(group) or []
-        if group in ("recommended", "consider"):
-            return [o for o in options if o["code"] not in care]
+            return [o for n in (OptionList.RECOMMENDED, OptionList.CONSIDER)
+                    for o in snapshot.options(n) if o.code in care]  # fmt: skip
+        options = snapshot.options(OptionList(group))
+        if group in (OptionList.RECOMMENDED, OptionList.CONSIDER):
+            return [o for o in options if o.code not in care]
         return list(options)
 
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
@@ -319,14 +322,14 @@ class OptionsPanel(QWidget):
         box.shown = []
         box.empty.setVisible(not options)
         for position, option in enumerate(options):
-            row = self._row(name, option["code"])
+            row = self._row(name, option.code)
             row.set_option(option)
-            row.set_picked(option["code"] in picked)
+            row.set_picked(option.code in picked)
             row.set_editable(editable, self.presenting)
             box.rows.insertWidget(position + 1, row)  # after the "none" line
             row.show()  # at once: the chair may pick it before the next event-loop turn
             box.shown.append(row)
-            self.rows[option["code"]] = row
+            self.rows[option.code] = row
 
     def _row(self, group: str, code: str) -> OptionRow:
         row = self.pool.get((group, code))
@@ -343,7 +346,7 @@ class OptionsPanel(QWidget):
             question = self.tr(
                 "“{title}” is NOT recommended for this patient:\n{why}\n\n"
                 "Add it to the plan anyway? A reason will be needed before sign-off."
-            ).format(title=row.option["title"], why=row.rationale.text())
+            ).format(title=row.option.title, why=row.rationale.text())
             if not self.confirm(question):
                 row.set_picked(False)
                 return
@@ -352,8 +355,7 @@ class OptionsPanel(QWidget):
     def _citation(self, code: str, index: int) -> None:
         row = self.rows.get(code)
         if row is not None:
-            sources = list(row.option.get("sources") or [])
-            self.citationRequested.emit(row.option["title"], sources, index)
+            self.citationRequested.emit(row.option.title, list(row.option.sources), index)
 
     def set_presenting(self, on: bool) -> None:
         """Presentation mode hides the editing buttons ("+ Action"); ticking stays."""
