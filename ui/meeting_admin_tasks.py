@@ -8,6 +8,8 @@ mdt_app.meetings, mdt_app.search); this only asks and shows.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QStackedWidget, QToolBar, QWidget
 
@@ -385,7 +387,7 @@ class MeetingAdminTasks(WindowParts):
         from mdt_app.demo import ensure_demo_database
 
         target = paths.demo_database_path()
-        if target.resolve() == self.db_path.resolve():
+        if isinstance(self.db_path, Path) and target.resolve() == self.db_path.resolve():
             self.prompts.info(_t("This is the demo database."))
             return
         try:
