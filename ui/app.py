@@ -22,10 +22,13 @@ from ui import excepthook, theme
 from ui.database_access import prepare_database
 from ui.location import Location, as_location, on_server
 from ui.records import offer_backup_before_upgrade
+from ui.server_connect import remembered_server
 from ui.sign_in import ask_who_is_working
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+__all__ = ["application", "build_main_window", "remembered_server", "run", "run_on_server"]
 
 _fonts_loaded = False
 

@@ -381,6 +381,31 @@ class MeetingAdminTasks(WindowParts):
 
     # --- the demo -----------------------------------------------------------------------------
 
+    def connect_team_server(self) -> None:
+        """File > Connect to team server…: ask where, remember it for the next start,
+        sign in there and open the meeting screen on it in its own window."""
+        from ui.app import build_main_window
+        from ui.server_connect import ask_server
+        from ui.server_sign_in import refuse, sign_in_on_server
+
+        url = ask_server(self)
+        if url is None:
+            return
+        signed = sign_in_on_server(url, None, self)
+        if signed is None:
+            return
+        store, user = signed
+        try:
+            window = build_main_window(store.path, store)
+        except UserError as exc:
+            store.close()
+            refuse(self, str(exc))
+            return
+        window.set_user(user)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._other_windows.append(window)
+        window.show()
+
     def open_demo(self) -> None:
         """The demo in its own database and window; this database is left as it is."""
         from mdt_app import paths

@@ -168,3 +168,88 @@ def test_a_sign_off_by_another_client_shows_through_the_servers_change_feed(qtbo
     qtbot.waitUntil(signed_here, timeout=5000)
     qtbot.waitUntil(lambda: not window.decision.state.editable, timeout=5000)
     window.close()
+
+
+# --- File > Connect to team server… --------------------------------------------------------
+
+
+def test_the_connect_dialog_remembers_the_server_without_its_password(qtbot, pg_url, monkeypatch):
+    from ui import server_connect
+
+    with_password = ServerURL(pg_url).with_login("mdt_test_admin", "never on disk")
+    dialog = server_connect.ConnectServerDialog()
+    qtbot.addWidget(dialog)
+    dialog.pasted.setText(with_password.url)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.url == with_password
+    remembered = server_connect.remembered_server()
+    assert remembered is not None and remembered.name == ServerURL(pg_url).name
+    assert "never" not in remembered.url
+    assert "never" not in server_connect.settings_path().read_text()
+    again = server_connect.ConnectServerDialog()  # offered again next time
+    qtbot.addWidget(again)
+    assert again.pasted.text() == remembered.url
+
+    # The next start with no --db and no MDT_APP_DB opens the remembered server.
+    import ui.app
+    from mdt_app.cli import main
+
+    opened: list[object] = []
+    monkeypatch.delenv("MDT_APP_DB")
+    monkeypatch.setattr(ui.app, "run", lambda location, store=None: opened.append(location) or 0)
+    assert main([]) == 0
+    assert opened == [remembered]
+
+
+def test_the_connect_dialog_builds_the_url_from_its_fields():
+    from ui.server_connect import server_url
+
+    url = server_url("", " db.hospital.example ", 6432, "mdt team", "ines")
+    assert url.url == "postgresql://ines@db.hospital.example:6432/mdt%20team"
+    assert server_url("postgresql://a@b/c", "ignored", 1, "x").url == "postgresql://a@b/c"
+
+
+def test_a_wrong_address_is_one_line_and_nothing_is_remembered(qtbot, monkeypatch):
+    from ui import server_connect
+
+    refused: list[str] = []
+    monkeypatch.setattr(server_connect, "refuse", lambda parent, why: refused.append(why))
+    dialog = server_connect.ConnectServerDialog()
+    qtbot.addWidget(dialog)
+    dialog.pasted.setText("postgresql://nobody@/nodb?host=/nonexistent-socket-dir&port=1")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.url is None
+    (why,) = refused
+    assert "cannot connect to the server" in why and "\n" not in why
+    dialog.pasted.setText("/home/me/mdt.db")
+    dialog.accept()
+    assert "not a team server address" in refused[-1]
+    assert server_connect.remembered_server() is None
+
+
+def test_file_connect_opens_the_server_in_its_own_window(qtbot, demo_server, monkeypatch, demo_db):
+    from ui import server_connect
+
+    def sign_in_as_chair(dialog):
+        dialog.who.setCurrentIndex(dialog.who.findData(DEMO_CHAIR))
+        dialog.password.setText(DEMO_PASSWORD)
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SignInDialog, "exec", sign_in_as_chair)
+    monkeypatch.setattr(server_connect, "ask_server", lambda parent: ServerURL(demo_server))
+    window = open_window(qtbot, demo_db)  # the file on this computer
+    assert "connectServerAction" in window.actions
+    window.connect_team_server()
+    (other,) = window._other_windows  # deleted on close, so not qtbot's to close
+    assert isinstance(other.db_path, ServerURL) and other.user.username == DEMO_CHAIR
+    assert other.session.meeting is not None
+    other.close()
+
+    # Forgetting the server: the next start opens the file again.
+    server_connect.remember_server(ServerURL(demo_server))
+    dialog = server_connect.ConnectServerDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.forget.isEnabled()
+    dialog.forget.click()
+    assert server_connect.remembered_server() is None
