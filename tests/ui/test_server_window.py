@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from ui_helpers import ScriptedPrompts, open_window, press
 
 from mdt_app.demo import build_demo_database
@@ -253,3 +253,27 @@ def test_file_connect_opens_the_server_in_its_own_window(qtbot, demo_server, mon
     assert dialog.forget.isEnabled()
     dialog.forget.click()
     assert server_connect.remembered_server() is None
+
+
+def test_a_signed_care_programme_prints_from_the_server(qtbot, demo_server, tmp_path):
+    from test_care_programme_dialog import PrintToFile, click_and_wait
+
+    import ui.care_programme_dialog as pcp
+
+    with open_store(demo_server) as store:
+        meeting = next(m for m in store.list_meetings() if m.status == "in_progress")
+        item = store.agenda(meeting.id)[0]  # signed in the demo
+        signed = store.effective_decision(item.id)
+    assert signed is not None and signed.is_signed
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    pcp.open_care_programme(parent, ServerURL(demo_server), item.case_id, signed.id)
+    dialog = parent.findChild(pcp.CareProgrammeDialog, "careProgrammeDialog")
+    dialog.confirm_checks = lambda parent, found: True  # the checks: tested on their own
+    dialog.choose_printer = PrintToFile(tmp_path / "printed.pdf")
+    assert click_and_wait(qtbot, dialog, "pcpPrintButton") == str(tmp_path / "printed.pdf")
+    assert (tmp_path / "printed.pdf").stat().st_size > 0
+    with open_store(demo_server) as store:
+        printed = [e for e in store.audit_log("decision") if e.action == "print_care_programme"]
+    assert [e.entity_id for e in printed] == [signed.id]  # recorded on the server
+    dialog.close()
