@@ -182,6 +182,15 @@ def _open_window(args: argparse.Namespace) -> int:
         from ui.app import run
     except ImportError as exc:
         raise UserError(display.import_problem(exc)) from None
+    location = paths.database_location(args.db)
+    if not args.db and not os.environ.get(paths.DB_ENV) and not args.demo:
+        from ui.app import remembered_server  # File > Connect to team server…
+
+        location = remembered_server() or location
+    if isinstance(location, paths.ServerURL) and not args.demo:
+        # A team server: no file to create, encrypt or upgrade after a backup here; the
+        # window signs in against the server's accounts (ui.server_sign_in).
+        return run(location)
     if args.demo:
         from mdt_app.demo import ensure_demo_database
 

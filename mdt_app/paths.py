@@ -47,6 +47,24 @@ class ServerURL:
 
         return urlsplit(self.url).path.lstrip("/") or "postgres"
 
+    @property
+    def username(self) -> str | None:
+        """The server login named in the URL, if any."""
+        from urllib.parse import unquote, urlsplit
+
+        user = urlsplit(self.url).username
+        return unquote(user) if user else None
+
+    def with_login(self, username: str, password: str) -> ServerURL:
+        """The same server and database as the login ``username`` with ``password``
+        (an app user's own server login, store/pg/roles.py)."""
+        from urllib.parse import quote, urlsplit, urlunsplit
+
+        parts = urlsplit(self.url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        auth = f"{quote(username, safe='')}:{quote(password, safe='')}"
+        return ServerURL(urlunsplit(parts._replace(netloc=f"{auth}@{host}")))
+
     def redacted(self) -> str:
         """The URL with any password replaced by ***."""
         from urllib.parse import urlsplit, urlunsplit

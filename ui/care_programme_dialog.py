@@ -54,6 +54,7 @@ from mdt_app.documents.care_programme_content import shipped_languages
 from mdt_app.errors import UserError
 from mdt_app.printing import PrintJob, pdf_printing_available, send_pdf
 from ui import workers
+from ui.location import Location, as_location
 from ui.pdf_pages import (
     page_count,
     page_range,
@@ -86,7 +87,7 @@ def _draft_only() -> str:
 class Request:
     """What to build: the decision and the print options (plain data for the worker)."""
 
-    db_path: Path
+    db_path: Location
     case_id: int
     decision_id: int
     large_print: bool = False
@@ -188,7 +189,7 @@ def save(request: Request, path: Path) -> Path:
 
 
 def record_print(
-    db_path: Path, built: CareProgrammePdf, printer: QPrinter, pages: int, **details: object
+    db_path: Location, built: CareProgrammePdf, printer: QPrinter, pages: int, **details: object
 ) -> str:
     """Record a print in the audit log; returns where it went (the printer, or the file of
     "Print to file")."""
@@ -209,7 +210,7 @@ def printer_label(printer: QPrinter) -> str:
     return printer.printerName()
 
 
-def read_decision(db_path: Path, case_id: int, decision_id: int) -> DecisionInfo:
+def read_decision(db_path: Location, case_id: int, decision_id: int) -> DecisionInfo:
     """A short read on the GUI thread for the dialog's heading."""
     from mdt_app.decision_currency import older_data_note
     from mdt_app.store import open_store
@@ -250,11 +251,11 @@ class CareProgrammeDialog(QDialog):
     choose_printer: Callable[[QWidget, str, int], QPrinter | None]
     confirm_checks: Callable[[QWidget, list[str]], bool]
 
-    def __init__(self, parent: QWidget | None, db_path: Path, case_id: int, decision_id: int):
+    def __init__(self, parent: QWidget | None, db_path: Location, case_id: int, decision_id: int):
         super().__init__(parent)
         self.setObjectName("careProgrammeDialog")
         self.setWindowTitle(_t("Personalized Care Programme"))
-        self.db_path, self.case_id, self.decision_id = Path(db_path), case_id, decision_id
+        self.db_path, self.case_id, self.decision_id = as_location(db_path), case_id, decision_id
         self.info = read_decision(self.db_path, case_id, decision_id)
         self.busy = False
         self.last_result: object = None
@@ -618,8 +619,8 @@ def confirm_checks(parent: QWidget, found: list[str]) -> bool:
     return box.clickedButton() is go_on
 
 
-def open_care_programme(parent: QWidget, db_path: Path, case_id: int, decision_id: int) -> None:
+def open_care_programme(parent: QWidget, db_path: Location, case_id: int, decision_id: int) -> None:
     """The care programme dialog for one decision (window-modal, returns at once)."""
-    dialog = CareProgrammeDialog(parent, Path(db_path), case_id, decision_id)
+    dialog = CareProgrammeDialog(parent, as_location(db_path), case_id, decision_id)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

@@ -4,11 +4,11 @@ text from HL7 v2 feeds, expert panel replies), read-only, oldest first."""
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from ui.location import Location, as_location
 from ui.translate import QT_TR_NOOP
 
 
@@ -25,7 +25,7 @@ KIND_LABELS = {
 
 
 class CaseNotesDialog(QDialog):
-    def __init__(self, parent: QWidget, db_path: Path, case_id: int):
+    def __init__(self, parent: QWidget, db_path: Location, case_id: int):
         super().__init__(parent)
         from mdt_app.exchange.records import notes
         from mdt_app.store import open_store
@@ -64,8 +64,8 @@ class CaseNotesDialog(QDialog):
         self.count = len(found)
 
 
-def show_case_notes(parent: QWidget, db_path: Path, case_id: int) -> None:
+def show_case_notes(parent: QWidget, db_path: Location, case_id: int) -> None:
     """Open the notes of one case (window-modal, returns at once)."""
-    dialog = CaseNotesDialog(parent, Path(db_path), case_id)
+    dialog = CaseNotesDialog(parent, as_location(db_path), case_id)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

@@ -31,6 +31,7 @@ from mdt_app.exchange import importer
 from mdt_app.exchange.report import CREATED, NOT_IMPORTED, UNCHANGED, UPDATED, ImportReport
 from mdt_app.store import open_store
 from ui import workers
+from ui.location import Location
 from ui.widgets.common import label
 from ui.widgets.defer_dialog import meeting_text
 
@@ -46,7 +47,9 @@ class ProgressRelay(QObject):
     progressed = Signal(int, int, str)
 
 
-def _preview(db_path: Path, paths: list[str], options: dict, relay: ProgressRelay) -> ImportReport:
+def _preview(
+    db_path: Location, paths: list[str], options: dict, relay: ProgressRelay
+) -> ImportReport:
     def progress(n: int, total: int, name: str) -> None:
         relay.progressed.emit(n, total, name)
 
@@ -57,7 +60,7 @@ def _preview(db_path: Path, paths: list[str], options: dict, relay: ProgressRela
     return report
 
 
-def _write(db_path: Path, preview: ImportReport, options: dict) -> ImportReport:
+def _write(db_path: Location, preview: ImportReport, options: dict) -> ImportReport:
     files = importer.read_files([f.path for f in preview.files])  # read again, as the CLI
     with open_store(db_path, create=False) as store:
         return importer.apply_import(store, files, expect=preview, **options)
@@ -66,7 +69,7 @@ def _write(db_path: Path, preview: ImportReport, options: dict) -> ImportReport:
 class ImportDialog(QDialog):
     imported = Signal(list)  # case ids, once written
 
-    def __init__(self, db_path: Path, paths: list[str], meetings: list[d.Meeting],
+    def __init__(self, db_path: Location, paths: list[str], meetings: list[d.Meeting],
                  current: d.Meeting | None, parent=None):  # fmt: skip
         super().__init__(parent)
         self.setObjectName("importDialog")

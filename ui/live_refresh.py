@@ -54,7 +54,7 @@ class LiveRefresh(QObject):
         self.session = window.session
         self.store = window.store
         self.banner = window.live_banner
-        self.drafts = LocalDrafts(self.store.path)
+        self.drafts = LocalDrafts(str(self.store.path))  # a server URL shown without its password
         self.offline_reason: str | None = None
         self.kept: LocalDraft | None = None  # the open item's draft as last kept offline
         self._ticks = 0

@@ -4,7 +4,6 @@ options, decision) on the right. Composes the widgets and wires them to the sess
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,6 +26,7 @@ from ui.conflicts import ConflictHandling
 from ui.first_paint import AfterFirstPaint
 from ui.help import about_text
 from ui.live_refresh import LiveRefresh
+from ui.location import as_location, on_server
 from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
 from ui.presentation import Presentation, PresentationBar
@@ -70,7 +70,7 @@ class MainWindow(
         super().__init__()
         self.setObjectName("mainWindow")
         self.store = store
-        self.db_path = Path(store.path)
+        self.db_path = as_location(store.path)
         self.settings = settings or UiSettings()
         self.session = MeetingSession(store, parent=self)
         self.prompts = Prompts(self)
@@ -186,6 +186,8 @@ class MainWindow(
         title = self.tr("MDT Assistant")
         if meeting is not None:
             title += f" — {meeting.date.isoformat()} {meeting.title}"
+        if on_server(self.db_path):  # which team server (never its password)
+            title += " — " + self.tr("server {name}").format(name=self.db_path)
         self.setWindowTitle(title + self.user_title())
 
     def _agenda_changed(self, lines: list) -> None:

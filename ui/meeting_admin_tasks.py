@@ -8,6 +8,8 @@ mdt_app.meetings, mdt_app.search); this only asks and shows.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QStackedWidget, QToolBar, QWidget
 
@@ -379,13 +381,38 @@ class MeetingAdminTasks(WindowParts):
 
     # --- the demo -----------------------------------------------------------------------------
 
+    def connect_team_server(self) -> None:
+        """File > Connect to team server…: ask where, remember it for the next start,
+        sign in there and open the meeting screen on it in its own window."""
+        from ui.app import build_main_window
+        from ui.server_connect import ask_server
+        from ui.server_sign_in import refuse, sign_in_on_server
+
+        url = ask_server(self)
+        if url is None:
+            return
+        signed = sign_in_on_server(url, None, self)
+        if signed is None:
+            return
+        store, user = signed
+        try:
+            window = build_main_window(store.path, store)
+        except UserError as exc:
+            store.close()
+            refuse(self, str(exc))
+            return
+        window.set_user(user)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._other_windows.append(window)
+        window.show()
+
     def open_demo(self) -> None:
         """The demo in its own database and window; this database is left as it is."""
         from mdt_app import paths
         from mdt_app.demo import ensure_demo_database
 
         target = paths.demo_database_path()
-        if target.resolve() == self.db_path.resolve():
+        if isinstance(self.db_path, Path) and target.resolve() == self.db_path.resolve():
             self.prompts.info(_t("This is the demo database."))
             return
         try:

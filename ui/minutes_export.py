@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app.errors import UserError
 from ui import workers
+from ui.location import Location, as_location
 from ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def ask_user(parent: QWidget | None, meeting_id: int) -> ExportRequest | None:
     return ExportRequest(path, pseudonymise)
 
 
-def write_minutes(db_path: Path, meeting_id: int, request: ExportRequest) -> Path:
+def write_minutes(db_path: Location, meeting_id: int, request: ExportRequest) -> Path:
     """Runs on a worker thread: its own store, the export, the audit entry."""
     from mdt_app.documents.minutes import export_minutes as write
     from mdt_app.store import open_store
@@ -117,7 +118,7 @@ def write_minutes(db_path: Path, meeting_id: int, request: ExportRequest) -> Pat
 class MinutesExportJob(QObject):
     """One export in flight: the busy dialog, the worker, and the message at the end."""
 
-    def __init__(self, parent: QWidget, db_path: Path, meeting_id: int, request: ExportRequest):
+    def __init__(self, parent: QWidget, db_path: Location, meeting_id: int, request: ExportRequest):
         super().__init__(parent)
         self.setObjectName("minutesExportJob")
         self.parent_widget = parent
@@ -170,7 +171,7 @@ class MinutesExportJob(QObject):
 
 def export_minutes(
     parent: QWidget,
-    db_path: Path,
+    db_path: Location,
     meeting_id: int,
     *,
     choose: Callable[[QWidget, int], ExportRequest | None] | None = None,
@@ -179,4 +180,4 @@ def export_minutes(
     request = (choose or ask_user)(parent, meeting_id)
     if request is None:
         return None
-    return MinutesExportJob(parent, Path(db_path), meeting_id, request)
+    return MinutesExportJob(parent, as_location(db_path), meeting_id, request)

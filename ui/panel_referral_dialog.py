@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdt_app.errors import UserError
+from ui.location import Location, as_location
 
 
 def _t(text: str) -> str:
@@ -30,7 +31,7 @@ def _t(text: str) -> str:
 class PanelReferralDialog(QDialog):
     """The question for the panel and where to write the referral."""
 
-    def __init__(self, parent: QWidget, db_path: Path, case_id: int):
+    def __init__(self, parent: QWidget, db_path: Location, case_id: int):
         super().__init__(parent)
         from mdt_app.store import open_store
 
@@ -110,8 +111,8 @@ class PanelReferralDialog(QDialog):
         self.accept()
 
 
-def refer_to_panel(parent: QWidget, db_path: Path, case_id: int) -> None:
+def refer_to_panel(parent: QWidget, db_path: Location, case_id: int) -> None:
     """Open the referral dialog for one case (window-modal, returns at once)."""
-    dialog = PanelReferralDialog(parent, Path(db_path), case_id)
+    dialog = PanelReferralDialog(parent, as_location(db_path), case_id)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

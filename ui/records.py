@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 
 from mdt_app import domain as d
 from mdt_app.errors import UserError
+from mdt_app.paths import ServerURL
 from mdt_app.security.audit_chain import short
 from mdt_app.security.backup import backup_database, backup_file
 from mdt_app.security.encryption import connector
 from mdt_app.security.history import case_history, describe
 from mdt_app.store import Store
+from ui.location import as_location, on_server
 from ui.window_parts import WindowParts
 from ui.workers import start as start_worker
 
@@ -46,7 +48,10 @@ class RecordsTasks(WindowParts):
 
     def check_records(self) -> None:
         """The fast check (triggers, audit chain, signatures) on a worker thread, so a
-        large database opens at once; warns when it finds a fault."""
+        large database opens at once; warns when it finds a fault. A team server is
+        checked by `mdt-app verify` (the check re-opens a file in a child process)."""
+        if on_server(self.store.path):
+            return
         start_worker(
             _records_faults,
             Path(self.store.path),
@@ -80,7 +85,7 @@ class RecordsTasks(WindowParts):
     def backup_now(self, why: str | None = None) -> Path | None:
         """File > Back up database: a checked copy while the window stays open."""
         if why is None:
-            default = str(Path.home() / suggested_backup_name(Path(self.store.path)))
+            default = str(Path.home() / suggested_backup_name(as_location(self.store.path)))
             chosen, _ = QFileDialog.getSaveFileName(
                 self,
                 _t("Back up the database"),
@@ -105,7 +110,7 @@ class RecordsTasks(WindowParts):
     def ask_backup_file(self, why: str) -> Path | None:
         """Whether to make the backup the window offers (``why``), into the app's own
         backups folder (private; the path is shown); None when declined."""
-        target = default_backup_path(Path(self.store.path))
+        target = default_backup_path(as_location(self.store.path))
         question = _t("Make a backup copy of the database now? It will be saved as {path}.")
         if not self.prompts.confirm(why + "\n\n" + question.format(path=target)):
             return None
@@ -185,7 +190,7 @@ def _records_faults(db_path: Path) -> list[str]:
     return records_faults(db_path)
 
 
-def default_backup_path(db_path: Path) -> Path:
+def default_backup_path(db_path: Path | ServerURL) -> Path:
     """A new file in the data folder's private backups folder."""
     from mdt_app.paths import user_data_dir
     from mdt_app.security.private_files import private_dir
@@ -193,8 +198,11 @@ def default_backup_path(db_path: Path) -> Path:
     return private_dir(user_data_dir() / "backups") / suggested_backup_name(db_path)
 
 
-def suggested_backup_name(db_path: Path) -> str:
-    return f"{db_path.stem}-backup-{datetime.now().strftime('%Y%m%d-%H%M')}.db"
+def suggested_backup_name(db_path: Path | ServerURL) -> str:
+    """A backup's file name: the database's name (a file's stem, a server database's name)
+    and the time."""
+    stem = db_path.name if isinstance(db_path, ServerURL) else db_path.stem
+    return f"{stem}-backup-{datetime.now().strftime('%Y%m%d-%H%M')}.db"
 
 
 def ask_backup_file(parent: QWidget | None, db_path: Path, why: str) -> Path | None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from mdt_app.paths import APP_AUTHOR, APP_NAME
+from mdt_app.paths import APP_AUTHOR, APP_NAME, ServerURL
+from ui.location import Location
 
 SETTINGS_ENV = "MDT_APP_UI_SETTINGS"
 
@@ -84,14 +85,14 @@ class UiSettings:
     def set_save_directory(self, folder: Path) -> None:
         self._qs.setValue("files/last_save_dir", str(folder))
 
-    def last_meeting(self, db_path: Path) -> int | None:
+    def last_meeting(self, db_path: Location) -> int | None:
         value = self._qs.value(f"meetings/{_key(db_path)}")
         try:
             return int(value) if value is not None else None
         except (TypeError, ValueError):
             return None
 
-    def set_last_meeting(self, db_path: Path, meeting_id: int) -> None:
+    def set_last_meeting(self, db_path: Location, meeting_id: int) -> None:
         self._qs.setValue(f"meetings/{_key(db_path)}", int(meeting_id))
 
     def sync(self) -> None:
@@ -104,8 +105,10 @@ def _as_bool(value: object) -> bool:
     return bool(value)
 
 
-def _key(db_path: Path) -> str:
+def _key(db_path: Location) -> str:
     # QSettings keys cannot hold slashes meaningfully; a stable hash names the database.
     import hashlib
 
+    if isinstance(db_path, ServerURL):  # a team server: its address without the password
+        return hashlib.sha1(str(db_path).encode()).hexdigest()[:16]
     return hashlib.sha1(str(Path(db_path).resolve()).encode()).hexdigest()[:16]

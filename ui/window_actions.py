@@ -32,6 +32,8 @@ SPECS = (
                "export_minutes", toolbar=True),
     ActionSpec("importCasesAction", "&File", QT_TR_NOOP("Import cases…"), ("Ctrl+Shift+I",),
                "import_cases"),
+    ActionSpec("connectServerAction", "&File", QT_TR_NOOP("Connect to team server…"), (),
+               "connect_team_server"),
     ActionSpec("openDemoAction", "&File", QT_TR_NOOP("Open the demo database"), (), "open_demo"),
     ActionSpec("backupAction", "&File", QT_TR_NOOP("Back up database…"), ("Ctrl+Shift+B",),
                "backup_now"),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from mdt_app import domain as d
     from mdt_app.errors import ConflictError, UserError
+    from mdt_app.paths import ServerURL
     from mdt_app.store import Store
     from ui.live_refresh import LiveRefresh
     from ui.prompts import Prompts
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
         session: MeetingSession
         store: Store
         prompts: Prompts
-        db_path: Path
+        db_path: Path | ServerURL
         agenda: AgendaPanel
         decision: DecisionForm
         case_editor: CaseDataDialog | None

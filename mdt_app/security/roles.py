@@ -48,6 +48,7 @@ WINDOW_ACTIONS: dict[str, tuple[str, ...]] = {
             "caseNotesAction",  # reads the notes (imports add them, audited)
             "caseHistoryAction",
             "openDemoAction",  # the synthetic demo, in its own database and window
+            "connectServerAction",  # the team server, in its own window (signed in there)
             "showAgendaAction",
             "showSummaryAction",
             "focusAgendaAction",
