@@ -10,7 +10,7 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from mdt_app import __version__
 from mdt_app.errors import UserError
@@ -109,7 +109,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    open_window: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """Run `mdt-app ARGV`. Without a command the desktop app opens through
+    ``open_window``, which the window's own entry point (`ui.launch`) gives: the core
+    never imports the window."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -122,7 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _take_passphrase(args)
         if args.command is None:
-            return _open_window(args)
+            if open_window is None:
+                raise UserError(
+                    "no command given: `mdt-app` (or `python -m ui.launch`) opens the "
+                    "desktop app; `mdt-app --help` lists the commands"
+                )
+            return open_window(args)
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"mdt-app: error: {one_line(str(exc))}", file=sys.stderr)
@@ -158,51 +170,3 @@ def one_line(message: str) -> str:
     """A message as one printable line: no line breaks, no unprintable surrogates."""
     text = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return " ".join(text.split())
-
-
-def _open_window(args: argparse.Namespace) -> int:
-    from mdt_app import paths
-    from mdt_app.security.backup import schema_upgrade_pending
-    from mdt_app.security.encryption import looks_encrypted
-    from mdt_app.store import open_store
-
-    # The window lives in the `ui` package. This is the one place the core hands over
-    # to it, with imports inside this function so that the CLI loads without Qt
-    # (declared in pyproject.toml's import contracts and tests/test_architecture.py).
-    # Whether a window can open at all is asked before Qt loads: without a display Qt
-    # aborts the process with no way back.
-    try:
-        from ui import display
-    except ImportError as exc:
-        raise UserError(f"the desktop app cannot start: {exc}") from None
-    problem = display.display_problem()
-    if problem:
-        raise UserError(f"the desktop app cannot start: {problem}")
-    try:
-        from ui.app import run
-    except ImportError as exc:
-        raise UserError(display.import_problem(exc)) from None
-    location = paths.database_location(args.db)
-    if not args.db and not os.environ.get(paths.DB_ENV) and not args.demo:
-        from ui.app import remembered_server  # File > Connect to team server…
-
-        location = remembered_server() or location
-    if isinstance(location, paths.ServerURL) and not args.demo:
-        # A team server: no file to create, encrypt or upgrade after a backup here; the
-        # window signs in against the server's accounts (ui.server_sign_in).
-        return run(location)
-    if args.demo:
-        from mdt_app.demo import ensure_demo_database
-
-        db_path = paths.database_path(args.db) if args.db else paths.demo_database_path()
-        ensure_demo_database(db_path)
-    else:
-        db_path = paths.database_path(args.db)
-    # Opened (created, migrated) here, so a bad file is reported on the terminal; the
-    # window takes this store over rather than opening the file a second time. A new or
-    # encrypted file is the window's to set up (first run: encrypt it?; the passphrase
-    # prompt), and an older one is upgraded there after offering a backup.
-    store = None
-    if db_path.exists() and not looks_encrypted(db_path) and not schema_upgrade_pending(db_path):
-        store = open_store(db_path)
-    return run(db_path, store)

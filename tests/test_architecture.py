@@ -24,31 +24,45 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-# The one hand-over from the core to the window: `mdt-app` without a command opens it,
-# importing the window inside that function only (so the CLI itself loads without Qt).
-HAND_OVER = ("cli.py", "_open_window", {"ui", "ui.app"})
-
-
 def test_no_module_of_mdt_app_imports_qt_or_ui():
     offenders = [
         f"{path.relative_to(CORE.parent)}: imports {name}"
         for path in sorted(CORE.rglob("*.py"))
         for name in _imports(path)
         if name.split(".")[0] in FORBIDDEN
-        and not (path == CORE / HAND_OVER[0] and name in HAND_OVER[2])
     ]
     assert offenders == []
 
 
-def test_the_window_is_imported_only_inside_the_cli_hand_over():
-    """The hand-over's imports of ui sit in its function, none at module level."""
-    file, function, names = HAND_OVER
-    tree = ast.parse((CORE / file).read_text(encoding="utf-8"))
-    top_level = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    assert not [n for n in top_level if isinstance(n, ast.ImportFrom) and n.module in names]
-    body = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function)
+def test_the_entry_point_imports_the_window_only_when_it_opens_it():
+    """`mdt-app` is ui.launch: Qt and the window load inside `open_window` only, so that
+    every command runs without them."""
+    tree = ast.parse((CORE.parent / "ui" / "launch.py").read_text(encoding="utf-8"))
+    top_level = {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module} | {
+        a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names
+    }
+    assert not {m for m in top_level if m.split(".")[0] in ("ui", "PySide6")}
+    body = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "open_window")
     inside = {n.module for n in ast.walk(body) if isinstance(n, ast.ImportFrom)}
-    assert names <= inside
+    assert {"ui", "ui.app"} <= inside
+
+
+def test_the_command_line_without_qt_runs_commands_and_names_the_window_entry():
+    import subprocess
+    import sys
+
+    blocked = (
+        "import sys; sys.modules['PySide6'] = None; sys.modules['ui'] = None\n"
+        "from mdt_app.cli import main\n"
+        "raise SystemExit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.strip()
+    done = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1 and "opens the desktop app" in done.stderr
 
 
 def test_every_core_module_imports_with_qt_unavailable():

@@ -38,8 +38,10 @@ def headless_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def mdt_app(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
+    """`mdt-app ARGV` as the console script runs it (ui.launch, which hands the core the
+    window opener)."""
     return subprocess.run(
-        [sys.executable, "-m", "mdt_app", *argv],
+        [sys.executable, "-m", "ui.launch", *argv],
         capture_output=True,
         text=True,
         env=env,

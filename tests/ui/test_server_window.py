@@ -192,7 +192,7 @@ def test_the_connect_dialog_remembers_the_server_without_its_password(qtbot, pg_
 
     # The next start with no --db and no MDT_APP_DB opens the remembered server.
     import ui.app
-    from mdt_app.cli import main
+    from ui.launch import main
 
     opened: list[object] = []
     monkeypatch.delenv("MDT_APP_DB")
