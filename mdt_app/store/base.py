@@ -149,26 +149,14 @@ class StoreCore:
 
     def insert(self, table: str, row: dict) -> int:
         """Insert one row (inside a transaction) and return its id."""
-        if self.dialect.name == "sqlite":
-            # One prepared INSERT (sqlite-utils re-reads the table's schema on every insert).
-            from mdt_app.store.row_writer import insert_row
-
-            pk = insert_row(self.db.conn, table, row)
-        else:
-            pk = self.db.table(table).insert(row).last_pk
+        pk = self.dialect.insert(self.db, table, row)
         if pk is None:
             raise StoreError(f"{self.path}: the database returned no id for a new {table} row")
         return int(pk)
 
     def insert_many(self, table: str, rows: list[dict]) -> None:
         """Insert rows sharing their columns (a case's labs, imaging, prior treatments)."""
-        if self.dialect.name == "sqlite":
-            from mdt_app.store.row_writer import insert_rows
-
-            insert_rows(self.db.conn, table, rows)
-        else:
-            for row in rows:
-                self.db.table(table).insert(row)
+        self.dialect.insert_many(self.db, table, rows)
 
     def audit(
         self,

@@ -32,6 +32,12 @@ class Dialect(Protocol):
     def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
         """The one-line StoreError for a driver error (None: not a database error)."""
 
+    def insert(self, db: Any, table: str, row: dict[str, Any]) -> int | None:
+        """Insert one row; its id (None for a table without one)."""
+
+    def insert_many(self, db: Any, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert rows that share their columns."""
+
 
 class SQLiteDialect:
     """SQLite through sqlite-utils (the single-file app)."""
@@ -46,6 +52,18 @@ class SQLiteDialect:
     def id_list(self) -> str:
         """Ids from ``json_each``."""
         return "IN (SELECT value FROM json_each(?))"
+
+    def insert(self, db: Any, table: str, row: dict[str, Any]) -> int | None:
+        """One prepared INSERT (sqlite-utils re-reads the table's schema on every insert)."""
+        from mdt_app.store.row_writer import insert_row
+
+        return insert_row(db.conn, table, row)
+
+    def insert_many(self, db: Any, table: str, rows: list[dict[str, Any]]) -> None:
+        """One prepared INSERT for all the rows (``executemany``)."""
+        from mdt_app.store.row_writer import insert_rows
+
+        insert_rows(db.conn, table, rows)
 
     def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
         """SQLite's errors as the store has always worded them."""

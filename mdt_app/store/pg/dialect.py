@@ -32,6 +32,15 @@ class PostgresDialect:
         """Ids from a JSON array parameter."""
         return "IN (SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST(? AS jsonb)))"
 
+    def insert(self, db: Any, table: str, row: dict[str, Any]) -> int | None:
+        """Through the connection's table adapter (``INSERT ... RETURNING id``)."""
+        return db.table(table).insert(row).last_pk
+
+    def insert_many(self, db: Any, table: str, rows: list[dict[str, Any]]) -> None:
+        """Through the table adapter, a row at a time (as before on the server)."""
+        for row in rows:
+            db.table(table).insert(row)
+
     def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
         """psycopg's errors in the store's words."""
         if not isinstance(exc, psycopg.Error):
