@@ -148,25 +148,30 @@ def import_outcome(text: str, folder: Path, db: Path) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def check_import(text: str, folder: Path, db: Path) -> bool:
-    """Assert the property for one import; True when the input was accepted."""
+def import_fault(text: str, folder: Path, db: Path) -> tuple[bool, str | None]:
+    """(accepted, fault) for one import: a fault says how a refusal broke the property
+    (more than one line, no "mdt-app: error:" prefix, or a changed database)."""
     before = db_bytes(db)
     code, err = import_outcome(text, folder, db)
     if code == 0:
-        return True
+        return True, None
     lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("mdt-app: error: "), err[:500]
-    assert db_bytes(db) == before, "a refused import changed the database"
-    return False
+    if len(lines) != 1 or not lines[0].startswith("mdt-app: error: "):
+        return False, f"not a one-line refusal: {err[:500]!r}"
+    if db_bytes(db) != before:
+        return False, "a refused import changed the database"
+    return False, None
 
 
-def check_pathway(text: str, folder: Path) -> bool:
+def pathway_fault(text: str, folder: Path) -> tuple[bool, str | None]:
+    """(loaded, fault) for one pathway file: a refusal must be one non-empty line."""
     path = folder / "fuzzed.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
         read_pathway(path)
     except UserError as exc:
-        assert "\n" not in cli.one_line(str(exc))
-        assert str(exc).strip()
-        return False
-    return True
+        message = str(exc)
+        if "\n" in cli.one_line(message) or not message.strip():
+            return False, f"not a one-line refusal: {message[:500]!r}"
+        return False, None
+    return True, None

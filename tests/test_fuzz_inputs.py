@@ -32,16 +32,19 @@ def workdir():
 @FAST
 @given(text=fuzzing.mutated_document(fuzzing.CASE_BASE))
 def test_case_files_are_accepted_or_refused_in_one_line(workdir, text):
-    fuzzing.check_import(text, *workdir)
+    _, fault = fuzzing.import_fault(text, *workdir)
+    assert fault is None, fault
 
 
 @FAST
 @given(text=fuzzing.mutated_document(fuzzing.BUNDLE_BASE))
 def test_fhir_bundles_are_accepted_or_refused_in_one_line(workdir, text):
-    fuzzing.check_import(text, *workdir)
+    _, fault = fuzzing.import_fault(text, *workdir)
+    assert fault is None, fault
 
 
 @FAST
 @given(text=fuzzing.mutated_pathway())
 def test_pathway_files_load_or_are_refused_in_one_line(workdir, text):
-    fuzzing.check_pathway(text, workdir[0])
+    _, fault = fuzzing.pathway_fault(text, workdir[0])
+    assert fault is None, fault

@@ -59,11 +59,14 @@ def test_long_fuzz(reader, benchmark_report, request):
             counts["inputs"] += 1
             try:
                 if reader == "pathway loader":
-                    ok = fuzzing.check_pathway(text, folder)
+                    ok, fault = fuzzing.pathway_fault(text, folder)
                 else:
-                    ok = fuzzing.check_import(text, folder, db)
+                    ok, fault = fuzzing.import_fault(text, folder, db)
             except Exception as exc:  # a crash: count its kind, keep fuzzing
                 crashes[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
+                return
+            if fault:
+                crashes[fault[:80]] += 1
                 return
             counts["accepted" if ok else "refused"] += 1
 
