@@ -104,11 +104,7 @@ def add_archive(store: Store, count: int, today: date | None = None) -> int:
     stamp = now().isoformat()
     start = today - timedelta(weeks=3)
     rng = random.Random(f"archive-{count}")
-    on_file = store.core.dialect.name == "sqlite"  # a server manages its own cache
-    cache = store.db.execute("PRAGMA cache_size").fetchone()[0] if on_file else None
-    if on_file:
-        store.db.execute(f"PRAGMA cache_size = -{_BUILD_CACHE_KIB}")
-    try:
+    with store.core.dialect.bulk_cache(store.db, _BUILD_CACHE_KIB):
         for first in range(0, count, BATCH_CASES):
             size = min(BATCH_CASES, count - first)
             with store.atomic():
@@ -125,9 +121,6 @@ def add_archive(store: Store, count: int, today: date | None = None) -> int:
         meetings = -(-count // CASES_PER_MEETING)
         with store.atomic():
             store.audit("add_archive", "database", None, {"cases": count, "meetings": meetings})
-    finally:
-        if cache is not None:
-            store.db.execute(f"PRAGMA cache_size = {int(cache)}")
     return count
 
 

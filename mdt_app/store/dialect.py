@@ -11,6 +11,8 @@ case-insensitive LIKE, and what a driver error means in one line.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +40,9 @@ class Dialect(Protocol):
     def insert_many(self, db: Any, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert rows that share their columns."""
 
+    def bulk_cache(self, db: Any, kib: int) -> AbstractContextManager[None]:
+        """A page cache of ``kib`` for a bulk build, put back after (where the client sets it)."""
+
 
 class SQLiteDialect:
     """SQLite through sqlite-utils (the single-file app)."""
@@ -64,6 +69,16 @@ class SQLiteDialect:
         from mdt_app.store.row_writer import insert_rows
 
         insert_rows(db.conn, table, rows)
+
+    @contextmanager
+    def bulk_cache(self, db: Any, kib: int) -> Iterator[None]:
+        """``PRAGMA cache_size`` raised for the build, then set back to what it was."""
+        before = db.execute("PRAGMA cache_size").fetchone()[0]
+        db.execute(f"PRAGMA cache_size = -{int(kib)}")
+        try:
+            yield
+        finally:
+            db.execute(f"PRAGMA cache_size = {int(before)}")
 
     def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
         """SQLite's errors as the store has always worded them."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -40,6 +42,11 @@ class PostgresDialect:
         """Through the table adapter, a row at a time (as before on the server)."""
         for row in rows:
             db.table(table).insert(row)
+
+    @contextmanager
+    def bulk_cache(self, db: Any, kib: int) -> Iterator[None]:
+        """Nothing to set: the server sizes its own shared buffers."""
+        yield
 
     def store_error(self, where: object, exc: BaseException, timeout: float) -> StoreError | None:
         """psycopg's errors in the store's words."""
