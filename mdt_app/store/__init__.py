@@ -100,7 +100,9 @@ def _connect(
         conn = connect_encrypted(path, passphrase, timeout=timeout, uri=uri)
     else:
         conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-    db = Database(conn)
+    # No sqlite-utils plugins: finding them scans every installed package's metadata
+    # on each start (tens of ms), and none may add code to a connection to patient data.
+    db = Database(conn, execute_plugins=False)
     db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
     return db
