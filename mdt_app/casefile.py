@@ -19,6 +19,7 @@ from mdt_app.errors import ValidationError
 from mdt_app.identifiers import invisible_character
 
 FORMAT = "mdt-case/1"
+_SURROGATE = re.compile("[\ud800-\udfff]")  # searched in C: a file has hundreds of texts
 
 
 class CaseFileError(ValidationError):
@@ -50,7 +51,7 @@ class _Reader:
             return None
         if not isinstance(value, str):
             raise self.fail(path, f"expected text, got {describe_type(value)}")
-        if any("\ud800" <= ch <= "\udfff" for ch in value):
+        if _SURROGATE.search(value):
             raise self.fail(path, "holds a lone UTF-16 surrogate: not valid text")
         value = value.strip()
         if required and not value:
@@ -400,11 +401,13 @@ def max_file_bytes() -> int:
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
+    out = dict(pairs)  # built in C; only a shorter dict means a key was given twice
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return out
 
 
@@ -466,7 +469,9 @@ def load_json_file(path: str | Path) -> Any:
 
 def parse_json_text(text: str, where: str) -> Any:
     """JSON text as Python values, every problem a one-line CaseFileError."""
-    if _nesting_depth(text) > MAX_NESTING:
+    # Too few brackets to nest too deep (counted in C) needs no scan of the text.
+    brackets = text.count("[") + text.count("{")
+    if brackets > MAX_NESTING and _nesting_depth(text) > MAX_NESTING:
         raise CaseFileError(
             f"{where}: is nested more than {MAX_NESTING} levels deep; not a case file or Bundle"
         )

@@ -54,6 +54,10 @@ def audit_entry_from(r: dict[str, Any]) -> d.AuditEntry:
     )
 
 
+# Read for every imported case (patient identity), written only through set_setting.
+READ_ONCE_PER_WRITE = frozenset({"default_identifier_system", "identifier_systems"})
+
+
 class StoreCore:
     """What every repository of the store receives: the connection and its transactions,
     the clock, who is acting (and how they proved it), the audit log and settings.
@@ -85,6 +89,8 @@ class StoreCore:
         # Set by the CLI when the database wants named users there and none was given.
         self.refuse_unnamed_writes = False
         self.passphrase: str | None = None  # in memory only, for copies (backups)
+        # Settings read once per write transaction (see get_setting); None outside one.
+        self._settings_this_write: dict[str, Any] | None = None
 
     def stamp(self) -> str:
         """The clock's time as stored (ISO 8601 with the UTC offset)."""
@@ -105,8 +111,13 @@ class StoreCore:
         """
         try:
             if self.db.conn.in_transaction:
-                with self.db.atomic() as db:
-                    yield db
+                try:
+                    with self.db.atomic() as db:
+                        yield db
+                except BaseException:  # a savepoint rolled back may undo a setting read
+                    if self._settings_this_write:
+                        self._settings_this_write.clear()
+                    raise
                 return
             try:
                 self.dialect.begin_write(self.db, self.busy_timeout)
@@ -114,18 +125,22 @@ class StoreCore:
                 if self.db.conn.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
+            self._settings_this_write = {}
             try:
-                yield self.db
-            except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
-            try:
-                self.db.execute("COMMIT")
-            except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+                try:
+                    yield self.db
+                except BaseException:
+                    if self.db.conn.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+                try:
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    if self.db.conn.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+            finally:
+                self._settings_this_write = None
         except StoreError:
             raise
         except Exception as exc:
@@ -218,11 +233,26 @@ class StoreCore:
     # --- settings -----------------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        rows = self.query("SELECT value FROM settings WHERE key = ?", [key])
-        return json.loads(rows[0]["value"]) if rows else default
+        """A stored setting (JSON), or ``default``.
+
+        Inside a write transaction the settings an import reads for every case are read
+        once: the write lock keeps other programs from changing them meanwhile, and
+        ``set_setting`` (their only writer) drops what was read.
+        """
+        cache = self._settings_this_write
+        if cache is not None and key in cache:
+            value = cache[key]
+        else:
+            rows = self.query("SELECT value FROM settings WHERE key = ?", [key])
+            value = rows[0]["value"] if rows else None
+            if cache is not None and key in READ_ONCE_PER_WRITE:
+                cache[key] = value
+        return json.loads(value) if value is not None else default  # a fresh copy each time
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.atomic():
+            if self._settings_this_write is not None:
+                self._settings_this_write.pop(key, None)
             self.db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -36,10 +36,18 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})"
 
 
+# Values SQLite takes as they are: most of a row, so they skip _value's checks.
+_AS_IS = frozenset({str, int, float, bytes, type(None)})
+
+
+def _values(row: Mapping[str, Any], columns: tuple[str, ...]) -> list[object]:
+    return [v if type(v) in _AS_IS else _value(v) for v in (row[c] for c in columns)]
+
+
 def insert_row(conn: Any, table: str, row: Mapping[str, Any]) -> int | None:
     """Insert ``row`` into ``table`` on ``conn`` (a sqlite3 connection); its rowid."""
     columns = tuple(row)
-    cursor = conn.execute(_insert_sql(table, columns), [_value(row[c]) for c in columns])
+    cursor = conn.execute(_insert_sql(table, columns), _values(row, columns))
     return cursor.lastrowid
 
 
@@ -49,4 +57,4 @@ def insert_rows(conn: Any, table: str, rows: Iterable[Mapping[str, Any]]) -> Non
     if not batch:
         return
     columns = tuple(batch[0])
-    conn.executemany(_insert_sql(table, columns), [[_value(r[c]) for c in columns] for r in batch])
+    conn.executemany(_insert_sql(table, columns), [_values(r, columns) for r in batch])
