@@ -16,15 +16,17 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from mdt_app.errors import StoreError, UserError
 from mdt_app.security.encryption import connector
 from mdt_app.security.private_files import SIDE_FILES, create_private, make_private
 from mdt_app.security.verify import integrity_faults, verify_database
 from mdt_app.store import Store, schema
+from mdt_app.store.sqlite_handle import SQLiteDatabase
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 Connect = Callable[[Path], Any]  # opens a DB-API connection on a file (plain or encrypted)
 
@@ -55,7 +57,7 @@ def backup_faults(path: Path, connect: Connect = _plain) -> list[str]:
         conn = connect(path)
     except Exception as exc:  # the driver's own error types differ (sqlite3 / sqlcipher3)
         return [f"cannot be opened ({exc})"]
-    db = Database(conn)
+    db = SQLiteDatabase(conn)
     try:
         try:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
@@ -80,7 +82,7 @@ def schema_upgrade_pending(path: Path, connect: Connect = _plain) -> bool:
         return False
     try:
         with contextlib.closing(connect(path)) as conn:
-            db = Database(conn)
+            db = SQLiteDatabase(conn)
             return bool(db.table_names()) and bool(schema.migrations.pending(db))
     except Exception:
         return False
@@ -166,7 +168,7 @@ def backup_connection(
     return target
 
 
-def _head(db: Database) -> tuple:
+def _head(db: Database | SQLiteDatabase) -> tuple:
     """What identifies a database's state: its audit head and the size of its tables."""
     head = db.execute("SELECT max(id), count(*) FROM audit_log").fetchone()
     last = db.execute("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -180,12 +182,12 @@ def _head(db: Database) -> tuple:
 def _copy_problem(source: Any, copy: Path, connect: Connect) -> str | None:
     """None when the copy is sound SQLite and holds what the source held."""
     with contextlib.closing(connect(copy)) as conn:
-        db = Database(conn)
+        db = SQLiteDatabase(conn)
         result = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
         if result != ["ok"]:
             return f"SQLite integrity: {result[0]}"
         copied = _head(db)
-    if copied != _head(Database(source)):
+    if copied != _head(SQLiteDatabase(source)):
         return "the copy does not hold what the database holds"
     return None
 

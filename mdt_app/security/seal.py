@@ -4,11 +4,13 @@ only when the plan still matches what the chair signed."""
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app.errors import UserError
 from mdt_app.security.signature import signed_hash, stored_content
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 
 class TamperedRecord(UserError):

@@ -15,12 +15,15 @@ import json
 import re
 import sqlite3
 from functools import cache
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from mdt_app.security.audit_chain import chain_faults
 from mdt_app.security.signature import signed_hash
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
+
+    from mdt_app.store.sqlite_handle import SQLiteDatabase
 
 
 def verify_database(db: Database | Any, *, full: bool = True) -> list[str]:
@@ -42,7 +45,7 @@ def verify_database(db: Database | Any, *, full: bool = True) -> list[str]:
     return faults
 
 
-def integrity_faults(db: Database) -> list[str]:
+def integrity_faults(db: Database | SQLiteDatabase) -> list[str]:
     faults = [
         f"database: {row[0]}"
         for row in db.execute("PRAGMA integrity_check").fetchall()
@@ -60,9 +63,11 @@ def _normal(sql: str | None) -> str:
 @cache
 def expected_triggers() -> dict[str, str]:
     """The triggers the app's migrations create, from a fresh in-memory database."""
+    from sqlite_utils import Database
+
     from mdt_app.store import schema
 
-    fresh = Database(sqlite3.connect(":memory:"))
+    fresh = Database(sqlite3.connect(":memory:"), execute_plugins=False)
     try:
         schema.migrations.apply(fresh)
         return {

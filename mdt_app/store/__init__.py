@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from mdt_app import paths
 from mdt_app.errors import StoreError
 from mdt_app.security import session_keys
@@ -45,6 +43,7 @@ from mdt_app.store.base import (
 )
 from mdt_app.store.facade import Store, StoreParts
 from mdt_app.store.presence import Presence, unclean_shutdown
+from mdt_app.store.sqlite_handle import SQLiteDatabase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CORE_TABLES = ("patients", "cases", "meetings", "agenda_items", "decisions", "audit_log")
@@ -90,7 +89,7 @@ def _exists(path: Path) -> bool:
 
 def _connect(
     path: Path, *, create: bool, timeout: float, passphrase: str | None = None
-) -> Database:
+) -> SQLiteDatabase:
     # mode=rw never creates a file; mode=rwc does. autocommit at the driver level
     # (isolation_level=None): transactions are begun explicitly, as BEGIN IMMEDIATE.
     mode = "rwc" if create else "rw"
@@ -100,9 +99,9 @@ def _connect(
         conn = connect_encrypted(path, passphrase, timeout=timeout, uri=uri)
     else:
         conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-    # No sqlite-utils plugins: finding them scans every installed package's metadata
-    # on each start (tens of ms), and none may add code to a connection to patient data.
-    db = Database(conn, execute_plugins=False)
+    # Plain sqlite3 until something needs sqlite-utils (see sqlite_handle): opening
+    # and the meeting screen's reads and writes do not.
+    db = SQLiteDatabase(conn)
     db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
     return db
@@ -120,7 +119,7 @@ def prune_pre_migration_copies(path: Path, keep: int = KEEP_PRE_MIGRATION_COPIES
     return old
 
 
-def _backup_before_migrating(db: Database, path: Path, passphrase: str | None = None) -> Path:
+def _backup_before_migrating(db: SQLiteDatabase, path: Path, passphrase: str | None = None) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-migration-{stamp}.bak")
     create_private(target)
@@ -181,7 +180,7 @@ def open_store(
         tighten_dir(path.parent)
     make_database_private(path)
     presence = Presence(path)
-    db: Database | None = None
+    db: SQLiteDatabase | None = None
     try:
         db = _connect(path, create=create or not existed, timeout=timeout, passphrase=key)
         try:
@@ -263,13 +262,13 @@ def _apply_stored_busy_timeout(store: Store) -> None:
             store.db.execute(f"PRAGMA busy_timeout = {int(value * 1000)}")
 
 
-def _abandon(db: Database | None, presence: Presence) -> None:
+def _abandon(db: SQLiteDatabase | None, presence: Presence) -> None:
     if db is not None:
         db.close()
     presence.leave()
 
 
-def _verify_identity(db: Database, path: Path, existed: bool) -> list[str]:
+def _verify_identity(db: SQLiteDatabase, path: Path, existed: bool) -> list[str]:
     """Refuse what is not an MDT Assistant database, asking SQLite (never reading bytes)."""
     tables = db.table_names()  # "file is not a database" surfaces here
     if not tables:
@@ -301,7 +300,7 @@ def _verify_identity(db: Database, path: Path, existed: bool) -> list[str]:
     return tables
 
 
-def _full_check(db: Database, path: Path, tables: list[str]) -> None:
+def _full_check(db: SQLiteDatabase, path: Path, tables: list[str]) -> None:
     """The full integrity check: before migrating and after an unclean shutdown."""
     if not tables:
         return
@@ -328,7 +327,7 @@ def _when_not_busy(step: Callable[[], None], timeout: float) -> None:
             time.sleep(0.05)
 
 
-def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+def _migrate(db: SQLiteDatabase, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     """Apply the pending migrations, each in its own IMMEDIATE transaction.
 
     Foreign-key enforcement is off while migrating (SQLite's documented way to rebuild a
@@ -337,6 +336,11 @@ def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     the same file at the same moment: what it has applied meanwhile is skipped.
     """
     migrations = schema.migrations
+    # sqlite-utils loaded before the first migration, not half-way through one: a
+    # migration that runs its own transaction (m130_meeting_cancelled_status) reads the
+    # table's SQL and then its columns before it begins, and another program migrating
+    # the same new file must not get an import's worth of time between those reads.
+    db.database  # noqa: B018 (loads it)
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         for migration in migrations.pending(db):
@@ -380,7 +384,7 @@ def _migrate(db: Database, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         db.execute("PRAGMA foreign_keys = ON")
 
 
-def _applied(db: Database, name: str) -> bool:
+def _applied(db: SQLiteDatabase, name: str) -> bool:
     if "_sqlite_migrations" not in db.table_names():
         return False
     return bool(
@@ -391,6 +395,6 @@ def _applied(db: Database, name: str) -> bool:
     )
 
 
-def _rollback(db: Database) -> None:
+def _rollback(db: SQLiteDatabase) -> None:
     if db.conn.in_transaction:
         db.execute("ROLLBACK")

@@ -9,14 +9,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from mdt_app import domain as d
 from mdt_app.errors import DatabaseUnavailable, PermissionDenied, StoreError
 from mdt_app.security import audit_chain
 from mdt_app.store.dialect import SQLITE, Dialect
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another program's write
 

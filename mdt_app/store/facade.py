@@ -19,9 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Self
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Self
 
 from mdt_app import domain as d
 from mdt_app import meetings as mt
@@ -37,6 +35,9 @@ from mdt_app.store.intake import Intake
 from mdt_app.store.meeting_admin import MeetingAdmin
 from mdt_app.store.patients import Patients
 from mdt_app.store.presence import Presence
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)

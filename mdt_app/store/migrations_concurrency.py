@@ -13,10 +13,13 @@ Foreign keys are off while migrations run (`store._migrate`) and checked before 
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app.identifiers import DEFAULT_SYSTEM
 from mdt_app.store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 VERSIONED_TABLES = ("patients", "cases", "meetings", "agenda_items", "decisions")
 

@@ -7,10 +7,13 @@ table, one row per treatment the patient has had. Registered on the shared
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
 from mdt_app.store.schema import _in, migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 
 @migrations()

@@ -11,12 +11,14 @@ conflict first and refuses.
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app.security.audit_chain import GENESIS, entry_hash
 from mdt_app.security.signature import signed_hash
 from mdt_app.store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 _APPEND_ONLY = "the audit log is append-only"
 

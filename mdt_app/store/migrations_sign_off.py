@@ -6,9 +6,12 @@ Registered on the same ``schema.migrations`` object; imported at the bottom of s
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app.store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 
 @migrations()

@@ -6,10 +6,13 @@ and value codes, so the basis has to be stored with the case to come back unchan
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
 from mdt_app.store.schema import migrations
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 
 @migrations()

@@ -1,4 +1,4 @@
-"""The database schema as sqlite-utils Migrations (one transaction each, recorded).
+"""The database schema as migrations (one transaction each, recorded as sqlite-utils does).
 
 Clinical safety lives in the schema too, so no code path can get around it: signed
 decisions and their actions cannot be updated or deleted, and the audit log is
@@ -7,14 +7,17 @@ append-only (triggers below).
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from mdt_app import domain as d
+from mdt_app.store.migration_set import MigrationSet
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
 
 APPLICATION_ID = 0x4D445441  # "MDTA": marks a file as an MDT Assistant database
 
-migrations = Migrations("mdt_app")
+migrations = MigrationSet("mdt_app")  # sqlite-utils' records, without importing it
 
 
 def _in(values: tuple[str, ...]) -> str:

@@ -11,11 +11,15 @@ readable to an older build, and it is what other tools (`sqlite3`, backups) can 
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mdt_app.errors import StoreError
 from mdt_app.store import schema
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
+    from sqlite_utils import Database
+
+    from mdt_app.store.sqlite_handle import SQLiteDatabase
 
 
 def known_version() -> int:
@@ -23,12 +27,12 @@ def known_version() -> int:
     return len(schema.migrations._migrations)
 
 
-def stored_version(db: Database) -> int:
+def stored_version(db: Database | SQLiteDatabase) -> int:
     """The database's `user_version` (0 for files from before it was recorded)."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def check_version(db: Database, path: Path) -> None:
+def check_version(db: Database | SQLiteDatabase, path: Path) -> None:
     """Refuse a database this build cannot read: newer than it knows, or a value no
     MDT Assistant ever writes (below zero)."""
     version = stored_version(db)
@@ -44,7 +48,7 @@ def check_version(db: Database, path: Path) -> None:
         )
 
 
-def record_version(db: Database) -> None:
+def record_version(db: Database | SQLiteDatabase) -> None:
     """After migrating: the version this build knows (never lowered)."""
     if stored_version(db) < known_version():
         db.execute(f"PRAGMA user_version = {known_version()}")
