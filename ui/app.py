@@ -22,7 +22,6 @@ from ui import excepthook, theme
 from ui.database_access import prepare_database
 from ui.location import Location, as_location, on_server
 from ui.records import offer_backup_before_upgrade
-from ui.server_connect import remembered_server
 from ui.sign_in import ask_who_is_working
 
 if TYPE_CHECKING:
@@ -31,6 +30,14 @@ if TYPE_CHECKING:
 __all__ = ["application", "build_main_window", "remembered_server", "run", "run_on_server"]
 
 _fonts_loaded = False
+
+
+def remembered_server() -> ServerURL | None:
+    """The team server this user last connected to (ui.server_connect, loaded on use:
+    the file's window never needs it before its first paint)."""
+    from ui.server_connect import remembered_server as remembered
+
+    return remembered()
 
 
 def application(argv: list[str] | None = None) -> QApplication:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication
 
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, UserError
-from ui.widgets.conflict_dialog import OVERWRITE, RELOAD
 from ui.window_parts import WindowParts
 
 
@@ -26,6 +25,8 @@ def _t(text: str) -> str:
 class ConflictHandling(WindowParts):
     def draft_conflict(self, error: ConflictError) -> None:
         """The draft on screen is older than the stored one."""
+        from ui.widgets.conflict_dialog import OVERWRITE, RELOAD  # loaded on a conflict
+
         choice = self.prompts.conflict(error)
         mine = self.decision.decision()
         if choice == OVERWRITE:
@@ -60,6 +61,8 @@ class ConflictHandling(WindowParts):
 
     def case_conflict(self, case: d.Case, error: ConflictError) -> d.Recommendation | None:
         """The case edited is older than the stored one; returns the saved result if any."""
+        from ui.widgets.conflict_dialog import OVERWRITE, RELOAD  # loaded on a conflict
+
         choice = self.prompts.conflict(error)
         if choice == OVERWRITE:
             try:

@@ -4,6 +4,7 @@ options, decision) on the right. Composes the widgets and wires them to the sess
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, UserError
-from mdt_app.guideline.newer import newer_pathway_note
 from mdt_app.security.session_keys import forget as forget_session
 from mdt_app.snapshot import OptionsSnapshot
 from mdt_app.store import Store
@@ -38,12 +38,14 @@ from ui.user_tasks import UserTasks
 from ui.widgets.agenda_panel import AgendaPanel
 from ui.widgets.banner import PatientBanner
 from ui.widgets.case_summary import CaseSummary
-from ui.widgets.citation_legend import CitationLegend
 from ui.widgets.decision_form import DecisionForm
 from ui.widgets.live_banner import LiveBanner
 from ui.widgets.options_panel import OptionsPanel
 from ui.window_actions import build_actions, shortcut_rows
 from ui.workers import wait_for_workers
+
+if TYPE_CHECKING:
+    from ui.widgets.citation_legend import CitationLegend
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +227,8 @@ class MainWindow(
             note = self.tr("✔ Options as recorded at sign-off (guideline version {v})").format(
                 v=state.decision.guideline_version
             )
+            from mdt_app.guideline.newer import newer_pathway_note  # the engine: after paint
+
             current = self.session.recommendation
             recorded = state.snapshot.as_dict() if state.snapshot else None
             newer = newer_pathway_note(recorded, current) if current else None
@@ -418,6 +422,8 @@ class MainWindow(
 
     def show_citations(self, title: str, citations: list, index: int) -> None:
         """The citation legend of one option (non-modal: the meeting goes on)."""
+        from ui.widgets.citation_legend import CitationLegend  # loaded when first asked for
+
         if self.citation_legend is not None:
             self.citation_legend.close()
         self.citation_legend = CitationLegend(

@@ -15,8 +15,6 @@ from PySide6.QtCore import QCoreApplication
 from mdt_app import domain as d
 from mdt_app.errors import ConflictError, SignedDecisionError, UserError
 from ui.sign_off_summary import sign_off_summary
-from ui.widgets.attendance_dialog import AttendanceDialog
-from ui.widgets.case_editor import CaseDataDialog
 from ui.window_parts import WindowParts
 
 log = logging.getLogger(__name__)
@@ -33,6 +31,8 @@ class MeetingTasks(WindowParts):
         s = self.session
         if s.meeting is None:
             return
+        from ui.widgets.attendance_dialog import AttendanceDialog  # dialogs load when opened
+
         dialog = AttendanceDialog(s.attendees(), s.quorum, self, self.attendance_users())
         if dialog.exec():
             self.guard(s.set_attendance, dialog.attendees())
@@ -44,6 +44,8 @@ class MeetingTasks(WindowParts):
             return
         if self.case_editor is not None:
             self.case_editor.close()
+        from ui.widgets.case_editor import CaseDataDialog  # dialogs load when opened
+
         case = self.session.case
         signed = self.session.store.latest_signed_decision_for_case(case.id or 0)
         self.case_editor = CaseDataDialog(

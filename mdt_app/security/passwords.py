@@ -3,13 +3,24 @@ A password itself is never stored, logged or kept longer than the check needs.""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from mdt_app.errors import ValidationError
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_LENGTH = 8
-_hasher = PasswordHasher()
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2-cffi, loaded when a password is first hashed or checked (not by every
+    command or window start that only lists who may sign in)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def check_strength(password: str) -> None:
@@ -22,11 +33,13 @@ def check_strength(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_strength(password)
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_matches(stored_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return _hasher.verify(stored_hash, password)
+        return bool(_hasher().verify(stored_hash, password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
