@@ -173,6 +173,7 @@ class MainWindow(
         QTimer.singleShot(0, self.live.offer_leftovers)  # drafts kept by an earlier window
 
     def _start(self) -> None:
+        self.extend_series()
         remembered = self.settings.last_meeting(self.db_path)
         ids = [m.id for m in self.session.meetings()]
         chosen = remembered if remembered in ids else self.session.default_meeting_id()

@@ -30,12 +30,17 @@ def _t(text: str) -> str:
 class MeetingAdminTasks(WindowParts):
     # --- set-up (called once by MainWindow.__init__) ------------------------------------------
 
-    def _setup_admin(self) -> None:
-        self._other_windows: list[QWidget] = []
+    def extend_series(self) -> None:
+        """The next meetings of each series exist (a write: at the app's start it runs
+        after the first paint, so a database busy with another writer never holds up
+        the window's first frame)."""
         try:
-            self.store.extend_series()  # the next meetings of each series exist
+            self.store.extend_series()
         except UserError as exc:
             self.statusBar().showMessage(str(exc))
+
+    def _setup_admin(self) -> None:
+        self._other_windows: list[QWidget] = []
         # Search in the toolbar, its results floating under it.
         self.patient_search = PatientSearch(lambda text: search_cases(self.store, text), self)
         self.patient_search.openRequested.connect(self.open_hit)

@@ -336,11 +336,6 @@ def _migrate(db: SQLiteDatabase, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     the same file at the same moment: what it has applied meanwhile is skipped.
     """
     migrations = schema.migrations
-    # sqlite-utils loaded before the first migration, not half-way through one: a
-    # migration that runs its own transaction (m130_meeting_cancelled_status) reads the
-    # table's SQL and then its columns before it begins, and another program migrating
-    # the same new file must not get an import's worth of time between those reads.
-    db.database  # noqa: B018 (loads it)
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         for migration in migrations.pending(db):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdt_app.store.sqlite_handle import as_database
@@ -80,7 +81,31 @@ class MigrationSet:
         self._sqlite_utils().apply(as_database(db), stop_before=stop_before)
 
     def ensure_migrations_table(self, db: Any) -> None:
-        self._sqlite_utils().ensure_migrations_table(as_database(db))
+        """The records table, created as sqlite-utils creates it (statement for statement);
+        an older layout of it is sqlite-utils' to convert."""
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if self.migrations_table in tables:
+            key = [r[1] for r in db.execute(f"PRAGMA table_info({self.migrations_table})") if r[5]]
+            if key != ["id"]:
+                self._sqlite_utils().ensure_migrations_table(as_database(db))
+            return
+        db.execute(_CREATE_TABLE)
+        db.execute(_CREATE_INDEX)
 
     def _record_applied(self, db: Any, name: str) -> None:
-        self._sqlite_utils()._record_applied(as_database(db), name)
+        db.execute(
+            f'INSERT INTO "{self.migrations_table}" ("applied_at", "migration_set", "name") '
+            "VALUES (?, ?, ?)",
+            [str(datetime.now(UTC)), self.name, name],
+        )
+
+
+# Exactly what sqlite-utils 4 runs (kept byte for byte: the schema is compared).
+_CREATE_TABLE = """CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);"""
+_CREATE_INDEX = """CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");"""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,30 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _savepoints = itertools.count(1)
+
+# sqlite-utils' Column (what `table.columns` lists), field for field.
+Column = namedtuple("Column", ("cid", "name", "type", "notnull", "default_value", "is_pk"))
+
+
+class SQLiteTable:
+    """``db.table(name)``: its columns here; anything else is sqlite-utils' Table."""
+
+    def __init__(self, db: SQLiteDatabase, name: str) -> None:
+        self.db = db
+        self.name = name
+
+    @property
+    def columns(self) -> list[Any]:
+        """The table's columns (as `Table.columns`: none for a table that is not there)."""
+        if self.name not in self.db.table_names():
+            return []
+        quoted = '"' + self.name.replace('"', '""') + '"'
+        return [Column(*row) for row in self.db.execute(f"PRAGMA table_info({quoted})")]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.db.database.table(self.name), name)
 
 
 class SQLiteDatabase:
@@ -50,6 +75,26 @@ class SQLiteDatabase:
         if parameters is not None:
             return self.conn.execute(sql, parameters)
         return self.conn.execute(sql)
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        """The rows of a read as dictionaries (as `Database.query`); any other statement
+        goes to sqlite-utils, whose guard refuses statements that return no rows."""
+        if not sql.lstrip()[:6].upper().startswith(("SELECT", "WITH")):
+            return iter(self.database.query(sql, params))
+        cursor = self.execute(sql, params if params is not None else ())
+        names = [c[0] for c in cursor.description or ()]
+        return (dict(zip(names, row, strict=True)) for row in cursor)
+
+    def table(self, name: str) -> SQLiteTable:
+        return SQLiteTable(self, name)
+
+    def enable_wal(self) -> None:
+        """WAL journal mode (as `Database.enable_wal`: outside a transaction)."""
+        if self.journal_mode == "wal":
+            return
+        if self.conn.in_transaction:  # sqlite-utils refuses it, with its own error
+            self.database.enable_wal()
+        self.conn.execute("PRAGMA journal_mode=wal;")
 
     def table_names(self) -> list[str]:
         """The database's tables (as `Database.table_names()`)."""
@@ -89,8 +134,8 @@ class SQLiteDatabase:
     def close(self) -> None:
         self.conn.close()
 
-    def __getitem__(self, name: str) -> Any:
-        return self.database[name]
+    def __getitem__(self, name: str) -> SQLiteTable:
+        return SQLiteTable(self, name)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):  # never the Database's internals (nor during set-up)
