@@ -88,3 +88,26 @@ def test_same_mrn_twice_with_other_data_is_still_refused(tmp_path):
         with pytest.raises(Exception, match="appears twice in this import"):
             apply_import(store, files)
         assert store.case_ids() == []
+
+
+def test_a_new_database_is_built_quickly_and_then_written_as_safely_as_before(
+    tmp_path, monkeypatch
+):
+    import mdt_app.store as store_module
+
+    statements: list[str] = []
+    real = store_module.SQLiteDatabase
+
+    def traced(conn):
+        conn.set_trace_callback(statements.append)
+        return real(conn)
+
+    monkeypatch.setattr(store_module, "SQLiteDatabase", traced)
+    with open_store(tmp_path / "new.db") as store:
+        assert "PRAGMA synchronous = NORMAL" in statements  # while the empty file is built
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
+        assert store.case_ids() == []
+    statements.clear()
+    with open_store(tmp_path / "new.db"):
+        pass
+    assert "PRAGMA synchronous = NORMAL" not in statements  # an existing file: never

@@ -208,7 +208,7 @@ def open_store(
         if db.journal_mode != "wal":
             _when_not_busy(db.enable_wal, timeout)  # a mode change may not wait by itself
         if pending:
-            _migrate(db, timeout)
+            _migrate(db, timeout, new_file=not tables)
     except StoreError:
         _abandon(db, presence)
         raise
@@ -327,8 +327,15 @@ def _when_not_busy(step: Callable[[], None], timeout: float) -> None:
             time.sleep(0.05)
 
 
-def _migrate(db: SQLiteDatabase, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+def _migrate(
+    db: SQLiteDatabase, timeout: float = DEFAULT_BUSY_TIMEOUT, *, new_file: bool = False
+) -> None:
     """Apply the pending migrations, each in its own IMMEDIATE transaction.
+
+    A new, empty file is built without waiting for the disk after each migration
+    (synchronous=NORMAL, about 1 ms a commit): a power cut meanwhile can only lose
+    migrations of a database that holds nothing yet, and the next open applies them
+    again; the first write of any record (synchronous as before) makes them durable.
 
     Foreign-key enforcement is off while migrating (SQLite's documented way to rebuild a
     table that others refer to) and every key is checked before each commit. A migration
@@ -336,6 +343,9 @@ def _migrate(db: SQLiteDatabase, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
     the same file at the same moment: what it has applied meanwhile is skipped.
     """
     migrations = schema.migrations
+    synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
+    if new_file:
+        db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = OFF")
     try:
         for migration in migrations.pending(db):
@@ -377,6 +387,7 @@ def _migrate(db: SQLiteDatabase, timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         schema_version.record_version(db)
     finally:
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA synchronous = {int(synchronous)}")
 
 
 def _applied(db: SQLiteDatabase, name: str) -> bool:
