@@ -216,6 +216,44 @@ def test_window_start_to_first_paint(databases):
              name)  # fmt: skip
 
 
+# The same start, timed until the first case of the meeting is painted (its banner shows
+# a patient): what the chair waits for, beside the first frame measured above.
+_FIRST_CASE = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from ui.app import application, build_main_window
+
+app = application()
+window = build_main_window(sys.argv[1], load_after_paint=True)
+
+class CasePainted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and window.session.case is not None:
+            window.banner.removeEventFilter(self)
+            print("painted", flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+        return False
+
+watch = CasePainted()
+window.banner.installEventFilter(watch)
+window.show()
+app.exec()
+"""
+
+
+def test_window_start_until_the_first_case_is_painted(databases):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    demo, _ = databases
+    for name, tree in TREES:
+        _until_painted([sys.executable, "-c", _FIRST_CASE, str(demo)], env, tree)  # settle
+        bare = _median_paint([sys.executable, "-c", _FIRST_PAINT], env, tree)
+        case = _median_paint([sys.executable, "-c", _FIRST_CASE, str(demo)], env, tree)
+        _row("window start until the first case is painted: demo vs bare QMainWindow",
+             f"{case * 1000:.0f} / {bare * 1000:.0f} ms", "", f"{case / bare:.1f}x",
+             name)  # fmt: skip
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
