@@ -30,6 +30,8 @@ _CAPS = re.compile(r"^(?:[A-Z]{2,}[A-Z0-9+]*|[A-Z][0-9]+)$")
 def shorthand_in(text: str, language: str) -> list[str]:
     """Abbreviations and clinical shorthand in ``text`` that the ``language`` glossary does
     not explain, once each in order of appearance."""
+    if not _WORD.search(text):
+        return []  # no word, no shorthand: the glossary (150 patterns) is not even built
     from mdt_app.documents.care_programme_content import glossary
 
     terms = glossary(language)

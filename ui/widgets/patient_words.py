@@ -176,12 +176,13 @@ class PatientWordsEditor(QWidget):
         # The words may be in any of the patient's languages: a word counts as shorthand
         # when no shipped glossary explains it (printing checks the chosen language).
         text = "\n".join(texts)
-        from mdt_app.documents.care_programme_blocks import shipped_languages  # on use
-
         found = shorthand_in(text, "en")
-        for language in shipped_languages():
-            unexplained = set(shorthand_in(text, language))
-            found = [w for w in found if w in unexplained]
+        if found:  # else nothing to narrow down (and the other glossaries stay unbuilt)
+            from mdt_app.documents.care_programme_blocks import shipped_languages  # on use
+
+            for language in shipped_languages():
+                unexplained = set(shorthand_in(text, language))
+                found = [w for w in found if w in unexplained]
         self.shorthand.setText(
             self.tr("⚠ Shorthand the patient may not understand: {words}. Write it out.").format(
                 words=", ".join(found)
