@@ -94,10 +94,11 @@ def read_files(paths: list[str | os.PathLike[str]]) -> list[FileImport]:
 def read_file(path: str | os.PathLike[str]) -> FileImport:
     path = Path(path)
     where = str(path)
-    from mdt_app.exchange import hl7v2
+    if path.suffix.lower() != ".json":  # a .json file is never HL7 v2: its reader not loaded
+        from mdt_app.exchange import hl7v2
 
-    if hl7v2.looks_like_hl7(path):
-        return hl7v2.read_hl7_file(path)
+        if hl7v2.looks_like_hl7(path):
+            return hl7v2.read_hl7_file(path)
     data = load_json_file(path)
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         return _fhir(data, where)
