@@ -87,7 +87,7 @@ def test_migrations_build_the_schema_and_records_sqlite_utils_built():
             schema.migrations._record_applied(ours, migration.name)
     theirs = sqlite_utils.Database(sqlite3.connect(":memory:"))
     reference = Migrations(schema.migrations.name)
-    reference._migrations = list(schema.migrations._migrations)  # type: ignore[arg-type]
+    reference._migrations = list(schema.migrations._migrations)
     reference.apply(theirs)
     assert _schema(ours) == _schema(theirs)
     names = "SELECT migration_set, name FROM _sqlite_migrations ORDER BY id"
