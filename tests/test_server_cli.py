@@ -100,14 +100,25 @@ def test_demo_with_an_archive_on_a_url_verifies(capsys, empty_url):
 def test_migrate_db_there_and_back_keeps_everything(capsys, demo_db, empty_url, tmp_path):
     code, out, err = run(capsys, "migrate-db", "--from", str(demo_db), "--to", empty_url)
     assert code == 0 and "the copy verifies" in out, (out, err)
-    assert _counts(empty_url) == _counts(demo_db)
-    assert _chain_head(empty_url) == _chain_head(demo_db)
+    assert "the server enforces the roles" in out
+    # The copy, then two entries of its own: the server's roles set up, the logins given.
+    copied, source = _counts(empty_url), _counts(demo_db)
+    assert copied == {**source, "audit_log": source["audit_log"] + 2}
+    with open_store(empty_url) as store:
+        last_copied = store.query(
+            "SELECT entry_hash FROM audit_log WHERE id = ?", [source["audit_log"]]
+        )[0]["entry_hash"]
+        assert [e.action for e in store.audit_log()[-2:]] == [
+            "set_up_server_roles",
+            "give_copied_logins",
+        ]
+    assert last_copied == _chain_head(demo_db)
     code, out, _ = run(capsys, "verify", "--db", empty_url)
     assert code == 0 and "sound" in out
     back = tmp_path / "back.db"
     code, out, err = run(capsys, "migrate-db", "--from", empty_url, "--to", str(back))
     assert code == 0, err
-    assert _counts(back) == _counts(demo_db) and _chain_head(back) == _chain_head(demo_db)
+    assert _counts(back) == copied and _chain_head(back) == _chain_head(empty_url)
     for location in (demo_db, back):
         code, out, _ = run(capsys, "cases", "--db", str(location), "--json")
         assert code == 0
@@ -119,7 +130,7 @@ def test_migrate_db_there_and_back_keeps_everything(capsys, demo_db, empty_url, 
     with open_store(empty_url) as store:
         store.set_setting("after_copy", True)
         last = store.audit_log()[-1]
-    assert last.action == "set_setting" and last.id == _counts(demo_db)["audit_log"] + 1
+    assert last.action == "set_setting" and last.id == copied["audit_log"] + 1
 
 
 def test_migrate_db_refuses_a_target_with_records_and_leaves_it_alone(

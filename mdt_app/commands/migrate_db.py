@@ -59,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
         f"({report.rows.get('audit_log', 0)} audit entries chained, "
         f"{report.rows.get('decisions', 0)} decisions); the copy verifies"
     )
+    if isinstance(target_at, paths.ServerURL):
+        from mdt_app.commands.server import give_logins
+
+        give_logins(target_at)
     return 0
 
 

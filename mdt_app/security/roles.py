@@ -91,6 +91,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "user passwd": ALL,  # one's own; another's needs a chair or administrator (users.py)
     # issue 19: the database's owner sets up a team server, then copies whole databases
     "server init": MEETING_ADMIN,
+    "server roles": MEETING_ADMIN,
     "migrate-db": MEETING_ADMIN,
 }
 READ_COMMANDS = frozenset(

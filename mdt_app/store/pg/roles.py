@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import os
 import unicodedata
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -113,3 +114,54 @@ def disable_login(store: Store, username: str) -> None:
     """Take away a disabled user's right to connect (inside the caller's transaction)."""
     if roles_enforced(store):
         store.db.execute("SELECT mdt_disable_login(?)", [username])
+
+
+@dataclass
+class CopiedLogins:
+    """What `give_copied_logins` did: the groups, each role's logins, and the logins
+    made without a server password (every one of them needs `user passwd` once)."""
+
+    groups: list[str]
+    by_role: dict[str, list[str]] = field(default_factory=dict)
+    without_password: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def give_copied_logins(store: Store) -> CopiedLogins:
+    """After `migrate-db` onto a server (or `mdt-app server roles`): this database's
+    groups and GRANTs, and every active account's login in the group of its role, as
+    `server init` + `user add` leave them, but without a server password (the app keeps
+    only Argon2 hashes, which the server cannot check), so each login can sign in once
+    its password is set (`mdt-app user passwd`). A login that already exists on the
+    server keeps its password and is only put in the group; the name of a server
+    administrator is never made an app login (skipped). Run as a login that may create
+    roles (the database's owner, as for `server init`)."""
+    done = CopiedLogins(groups=set_up_server_roles(store))
+    done.by_role = {r: [] for r in APP_ROLES}
+    database = str(store.query("SELECT current_database() AS d")[0]["d"])
+    accounts = store.query("SELECT username, role FROM users WHERE active = 1 ORDER BY username")
+    with store.atomic():
+        for account in accounts:
+            login, app_role = str(account["username"]), str(account["role"])
+            found = store.query(
+                "SELECT rolsuper OR rolcreaterole AS admin FROM pg_roles WHERE rolname = ?",
+                [login],
+            )
+            if found and found[0]["admin"]:
+                done.skipped.append(login)
+                continue
+            if not found:
+                store.db.execute(f'CREATE ROLE "{login}" LOGIN')
+                done.without_password.append(login)
+            for other in APP_ROLES:
+                change = "GRANT {g} TO {u}" if other == app_role else "REVOKE {g} FROM {u}"
+                store.db.execute(change.format(g=f'"{group(store, other)}"', u=f'"{login}"'))
+            store.db.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{login}"')
+            done.by_role[app_role].append(login)
+        store.audit(
+            "give_copied_logins",
+            "database",
+            None,
+            {"logins": done.by_role, "without_password": done.without_password},
+        )
+    return done
