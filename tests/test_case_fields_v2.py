@@ -72,9 +72,9 @@ def test_round_trip_through_the_file_format(path: Path):
 
 
 @pytest.mark.parametrize("path", V2_FILES, ids=lambda p: p.name)
-def test_round_trip_through_the_store(tmp_path: Path, path: Path):
+def test_round_trip_through_the_store(db_location: str, path: Path):
     case = read_case_file(path)[0]
-    store = open_store(tmp_path / "t.db")
+    store = open_store(db_location)
     with store.atomic():
         case_id, _ = store.import_case(case)
     back = store.get_case(case_id)
@@ -90,9 +90,9 @@ def test_round_trip_through_the_store(tmp_path: Path, path: Path):
         assert store.import_case(case) == (case_id, False)  # importing twice changes nothing
 
 
-def test_editing_prior_treatments_replaces_them(tmp_path: Path):
+def test_editing_prior_treatments_replaces_them(db_location: str):
     case = read_case_file(FIXTURES / "cases" / "v2_progression_dt.json")[0]
-    store = open_store(tmp_path / "t.db")
+    store = open_store(db_location)
     with store.atomic():
         case_id, _ = store.import_case(case)
     edited = store.get_case(case_id)
@@ -103,11 +103,11 @@ def test_editing_prior_treatments_replaces_them(tmp_path: Path):
     assert [t.response for t in back.prior_treatments] == ["partial"] and back.pregnancy is None
 
 
-def test_the_database_refuses_impossible_values(tmp_path: Path):
-    import sqlite3
+def test_the_database_refuses_impossible_values(db_location: str):
+    from tests.store_helpers import REFUSED_BY_DATABASE
 
-    store = open_store(tmp_path / "t.db")
+    store = open_store(db_location)
     with store.atomic():
         case_id, _ = store.import_case(read_case_file(V2_FILES[0])[0])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(REFUSED_BY_DATABASE):
         store.db.execute("UPDATE cases SET pregnancy = 'unsure' WHERE id = ?", [case_id])

@@ -12,8 +12,8 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_set_and_show_the_centre(tmp_path, capsys):
-    db = tmp_path / "mdt.db"
+def test_set_and_show_the_centre(db_location, capsys):
+    db = db_location
     open_store(db).close()
     code, out, err = run(
         capsys, "--db", db, "centre", "--name", "Kraków Centre", "--phone-24h",
@@ -32,8 +32,8 @@ def test_set_and_show_the_centre(tmp_path, capsys):
     assert code == 0 and "country\t\n" in out
 
 
-def test_bad_values_are_one_line_errors_and_change_nothing(tmp_path, capsys):
-    db = tmp_path / "mdt.db"
+def test_bad_values_are_one_line_errors_and_change_nothing(db_location, capsys):
+    db = db_location
     open_store(db).close()
     code, _, err = run(capsys, "--db", db, "centre", "--country", "France")
     assert code == 1 and "two-letter ISO code" in err and err.count("\n") == 1

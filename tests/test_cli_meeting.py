@@ -9,6 +9,7 @@ import pytest
 
 from mdt_app.cli import main
 from mdt_app.store import open_store
+from tests import backend_helpers
 from tests.conftest import FIXTURES
 
 TWO = FIXTURES / "import" / "two_cases.json"
@@ -165,8 +166,8 @@ def test_edit_changes_only_what_is_given_and_is_audited(capsys, db):
 
 
 @pytest.fixture
-def searchable(capsys, tmp_path):
-    db = str(tmp_path / "s.db")
+def searchable(capsys, db_location):
+    db = db_location
     run(capsys, "--db", db, "demo", "--db", db)
     run(capsys, "--db", db, "import", str(TWO))
     return db
@@ -222,8 +223,8 @@ def test_search_without_result_and_with_a_bad_date(capsys, searchable):
     assert json.loads(out) == []
     code, out, err = run(capsys, "--db", searchable, "search", "1951-02-30")
     assert code == 1 and out == "" and "not a valid date" in err and err.count("\n") == 1
-    code, _, err = run(capsys, "--db", searchable + ".missing", "search", "x")
-    assert code == 1 and "no such database" in err
+    code, _, err = run(capsys, "--db", backend_helpers.missing(searchable), "search", "x")
+    assert code == 1 and backend_helpers.says_no_such_database(err) and err.count("\n") == 1
 
 
 def test_cases_are_not_queued_on_a_closed_meeting(capsys, db):

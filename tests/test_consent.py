@@ -56,7 +56,7 @@ def test_bad_consent_is_refused_naming_the_field(consent, field):
         parse_case(_with(consent))
 
 
-def test_consent_is_stored_and_read_back(tmp_path):
+def test_consent_is_stored_and_read_back(db_location):
     raw = _with(
         {
             "discussion": "given",
@@ -65,7 +65,7 @@ def test_consent_is_stored_and_read_back(tmp_path):
             "recorded_by": "Dr Ö",
         }
     )
-    store = open_store(tmp_path / "c.db")
+    store = open_store(db_location)
     with store.atomic():
         case_id, _ = store.import_case(parse_case(raw))
     back = store.get_case(case_id).consent

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from mdt_app.casefile import CaseFileError
 from mdt_app.exchange import read_cases
 from mdt_app.exchange.fhir_bundle import parse_bundle, read_bundle
+from tests import backend_helpers
 from tests.conftest import FIXTURES
 
 BUNDLE = FIXTURES / "import" / "fhir_bundle.json"
@@ -30,12 +30,10 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def digest(db: Path) -> str:
-    """The database file and its WAL/journal siblings, so nothing can change unseen."""
-    h = hashlib.sha256()
-    for path in sorted(db.parent.glob(db.name + "*")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+def digest(db: Path | str) -> str:
+    """Everything the database holds (a file with its WAL/journal siblings, or every
+    row on a server), so nothing can change unseen."""
+    return backend_helpers.digest(db)
 
 
 def entry_no(resource_id: str) -> int:
@@ -441,8 +439,8 @@ def test_an_mdt_case_file_still_reads_as_before():
 # --- through the command line --------------------------------------------------------------
 
 
-def test_import_bundle_through_the_cli_then_again_changes_nothing(tmp_path, capsys):
-    db = tmp_path / "f.db"
+def test_import_bundle_through_the_cli_then_again_changes_nothing(db_location, capsys):
+    db = db_location
     code, out, err = run(capsys, "import", str(BUNDLE), "--db", str(db))
     assert code == 0, err
     assert "Imported 2 case(s): 2 new or updated, 0 unchanged." in out
@@ -474,8 +472,10 @@ def test_import_help_names_fhir(capsys):
     ],
     ids=["bad-gender", "missing-mrn", "invalid-value-type"],
 )
-def test_refused_bundle_leaves_the_database_byte_for_byte(tmp_path, capsys, path, value, message):
-    db = tmp_path / "r.db"
+def test_refused_bundle_leaves_the_database_byte_for_byte(
+    tmp_path, db_location, capsys, path, value, message
+):
+    db = db_location
     assert run(capsys, "--db", str(db), "import", str(TWO))[0] == 0
     bad = tmp_path / "bad-bundle.json"
     bad.write_text(json.dumps(_mutate(path, value), ensure_ascii=False), encoding="utf-8")
@@ -488,8 +488,8 @@ def test_refused_bundle_leaves_the_database_byte_for_byte(tmp_path, capsys, path
     assert digest(db) == before
 
 
-def test_mixed_batch_with_one_bad_bundle_imports_nothing(tmp_path, capsys):
-    db = tmp_path / "m.db"
+def test_mixed_batch_with_one_bad_bundle_imports_nothing(tmp_path, db_location, capsys):
+    db = db_location
     assert run(capsys, "--db", str(db), "import", str(TWO))[0] == 0
     bad = tmp_path / "bad-bundle.json"
     bad.write_text(json.dumps(_mutate("pat-zoe:gender", "F")), encoding="utf-8")

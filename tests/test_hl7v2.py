@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from mdt_app.casefile import CaseFileError
 from mdt_app.exchange.importer import import_files, read_file
 from mdt_app.exchange.records import notes
 from mdt_app.exchange.report import CREATED, NOT_IMPORTED, UNCHANGED, UPDATED
+from tests import backend_helpers
 from tests.conftest import FIXTURES
 
 HL7 = FIXTURES / "hl7"
@@ -30,11 +30,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def digest(db: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(db.parent.glob(db.name + "*")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+def digest(db: Path | str) -> str:
+    return backend_helpers.digest(db)
 
 
 def write(tmp_path: Path, *segments: str, name: str = "m.hl7") -> Path:
@@ -171,8 +168,8 @@ def test_bad_messages_are_refused_in_one_line(tmp_path, segments, message):
     assert message in str(refused.value) and "\n" not in str(refused.value)
 
 
-def test_cli_all_or_nothing(tmp_path, capsys):
-    db = tmp_path / "h.db"
+def test_cli_all_or_nothing(tmp_path, db_location, capsys):
+    db = db_location
     code, _, err = run(capsys, "import", str(BUNDLE), "--db", str(db))
     assert code == 0, err
     before = digest(db)
@@ -185,8 +182,8 @@ def test_cli_all_or_nothing(tmp_path, capsys):
     assert "mapped labs: free T4 <- OBR 1 / OBX 2" in out
 
 
-def test_notes_command_lists_the_pathology_note(tmp_path, capsys):
-    db = str(tmp_path / "n.db")
+def test_notes_command_lists_the_pathology_note(db_location, capsys):
+    db = db_location
     run(capsys, "import", str(BUNDLE), str(ORU), "--db", db)
     code, out, err = run(capsys, "notes", "1", "--db", db)
     assert code == 0, err

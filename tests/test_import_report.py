@@ -111,8 +111,8 @@ def test_deceased_patient_skipped_unless_asked(store):
     assert p.action == CREATED
 
 
-def test_cli_report_flags_and_json(tmp_path, capsys):
-    db = str(tmp_path / "r.db")
+def test_cli_report_flags_and_json(db_location, capsys):
+    db = db_location
     code, out, err = run(capsys, "import", str(ATC), str(SYNTHEA), str(DECEASED), "--db", db)
     assert code == 0, err
     assert "CREATED: Anna Nowak, MRN ATC-0001" in out

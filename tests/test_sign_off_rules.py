@@ -22,12 +22,12 @@ QUORATE = [
 
 
 @pytest.fixture
-def empty_meeting_item(tmp_path):
+def empty_meeting_item(db_location):
     from mdt_app.casefile import read_case_file
     from mdt_app.store import open_store
     from tests.conftest import FIXTURES
 
-    store = open_store(tmp_path / "rules.db", actor="tester")
+    store = open_store(db_location, actor="tester")
     case = read_case_file(FIXTURES / "import" / "valid_case.json")[0]
     case_id, _ = _import(store, case)
     meeting_id = store.create_meeting(d.Meeting(date=MEETING_DAY, title="ATC MDT"))
