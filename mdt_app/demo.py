@@ -344,10 +344,35 @@ def seed_demo(store: Store, today: date | None = None) -> None:
                 store.defer(item.id or 0, later.id or 0, spec["defer"])
 
 
+def records_held(store: Store) -> str | None:
+    """The first table holding records (not counting the schema's own settings), or
+    None for an empty database."""
+    from mdt_app.store.transfer import TABLE_ORDER
+
+    for table in TABLE_ORDER:
+        if table != "settings" and store.query(f"SELECT 1 AS x FROM {table} LIMIT 1"):
+            return table
+    return None
+
+
+def holds_only_the_demo(store: Store) -> bool:
+    """True when every meeting of the database is a demo meeting (marked DEMO)."""
+    meetings = store.list_meetings()
+    return bool(meetings) and all(f"[{DEMO_MARK}:" in m.title for m in meetings)
+
+
 def _build_on_server(url: paths.ServerURL, today: date | None, archive: int) -> Any:
     """The demo on an empty team database: in one transaction, so a failure leaves the
-    database empty (a server has no temporary file to build under another name)."""
+    database empty (a server has no temporary file to build under another name). A
+    database holding any record (accounts or patients without a meeting yet included)
+    is refused: synthetic patients never join a team's records."""
     with open_store(url, actor="demo-builder") as store, store.atomic():
+        held = records_held(store)
+        if held:
+            raise StoreError(
+                f"{url}: already holds {held.replace('_', ' ')}; the demo is built only on "
+                "an empty database, never beside a team's records"
+            )
         seed_demo(store, today)
         if archive:
             from mdt_app.archive import add_archive
@@ -393,10 +418,23 @@ def build_demo_database(
     return path
 
 
-def ensure_demo_database(path: str | Path) -> Path:
+def ensure_demo_database(path: str | Path | paths.ServerURL) -> Any:
     """The demo database at ``path``, created and seeded if absent (an existing file is
-    checked by whoever opens it next)."""
-    path = Path(path)
+    checked by whoever opens it next). On a team server (`mdt-app --demo --db URL`): an
+    empty database gets the demo, one holding the demo is reused, and one holding a
+    team's records is refused in one line, untouched."""
+    if paths.ServerURL.is_server(path):
+        url = paths.ServerURL(str(getattr(path, "url", path)))
+        with open_store(url, actor="demo-builder") as store:
+            if holds_only_the_demo(store):
+                return url
+            if records_held(store):
+                raise StoreError(
+                    f"{url}: holds a team's records, not the demo; --demo never adds synthetic "
+                    "patients to them (leave out --demo to open it, or give an empty database)"
+                )
+        return _build_on_server(url, None, 0)
+    path = Path(str(path))
     if path.exists() and path.stat().st_size > 0:
         return path
     return build_demo_database(path)

@@ -47,9 +47,14 @@ def open_window(args: argparse.Namespace) -> int:
         from ui.app import remembered_server  # File > Connect to team server…
 
         location = remembered_server() or location
-    if isinstance(location, paths.ServerURL) and not args.demo:
+    if isinstance(location, paths.ServerURL):
         # A team server: no file to create, encrypt or upgrade after a backup here; the
-        # window signs in against the server's accounts (ui.server_sign_in).
+        # window signs in against the server's accounts (ui.server_sign_in). With --demo:
+        # the demo built on an empty database or reused, a team's database refused.
+        if args.demo:
+            from mdt_app.demo import ensure_demo_database
+
+            ensure_demo_database(location)
         return run(location)
     if args.demo:
         from mdt_app.demo import ensure_demo_database

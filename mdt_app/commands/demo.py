@@ -9,7 +9,6 @@ synthetic patients. With --db it creates a new file and refuses an existing one.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from mdt_app import paths
 from mdt_app.demo import build_demo_database, ensure_demo_database
@@ -71,7 +70,17 @@ def run(args: argparse.Namespace) -> int:
         _archive_line(args.archive)
         print(f"Use it with: mdt-app --db {path} [COMMAND]")
         return 0
-    path = Path(args.db) if args.db else paths.demo_database_path()
+    where = paths.database_location(args.db) if args.db else paths.demo_database_path()
+    if isinstance(where, paths.ServerURL):  # `mdt-app --demo demo --db URL`
+        if args.archive:
+            raise UserError(
+                "--demo with --archive: build it with `mdt-app demo --db URL --archive N`"
+            )
+        ensure_demo_database(where)
+        print(f"Demo database ready: {where}")
+        print(f"Use it with: mdt-app --db {where} [COMMAND]")
+        return 0
+    path = where
     existed = path.exists() and path.stat().st_size > 0
     if existed and args.archive:
         raise UserError(
