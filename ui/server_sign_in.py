@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from mdt_app.errors import UserError
+from mdt_app.errors import StoreError, UserError
 from mdt_app.paths import ServerURL
 from mdt_app.security.users import User, authenticate, list_users
 from mdt_app.store import Store, open_store
@@ -32,7 +32,17 @@ def as_login(store: Store, url: ServerURL, user: User, password: str) -> Store:
 
     if not roles_enforced(store) or url.username == user.username:
         return store
-    own = open_store(url.with_login(user.username, password), create=False)
+    try:
+        own = open_store(url.with_login(user.username, password), create=False)
+    except StoreError as exc:
+        # The app account is right (just checked) but its server login is missing, has
+        # another password, or is refused: say what to do, not only what the server said.
+        raise UserError(
+            _t(
+                "{problem}; your server login {user} must exist with your app password: a "
+                "chair or an administrator sets it (File > Users… > Set password…)"
+            ).format(problem=" ".join(str(exc).split()), user=user.username)
+        ) from None
     store.close()
     return own
 
