@@ -63,3 +63,11 @@ NO_SUCH_DATABASE = ("no such database", 'database "no_such_database" does not ex
 def says_no_such_database(err: str) -> bool:
     """The one-line refusal of a database that is not there, on either backend."""
     return any(words in err for words in NO_SUCH_DATABASE)
+
+
+def state(location: str | Path) -> str | None:
+    """None for a database file not created (yet), else its ``digest``: equal before and
+    after a refused command means it created nothing and changed nothing."""
+    if not is_server(location) and not Path(location).exists():
+        return None
+    return digest(location)

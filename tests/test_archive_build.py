@@ -12,10 +12,10 @@ from mdt_app.store import open_store
 
 
 @pytest.mark.parametrize("batch", [archive.CASES_PER_MEETING, archive.BATCH_CASES])
-def test_archive_across_batches_verifies(tmp_path, monkeypatch, batch):
+def test_archive_across_batches_verifies(db_location, backend, monkeypatch, batch):
     monkeypatch.setattr(archive, "BATCH_CASES", batch)
     count = 2 * archive.CASES_PER_MEETING + 10
-    with open_store(tmp_path / "archive.db", actor="tester") as store:
+    with open_store(db_location, actor="tester") as store:
         assert archive.add_archive(store, count) == count
         assert verify_database(store.db) == []
         meetings = store.list_meetings()
@@ -31,5 +31,5 @@ def test_archive_across_batches_verifies(tmp_path, monkeypatch, batch):
             0
         ]["n"]
         assert signed == count
-        # The cache size asked for the build is given back.
-        assert store.db.execute("PRAGMA cache_size").fetchone()[0] == -2000
+        if backend == "sqlite":  # the cache size asked for the build is given back
+            assert store.db.execute("PRAGMA cache_size").fetchone()[0] == -2000

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from mdt_app.cli import main
+from tests import backend_helpers
 from tests.conftest import FIXTURES
 
 VALID = FIXTURES / "import" / "valid_case.json"
@@ -23,8 +24,10 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def digest(path: Path | str) -> str:
+    if backend_helpers.is_server(path):
+        return backend_helpers.digest(path)
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def test_version_and_help(capsys):
@@ -39,8 +42,8 @@ def test_version_and_help(capsys):
         assert "--db" in capsys.readouterr().out
 
 
-def test_demo_then_cases_tab_separated(tmp_path, capsys):
-    db = tmp_path / "x.db"
+def test_demo_then_cases_tab_separated(db_location, capsys):
+    db = db_location
     code, out, _ = run(capsys, "demo", "--db", str(db))
     assert code == 0 and str(db) in out
     code, out, err = run(capsys, "--db", str(db), "cases")
@@ -88,11 +91,11 @@ def test_unknown_meeting_is_a_one_line_error(demo_db, capsys):
     assert digest(demo_db) == before
 
 
-def test_missing_database_is_not_created_by_reading(tmp_path, capsys):
-    db = tmp_path / "none.db"
-    code, _, err = run(capsys, "--db", str(db), "meetings")
-    assert code != 0 and "no such database" in err
-    assert not db.exists()
+def test_missing_database_is_not_created_by_reading(db_location, capsys):
+    db = backend_helpers.missing(db_location)
+    code, _, err = run(capsys, "--db", db, "meetings")
+    assert code != 0 and backend_helpers.says_no_such_database(err)
+    assert backend_helpers.is_server(db) or not Path(db).exists()
 
 
 def test_import_valid_file_and_queue_on_meeting(demo_db, capsys):
@@ -103,8 +106,8 @@ def test_import_valid_file_and_queue_on_meeting(demo_db, capsys):
     assert "H123456" in {c["mrn"] for c in json.loads(out)}
 
 
-def test_import_same_file_twice_changes_nothing(tmp_path, capsys):
-    db = tmp_path / "i.db"
+def test_import_same_file_twice_changes_nothing(db_location, capsys):
+    db = db_location
     assert run(capsys, "--db", str(db), "import", str(VALID), str(TWO))[0] == 0
     before = digest(db)
     code, out, _ = run(capsys, "--db", str(db), "import", str(VALID), str(TWO))

@@ -10,6 +10,7 @@ import pytest
 
 from mdt_app import paths
 from mdt_app.cli import main
+from tests import backend_helpers
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -58,8 +59,10 @@ def test_demo_flag_without_the_demo_database_says_so(real_db, capsys):
     assert not real_db.exists()
 
 
-def test_demo_with_db_still_refuses_an_existing_file(tmp_path, capsys):
-    target = tmp_path / "mine.db"
+def test_demo_with_db_still_refuses_an_existing_file(db_location, capsys):
+    target = db_location  # a new file, or an empty team database
     assert run(capsys, "demo", "--db", target)[0] == 0
+    before = backend_helpers.digest(target)
     code, _, err = run(capsys, "demo", "--db", target)
-    assert code != 0 and "already exists" in err
+    assert code != 0 and ("already exists" in err or "already holds" in err)
+    assert len(err.splitlines()) == 1 and backend_helpers.digest(target) == before

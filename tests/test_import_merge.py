@@ -13,6 +13,7 @@ from mdt_app.casefile import parse_document
 from mdt_app.decision_currency import changes_since_signed, older_data_note
 from mdt_app.errors import ValidationError
 from mdt_app.exchange import read_cases
+from tests import backend_helpers
 from tests import store_helpers as h
 from tests.conftest import FIXTURES
 
@@ -129,18 +130,18 @@ def test_default_identifier_system_is_a_setting(store):
     assert store.get_case(case_id).patient.identifier_system == "urn:oid:1.2.3.4"
 
 
-def test_cli_refusal_names_both_records_and_imports_nothing(tmp_path, capsys):
-    db = tmp_path / "m.db"
+def test_cli_refusal_names_both_records_and_imports_nothing(tmp_path, db_location, capsys):
+    db = db_location
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     first.write_text(json.dumps(FULL), encoding="utf-8")
     second.write_text(json.dumps(_doc(birth_date="1970-02-02")), encoding="utf-8")
     assert cli.main(["import", str(first), "--db", str(db)]) == 0
     capsys.readouterr()
-    before = db.read_bytes()
+    before = backend_helpers.digest(db)
     assert cli.main(["import", str(second), "--db", str(db)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "1970-02-02" in err[0] and "1951-04-02" in err[0]
-    assert db.read_bytes() == before
+    assert backend_helpers.digest(db) == before
 
 
 def test_fhir_bundle_without_diagnosis_keeps_the_stored_diagnosis_and_tnm(store, tmp_path):

@@ -89,8 +89,8 @@ def test_the_intake_form_uses_the_import_rules():
         case_from_form(empty_form())
 
 
-def test_an_unfinished_form_is_kept_per_user(tmp_path):
-    path = tmp_path / "x.db"
+def test_an_unfinished_form_is_kept_per_user(db_location):
+    path = db_location
     with open_store(path, actor="nurse") as s:
         s.save_intake_draft({"form": {"patient": {"family_name": "Half"}}})
     with open_store(path, actor="nurse") as s:

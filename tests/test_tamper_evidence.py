@@ -12,6 +12,7 @@ import pytest
 from mdt_app.cli import main
 from mdt_app.security.audit_chain import GENESIS, short
 from mdt_app.store import open_store, schema
+from tests import backend_helpers
 
 
 def verify(capsys, db: Path) -> tuple[int, list[str]]:
@@ -203,10 +204,11 @@ def test_foreign_key_and_integrity_faults_are_reported(demo_db, capsys):
     assert any(line.startswith("imaging row ") and "cases row" in line for line in lines)
 
 
-def test_verify_of_missing_database_is_one_line(tmp_path, capsys):
-    code = main(["verify", "--db", str(tmp_path / "none.db")])
+def test_verify_of_missing_database_is_one_line(db_location, capsys):
+    code = main(["verify", "--db", backend_helpers.missing(db_location)])
     _, err = capsys.readouterr()
     assert code != 0 and len(err.strip().splitlines()) == 1
+    assert backend_helpers.says_no_such_database(err)
 
 
 def test_existing_log_is_sealed_by_the_upgrade(tmp_path, capsys):

@@ -131,8 +131,8 @@ def test_sign_off_records_the_electronic_signature(demo_store):
     assert demo_store.actor != DEMO_CHAIR  # the store's own identity is put back
 
 
-def test_cli_user_add_on_empty_table_creates_the_chair(tmp_path, capsys, monkeypatch):
-    db = tmp_path / "u.db"
+def test_cli_user_add_on_empty_table_creates_the_chair(db_location, tmp_path, capsys, monkeypatch):
+    db = db_location
     monkeypatch.setenv("MDT_APP_NEW_PASSWORD", "first chair pw")
     code, out, err = run(capsys, "user", "add", "boss", "--name", "Dr Boss", "--db", str(db))
     assert code == 0, err
