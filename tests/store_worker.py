@@ -35,7 +35,7 @@ def main(db: str) -> int:
                 window.save_draft(draft)
             elif command == "hold":
                 with window.atomic():
-                    window.db.execute("UPDATE settings SET value = value WHERE 0")
+                    window.db.execute("UPDATE settings SET value = value WHERE 1 = 0")
                     window.db.execute(
                         "INSERT INTO settings (key, value) VALUES ('held', '1')"
                         " ON CONFLICT(key) DO UPDATE SET value = excluded.value"

@@ -66,8 +66,8 @@ def test_unknown_command_names_the_choices(capsys):
     assert "minutes" in capsys.readouterr().err
 
 
-def test_demo_with_an_archive(tmp_path, capsys):
-    db = tmp_path / "scale.db"
+def test_demo_with_an_archive(db_location, capsys):
+    db = db_location
     assert main(["demo", "--db", str(db), "--archive", "90"]) == 0
     with open_store(db) as store:
         archive = [m for m in store.list_meetings() if "archive" in m.title]

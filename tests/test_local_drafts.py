@@ -53,10 +53,12 @@ def test_a_kept_draft_is_private_atomic_and_found_again(tmp_path):
     assert drafts.discard(7) and drafts.leftovers() == [] and not drafts.discard(7)
 
 
-def test_drafts_of_another_database_are_not_offered(tmp_path):
-    LocalDrafts(tmp_path / "one.db").keep(typed(), reason="gone")
-    assert LocalDrafts(tmp_path / "other.db").leftovers() == []
-    assert len(LocalDrafts(tmp_path / "one.db").leftovers()) == 1
+def test_drafts_of_another_database_are_not_offered(db_location):
+    from tests.backend_helpers import missing
+
+    LocalDrafts(db_location).keep(typed(), reason="gone")  # a file, or a team database
+    assert LocalDrafts(missing(db_location)).leftovers() == []
+    assert len(LocalDrafts(db_location).leftovers()) == 1
 
 
 def test_a_damaged_file_is_skipped_not_a_crash(tmp_path):
