@@ -123,10 +123,10 @@ def test_files_dropped_on_the_agenda_are_imported_with_the_report(qtbot, meeting
     assert seen == [[str(FIXTURES / "import" / "two_cases.json")]]
 
 
-def test_the_demo_opens_in_its_own_database(qtbot, tmp_path):
+def test_the_demo_opens_in_its_own_database(qtbot, db_location):
     from mdt_app import paths
 
-    db = tmp_path / "empty.db"
+    db = db_location  # a new file, or an empty team database
     window = open_window(qtbot, db)
     qtbot.mouseClick(window.start_panel.buttons["startDemo"], Qt.MouseButton.LeftButton)
     [demo] = window._other_windows

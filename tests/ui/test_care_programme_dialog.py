@@ -24,9 +24,10 @@ from ui.pdf_preview import PdfPreviewDialog
 
 
 @pytest.fixture
-def db(tmp_path):
-    """Case 1 signed (decision 1); case 2 with a draft only (decision 2)."""
-    path = tmp_path / "mdt.db"
+def db(db_location):
+    """Case 1 signed (decision 1); case 2 with a draft only (decision 2); in a file, then
+    in a team database on the test server."""
+    path = db_location
     with open_store(path, actor="builder") as store:
         add_case(store, mrn="S1")
         add_case(store, mrn="D1", sign=False)

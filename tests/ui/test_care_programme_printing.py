@@ -16,8 +16,8 @@ from tests.ui.test_care_programme_dialog import click_and_wait
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "mdt.db"
+def db(db_location):
+    path = db_location
     with open_store(path, actor="builder") as store:
         store.set_setting("centre", {"name": "Centre", "phone_24h": "+44 1", "country": "GB"})
         add_case(

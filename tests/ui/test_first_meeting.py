@@ -74,8 +74,8 @@ def fill(widget, text: str) -> None:
     widget.setText(text) if hasattr(widget, "setText") else widget.setPlainText(text)
 
 
-def test_a_meeting_from_an_empty_database(qtbot, tmp_path, monkeypatch, shots):
-    db = tmp_path / "new.db"
+def test_a_meeting_from_an_empty_database(qtbot, tmp_path, monkeypatch, shots, db_location):
+    db = db_location  # a new file, or an empty team database
     today = date.today()
     window = open_window(qtbot, db)
     assert window.case_stack.currentWidget() is window.start_panel

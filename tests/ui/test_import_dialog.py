@@ -40,8 +40,8 @@ def report_text(dialog) -> str:
     return "\n".join(lines)
 
 
-def test_hl7_and_a_deceased_patients_bundle_through_the_window(qtbot, tmp_path):
-    db = tmp_path / "centre.db"
+def test_hl7_and_a_deceased_patients_bundle_through_the_window(qtbot, tmp_path, db_location):
+    db = db_location
     with open_store(db, create=True) as store:
         meeting_id = store.plan_meeting(d.Meeting(date=date(2030, 1, 8), title="Thyroid MDT"))
         import_files(store, [BUNDLE])  # Zoë and Jan are known patients
@@ -86,14 +86,18 @@ def test_hl7_and_a_deceased_patients_bundle_through_the_window(qtbot, tmp_path):
         assert zoe.patient.given_name == "Zoë Maria" and zoe.tnm == before.tnm
         assert len(store.case_ids()) == 3
         # Zoë (two messages) and the deceased patient queued, as `--meeting` does.
-        assert {i.case_id for i in store.agenda(meeting_id)} == {before.id, 3}
+        # (by MRN: a server's ids skip those of the preview's rolled-back trial import)
+        deceased = store.find_case_by_mrn("ATC-0999")
+        assert {i.case_id for i in store.agenda(meeting_id)} == {before.id, deceased}
     assert "Imported 3 case(s) and queued on meeting" in window.statusBar().currentMessage()
 
 
-def test_the_preview_is_the_cli_report_and_hl7_files_can_be_dropped(qtbot, tmp_path, capsys):
+def test_the_preview_is_the_cli_report_and_hl7_files_can_be_dropped(
+    qtbot, tmp_path, capsys, db_location
+):
     from mdt_app.cli import main
 
-    db = tmp_path / "centre.db"
+    db = db_location
     with open_store(db, create=True) as store:
         import_files(store, [BUNDLE])
     assert "*.hl7" in FILE_FILTER and "*.json" in FILE_FILTER

@@ -13,8 +13,8 @@ from tests.minutes_data import build_meeting
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "mdt.db"
+def db(db_location):
+    path = db_location
     with open_store(path, actor="builder") as store:
         build_meeting(store)
     return path
