@@ -75,9 +75,9 @@ def test_a_display_nobody_serves_is_one_line_not_an_abort(tmp_path):
 
 
 @linux_only
-def test_commands_work_without_a_display(tmp_path):
+def test_commands_work_without_a_display(tmp_path, db_location):
     env = headless_env(tmp_path)
-    db = str(tmp_path / "demo.db")
+    db = db_location  # a new file, or an empty team database
     assert mdt_app(env, "demo", "--db", db).returncode == 0
     cases = mdt_app(env, "--db", db, "cases", "--json")
     assert cases.returncode == 0 and '"mrn"' in cases.stdout, cases.stderr
