@@ -182,3 +182,30 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("benchmark figures")
         for line in _FIGURES:
             terminalreporter.write_line(line)
+
+
+# --- s3-pg2 ---
+
+
+@pytest.fixture
+def pg_empty_url(pg_cluster) -> Iterator[str]:
+    """The URL of a fresh database with no schema at all: a team database not made yet
+    (dropped after the test)."""
+    from mdt_app.paths import ServerURL
+    from mdt_app.store.pg.open import close_pool
+
+    name = f"n{os.getpid()}_{next(_pg_counter)}"
+    pg_cluster.admin(f"CREATE DATABASE {name}")
+    url = pg_cluster.url(name)
+    yield url
+    close_pool(ServerURL(url))
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def new_db_location(backend, tmp_path, request) -> str:
+    """No database yet, on each backend: a file path not created, or an empty server
+    database without the schema (what a refused command must leave as it found it)."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_empty_url")
+    return str(tmp_path / "new.db")

@@ -137,9 +137,10 @@ def test_file_over_the_size_limit_is_refused_before_parsing(
     assert "over the import limit" in line and "MDT_APP_MAX_FILE_MB" in line
 
 
-def test_refused_import_creates_no_database_file(tmp_path, capsys):
-    _refused(tmp_path, capsys, "{not json", db_exists=False)
-    _refused(tmp_path, capsys, _case_with(patient__mrn="H\u200b1"), db_exists=False)
+def test_refused_import_creates_no_database_file(tmp_path, capsys, new_db_location):
+    _refused(tmp_path, capsys, "{not json", db_exists=False, db=new_db_location)
+    text = _case_with(patient__mrn="H\u200b1")
+    _refused(tmp_path, capsys, text, db_exists=False, db=new_db_location)
 
 
 def test_reading_command_on_missing_database_creates_nothing(tmp_path, capsys, db_location):
@@ -201,10 +202,13 @@ def test_an_export_never_writes_over_the_database(tmp_path, capsys):
     assert db.read_bytes() == before
 
 
-def test_import_onto_a_meeting_of_a_missing_database_creates_nothing(tmp_path, capsys, db_location):
+def test_import_onto_a_meeting_of_a_missing_database_creates_nothing(
+    tmp_path, capsys, db_location, new_db_location
+):
     path = tmp_path / "case.json"
     path.write_text(json.dumps(CASE), encoding="utf-8")
-    before = backend_helpers.state(db_location)  # a file not there yet; an empty server database
-    assert cli.main(["import", str(path), "--meeting", "3", "--db", db_location]) == 1
-    assert "no meeting with id 3" in capsys.readouterr().err
-    assert backend_helpers.state(db_location) == before
+    for db in (new_db_location, db_location):  # no database yet; one with no meeting 3
+        before = backend_helpers.state(db)
+        assert cli.main(["import", str(path), "--meeting", "3", "--db", db]) == 1
+        assert "no meeting with id 3" in capsys.readouterr().err
+        assert backend_helpers.state(db) == before

@@ -35,6 +35,16 @@ def store_for(args: argparse.Namespace, *, create: bool = False) -> Store:
     return store
 
 
+def made_yet(location: Path | paths.ServerURL) -> bool:
+    """Whether the database exists yet: a file that is there, or a server database that
+    holds the schema (a refused command must not create either)."""
+    if isinstance(location, paths.ServerURL):
+        from mdt_app.store.pg.open import has_schema
+
+        return has_schema(location)
+    return location.exists()
+
+
 def command_name(args: argparse.Namespace) -> str:
     """The command's words as `roles.COMMANDS` names them ("meeting create", "centre set")."""
     command = getattr(args, "command", None) or ""

@@ -6,9 +6,8 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
-from mdt_app.commands._common import store_for
+from mdt_app.commands._common import made_yet, store_for
 from mdt_app.exchange.importer import apply_import, read_file
 from mdt_app.security.cli_options import add_encrypted_option
 
@@ -82,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
     from mdt_app.errors import NotFound
 
     location = paths.database_location(args.db)
-    if args.meeting is not None and isinstance(location, Path) and not location.exists():
-        # Refused before the file is made: a refused command creates no database.
+    if args.meeting is not None and not made_yet(location):
+        # Refused before the file (or the server's schema) is made: a refused command
+        # creates no database.
         raise NotFound(f"no meeting with id {args.meeting} (there is no database yet)")
     with store_for(args, create=True) as store:
         # apply_import refuses a closed or cancelled meeting before writing anything.

@@ -114,6 +114,16 @@ def connect_direct(url: ServerURL) -> PgDatabase:
     return PgDatabase(raw)
 
 
+def has_schema(url: ServerURL) -> bool:
+    """True when the database at ``url`` already holds MDT Assistant's schema (an empty
+    database is a team database not made yet: as a file not there yet)."""
+    db = connect_direct(url)
+    try:
+        return "mdt_schema_migrations" in db.table_names()
+    finally:
+        db.close()
+
+
 def applied(db: PgDatabase) -> set[str]:
     """Names of the migrations this database has."""
     if "mdt_schema_migrations" not in db.table_names():
