@@ -70,8 +70,8 @@ def test_create_prints_the_id_and_the_meeting_is_listed(capsys, db):
         (["--date", "2026-12-01", "--every", "friday"], "is a tuesday, not a friday"),
     ],
 )
-def test_bad_input_is_one_line_and_creates_no_database(capsys, db_location, args, message):
-    db = db_location  # not there yet, or an empty team database
+def test_bad_input_is_one_line_and_creates_no_database(capsys, new_db_location, args, message):
+    db = new_db_location  # a file not there yet, or a server database without the schema
     before = backend_helpers.state(db)
     argv = ["--db", str(db), "meeting", "create", "--title", "MDT", "--chair", "Dr C", *args]
     code, out, err = run(capsys, *argv)

@@ -92,11 +92,11 @@ def test_demo_with_an_archive(db_location, capsys):
 
 
 @pytest.mark.parametrize("count", ["-1", "many", "2000000"])
-def test_archive_size_is_checked(db_location, capsys, count):
+def test_archive_size_is_checked(new_db_location, capsys, count):
     from tests.backend_helpers import state
 
-    before = state(db_location)
+    before = state(new_db_location)
     with pytest.raises(SystemExit):
-        main(["demo", "--db", db_location, "--archive", count])
+        main(["demo", "--db", new_db_location, "--archive", count])
     assert "--archive" in capsys.readouterr().err
-    assert state(db_location) == before
+    assert state(new_db_location) == before
