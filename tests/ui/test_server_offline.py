@@ -91,3 +91,39 @@ def test_a_server_gone_while_nobody_types_shows_offline_then_online(qtbot, serve
     switch.restore()
     qtbot.waitUntil(lambda: not window.live_banner.is_offline, timeout=8000)
     window.close()
+
+
+def test_a_window_killed_while_its_server_was_gone_leaves_the_draft_offered(qtbot, server):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url, switch = server
+    script = Path(__file__).with_name("offline_window.py")
+    proc = subprocess.Popen(
+        [sys.executable, str(script), url, "Typed, then SIGKILL, server gone"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        switch.cut()
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        kept = proc.stdout.readline().split()
+        assert kept and kept[0] == "kept", kept
+        item_id = int(kept[1])
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    switch.restore()
+    window = open_window(qtbot, url)  # the next start, the server back
+    window.prompts.answers["local_draft"] = "restore"
+    window.live.offer_leftovers()
+    assert window.decision.plan.toPlainText() == "Typed, then SIGKILL, server gone"
+    with open_store(url) as store:
+        assert store.current_draft(item_id).plan_text == "Typed, then SIGKILL, server gone"
+    assert LocalDrafts(url).leftovers() == []
+    window.close()
