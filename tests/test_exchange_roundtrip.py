@@ -100,10 +100,10 @@ def test_one_database_exports_the_same_ids_twice(demo_store, tmp_path):
         assert e["fullUrl"] == f"urn:uuid:{e['resource']['id']}"
 
 
-def test_two_demo_databases_export_different_ids(tmp_path):
+def test_two_demo_databases_export_different_ids(tmp_path, db_location):
     from mdt_app.demo import build_demo_database
 
-    one = open_store(build_demo_database(tmp_path / "one.db"), actor="t")
+    one = open_store(build_demo_database(db_location), actor="t")  # a file, or a server
     two = open_store(build_demo_database(tmp_path / "two.db"), actor="t")
     a, b = export(one, 1, tmp_path / "1.json"), export(two, 1, tmp_path / "2.json")
     assert len(ids(a)) > 20 and not ids(a) & ids(b)
