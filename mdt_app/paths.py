@@ -69,11 +69,31 @@ class ServerURL:
         """The URL with any password replaced by ***."""
         from urllib.parse import urlsplit, urlunsplit
 
-        parts = urlsplit(self.url)
-        if parts.password is None:
+        try:
+            parts = urlsplit(self.url)
+            password = parts.password
+        except ValueError:  # malformed (e.g. an unclosed [IPv6]): hide what may be one
+            import re
+
+            return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", self.url)
+        if password is None:
             return self.url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
         return urlunsplit(parts._replace(netloc=netloc))
+
+    def check(self) -> ServerURL:
+        """This URL, or a one-line UserError when it cannot be read as an address."""
+        from urllib.parse import urlsplit
+
+        try:  # (the port is libpq's to read: it may list several hosts and ports)
+            urlsplit(self.url).password  # noqa: B018 - reading it validates the address
+        except ValueError as exc:
+            from mdt_app.errors import UserError
+
+            raise UserError(
+                f"{self.redacted()}: not a valid postgresql:// address ({exc})"
+            ) from None
+        return self
 
     def __str__(self) -> str:
         return self.redacted()
@@ -105,7 +125,7 @@ def database_location(cli_value: str | os.PathLike[str] | None = None) -> Path |
     """`--db`, then $MDT_APP_DB, then the user data directory: a file, or a server URL."""
     value = str(cli_value) if cli_value else os.environ.get(DB_ENV)
     if value and ServerURL.is_server(value):
-        return ServerURL(value)
+        return ServerURL(value).check()
     if value:
         return Path(value).expanduser()
     return user_data_dir() / DB_FILENAME

@@ -69,7 +69,7 @@ def server_url(pasted: str, host: str, port: int, database: str, username: str =
     if pasted:
         if not ServerURL.is_server(pasted):
             raise UserError(f"{pasted}: not a team server address (it starts with postgresql://)")
-        return ServerURL(pasted)
+        return ServerURL(pasted).check()
     if not host.strip() or not database.strip():
         raise UserError("give the server's host and the database's name, or paste its URL")
     user = f"{quote(username.strip(), safe='')}@" if username.strip() else ""
