@@ -11,7 +11,7 @@ from typing import Any
 
 from mdt_app import paths
 from mdt_app.commands._common import store_for
-from mdt_app.errors import StoreError
+from mdt_app.errors import StoreError, UserError
 from mdt_app.security import session_keys
 from mdt_app.security.backup import backup_database, backup_faults, restore_backup
 from mdt_app.security.cli_identity import check_identity_in_file, sign_in_known
@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from mdt_app.paths import ServerURL
+
+    if ServerURL.is_server(args.output):  # it would be taken for a file name
+        raise UserError(
+            "-o names the backup file; to copy a database onto a team server use "
+            "`mdt-app migrate-db --from DB --to URL`"
+        )
     with store_for(args) as store:
         target = backup_database(store, args.output)
         entries = store.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]

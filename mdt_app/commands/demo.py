@@ -54,6 +54,8 @@ def _count(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     passphrase = None
+    if args.encrypted and args.db and paths.ServerURL.is_server(args.db):
+        raise UserError("--encrypted is for database files; a team server has its own")
     if args.encrypted:
         target = paths.database_path(args.db) if args.db else paths.demo_database_path()
         passphrase = session_keys.passphrase_for(target)
