@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from mdt_app.errors import UserError
-from mdt_app.security.users import User, add_user, authenticate, list_users
+from mdt_app.security.first_chair import add_first_chair
+from mdt_app.security.users import User, authenticate, list_users
 from mdt_app.store import Store
 from ui.settings import settings_path
 from ui.widgets.common import label
@@ -80,11 +81,10 @@ class FirstChairDialog(QDialog):
             self._refuse(self.tr("the two passwords differ"))
             return
         try:
-            self.user = add_user(
+            self.user = add_first_chair(  # on a team server: its roles set up first
                 self.store,
                 self.username.text(),
                 self.name.text(),
-                "chair",
                 self.password.text(),
                 self.specialty.text(),
             )

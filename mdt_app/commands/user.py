@@ -85,10 +85,19 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def run_add(args: argparse.Namespace) -> int:
     with store_for(args, create=True) as store:
-        role = args.role or ("chair" if not has_users(store) else None)
+        first = not has_users(store)
+        role = args.role or ("chair" if first else None)
         if role is None:
             raise UserError("give --role (chair, member, nurse or administrator)")
-        user = add_user(store, args.username, args.name, role, _new_password(args), args.specialty)
+        if first and role == "chair":  # on a server: its roles set up first (first_chair.py)
+            from mdt_app.security.first_chair import add_first_chair
+
+            password = _new_password(args)
+            user = add_first_chair(store, args.username, args.name, password, args.specialty)
+        else:
+            user = add_user(
+                store, args.username, args.name, role, _new_password(args), args.specialty
+            )
     print(f"{user.id}\t{user.username}\t{user.role}")
     return 0
 
