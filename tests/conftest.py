@@ -209,3 +209,28 @@ def new_db_location(backend, tmp_path, request) -> str:
     if backend == "postgresql":
         return request.getfixturevalue("pg_empty_url")
     return str(tmp_path / "new.db")
+
+
+@pytest.fixture
+def new_db_factory(backend, tmp_path, request):
+    """``make(label)``: another database not made yet, on each backend (a file path not
+    created, or an empty server database without the schema), for tests that need many;
+    the server's are dropped after the test."""
+    from mdt_app.paths import ServerURL
+    from mdt_app.store.pg.open import close_pool
+
+    cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
+    made: list[str] = []
+
+    def make(label: str) -> str:
+        if cluster is None:
+            return str(tmp_path / f"{label}.db")
+        name = f"n{os.getpid()}_{next(_pg_counter)}"
+        cluster.admin(f"CREATE DATABASE {name}")
+        made.append(cluster.url(name))
+        return made[-1]
+
+    yield make
+    for url in made:
+        close_pool(ServerURL(url))
+        cluster.admin(f"DROP DATABASE IF EXISTS {ServerURL(url).name} WITH (FORCE)")

@@ -18,6 +18,10 @@ from tests.conftest import FIXTURES
 ROUNDS = 6
 
 
+def backend_of(db: str) -> str:
+    return "server" if str(db).startswith("postgresql://") else "file"
+
+
 def _case_file(tmp_path, name: str, mrn: str):
     doc = json.loads((FIXTURES / "import" / "valid_case.json").read_text(encoding="utf-8"))
     doc["patient"]["mrn"] = mrn
@@ -115,10 +119,11 @@ def test_every_server_write_transaction_takes_the_writers_lock(pg_url):
         assert other.get_setting("x") == 1 and done.is_set()
 
 
-def test_two_importers_started_together_both_finish(tmp_path, benchmark_report):
+def test_two_importers_started_together_both_finish(tmp_path, new_db_factory, benchmark_report):
     failures = 0
     for round_ in range(ROUNDS):
-        db = tmp_path / f"round{round_}.db"  # a new file: both may try to create it
+        # A new file, or a server database without the schema: both may try to make it.
+        db = new_db_factory(f"round{round_}")
         procs = [
             h.mdt_app("import", str(_case_file(tmp_path, f"{round_}-{i}.json", f"R{round_}-{i}")),
                       "--db", str(db))
@@ -130,7 +135,9 @@ def test_two_importers_started_together_both_finish(tmp_path, benchmark_report):
             assert proc.returncode == 0, err
         with open_store(db) as store:
             assert len(store.case_ids()) == 2
-    benchmark_report(f"concurrent importers: {ROUNDS} rounds, {failures} failures")
+    benchmark_report(
+        f"concurrent importers ({backend_of(db)}): {ROUNDS} rounds, {failures} failures"
+    )
 
 
 # --- optimistic concurrency -----------------------------------------------------------------
@@ -220,10 +227,10 @@ def _race_to_sign(db, decision_id: int) -> list[str]:
     return outcome
 
 
-def test_concurrent_sign_off_exactly_one_wins(tmp_path, benchmark_report):
+def test_concurrent_sign_off_exactly_one_wins(new_db_factory, benchmark_report):
     rounds, wins_total = 20, 0
     for round_ in range(rounds):
-        db = tmp_path / f"s{round_}.db"
+        db = new_db_factory(f"s{round_}")
         _, _, draft = h.build_db(db)
         outcome = _race_to_sign(db, draft.id or 0)
         assert sorted(outcome) == ["refused", "signed"], outcome
@@ -233,7 +240,10 @@ def test_concurrent_sign_off_exactly_one_wins(tmp_path, benchmark_report):
                 e for e in store.audit_log("decision", draft.id) if e.action == "sign_decision"
             ]
             assert len(signs) == 1
-    benchmark_report(f"concurrent sign-off: {rounds} rounds, {wins_total} winners, 0 double signs")
+    benchmark_report(
+        f"concurrent sign-off ({backend_of(db)}): {rounds} rounds, {wins_total} winners, "
+        "0 double signs"
+    )
 
 
 def test_second_sign_off_is_refused(store):
