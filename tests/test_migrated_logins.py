@@ -126,6 +126,11 @@ def test_migrated_accounts_get_their_logins_and_a_migrated_nurse_cannot_sign(
         ("mg_lead", f"{name}_chair"),
         ("mg_nina", f"{name}_nurse"),
     ]
+    # `server roles` again (a DBA making sure): the same logins, passwords kept.
+    code, out, err = run(capsys, "server", "roles", owner)
+    assert code == 0, err
+    assert "1 chair (mg_lead), 1 nurse (mg_nina)" in out and "No server password" not in out
+    assert run(capsys, "cases", "--db", nina_url)[0] == 0
 
 
 def test_a_login_that_may_not_create_roles_is_told_what_the_dba_runs(
