@@ -154,16 +154,19 @@ def _take_passphrase(args: argparse.Namespace) -> None:
         from mdt_app import paths
         from mdt_app.security.cli_identity import take_passphrase
 
-        take_passphrase(args, paths.database_path(args.db))
+        take_passphrase(args, paths.database_location(args.db))
 
 
 def _forget_passphrase(args: argparse.Namespace) -> None:
-    """The passphrase lives only as long as the command (matters when called in-process)."""
+    """The passphrase lives only as long as the command (matters when called in-process).
+
+    Runs in main's ``finally``: it must not raise (a server URL is not refused here;
+    the command itself said so in one line)."""
     if getattr(args, "passphrase_file", None):
         from mdt_app import paths
         from mdt_app.security import session_keys
 
-        session_keys.forget(paths.database_path(args.db))
+        session_keys.forget(paths.database_location(args.db))
 
 
 def one_line(message: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mdt_app.errors import AuthenticationError, PermissionDenied, UserError
+from mdt_app.paths import ServerURL
 from mdt_app.security.passwords import password_matches
 from mdt_app.security.users import authenticate, get_user, sign_in
 from mdt_app.store import Store
@@ -24,7 +25,7 @@ PASSWORD_ENV = "MDT_APP_PASSWORD"
 NAMED_USERS_SETTING = "cli_named_users_required"
 
 
-def take_passphrase(args: argparse.Namespace, db_path: Path) -> None:
+def take_passphrase(args: argparse.Namespace, db_path: Path | ServerURL) -> None:
     """Keep a --passphrase-file passphrase in memory for ``db_path`` (never on disk)."""
     path = getattr(args, "passphrase_file", None)
     if path:
