@@ -81,15 +81,7 @@ _pg_counter = iter(range(1, 1_000_000))
 @pytest.fixture
 def pg_url(pg_cluster, _pg_template) -> Iterator[str]:
     """The URL of a fresh, migrated, empty team database for one test (dropped after)."""
-    from mdt_app.paths import ServerURL
-    from mdt_app.store.pg.open import close_pool
-
-    name = f"t{os.getpid()}_{next(_pg_counter)}"
-    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {_pg_template}")
-    url = pg_cluster.url(name)
-    yield url
-    close_pool(ServerURL(url))
-    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _pg_copy(pg_cluster, _pg_template)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -135,16 +127,62 @@ def _demo_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _pg_demo_template(pg_cluster) -> str:
+    """The demo built once on the cluster, the way `mdt-app demo --db URL` builds it;
+    each test gets a copy (CREATE DATABASE ... TEMPLATE is a file copy on the server)."""
+    from mdt_app.demo import build_demo_database
+    from mdt_app.paths import ServerURL
+    from mdt_app.store.pg.open import close_pool
+
+    pg_cluster.admin("CREATE DATABASE mdt_demo")
+    url = ServerURL(pg_cluster.url("mdt_demo"))
+    build_demo_database(url)
+    close_pool(url)  # a template must have no connections while it is copied
+    return "mdt_demo"
+
+
+def _pg_copy(pg_cluster, template: str) -> Iterator[str]:
+    """A fresh database copied from ``template`` for one test, dropped after it."""
+    from mdt_app.paths import ServerURL
+    from mdt_app.store.pg.open import close_pool
+
+    name = f"t{os.getpid()}_{next(_pg_counter)}"
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    url = pg_cluster.url(name)
+    yield url
+    close_pool(ServerURL(url))
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
-def demo_db(_demo_template, tmp_path) -> Path:
-    """A fresh copy of the demo database for one test."""
+def demo_file(_demo_template, tmp_path) -> Path:
+    """A fresh copy of the demo database as a file, for what only a file has (file modes,
+    raw SQLite tampering, SQLCipher, PRAGMAs, copies of the file itself)."""
     target = tmp_path / "demo.db"
     shutil.copy(_demo_template, target)
     return target
 
 
 @pytest.fixture
+def demo_db(backend, request) -> Iterator[Path | str]:
+    """A fresh copy of the demo database for one test, on each backend in turn: a file
+    (Path), or the URL (str) of a fresh copy on the test cluster."""
+    if backend == "postgresql":
+        yield request.getfixturevalue("pg_demo_url")
+    else:
+        yield request.getfixturevalue("demo_file")
+
+
+@pytest.fixture
+def pg_demo_url(pg_cluster, _pg_demo_template) -> Iterator[str]:
+    """The URL of a fresh copy of the demo on the test cluster, for what only a server has."""
+    yield from _pg_copy(pg_cluster, _pg_demo_template)
+
+
+@pytest.fixture
 def demo_store(demo_db):
+    """A store on a fresh copy of the demo database (each backend in turn)."""
     from mdt_app.store import open_store
 
     s = open_store(demo_db, actor="tester")

@@ -3,11 +3,9 @@ the backup before it replaces anything and never overwrites without --force."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +13,7 @@ from mdt_app.cli import main
 from mdt_app.errors import StoreError, UserError
 from mdt_app.security.backup import backup_database, restore_backup, schema_upgrade_pending
 from mdt_app.store import open_store
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.db_state import db_digest
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -58,42 +53,42 @@ def test_backup_replaces_an_older_backup_atomically_and_privately(demo_store, tm
     assert not list(tmp_path.glob(".nightly.db.*"))
 
 
-def test_backup_onto_the_database_itself_is_refused(demo_store):
-    with pytest.raises(UserError, match="database itself"):
-        backup_database(demo_store, demo_store.path)
+def test_backup_onto_the_database_itself_is_refused(demo_file):
+    with open_store(demo_file) as store, pytest.raises(UserError, match="database itself"):
+        backup_database(store, demo_file)
 
 
-def test_backup_of_database_with_faults_is_kept_with_a_warning(demo_db, tmp_path, capsys):
-    with sqlite3.connect(str(demo_db)) as conn:
+def test_backup_of_database_with_faults_is_kept_with_a_warning(demo_file, tmp_path, capsys):
+    with sqlite3.connect(str(demo_file)) as conn:
         conn.execute("DROP TRIGGER audit_log_no_update")
-    code, _, err = run(capsys, "backup", "-o", str(tmp_path / "b.db"), "--db", str(demo_db))
+    code, _, err = run(capsys, "backup", "-o", str(tmp_path / "b.db"), "--db", str(demo_file))
     assert code == 0 and "warning" in err and "fault" in err
 
 
-def test_restore_refuses_to_overwrite_without_force(demo_db, tmp_path, capsys):
+def test_restore_refuses_to_overwrite_without_force(demo_file, tmp_path, capsys):
     backup = tmp_path / "b.db"
-    assert run(capsys, "backup", "-o", str(backup), "--db", str(demo_db))[0] == 0
-    before = digest(demo_db)
-    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db))
+    assert run(capsys, "backup", "-o", str(backup), "--db", str(demo_file))[0] == 0
+    before = db_digest(demo_file)
+    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_file))
     assert code != 0 and "--force" in err and len(err.strip().splitlines()) == 1
-    assert digest(demo_db) == before
+    assert db_digest(demo_file) == before
 
 
-def test_restore_with_force_keeps_the_replaced_database(demo_db, tmp_path, capsys):
+def test_restore_with_force_keeps_the_replaced_database(demo_file, tmp_path, capsys):
     backup = tmp_path / "b.db"
-    run(capsys, "backup", "-o", str(backup), "--db", str(demo_db))
-    with open_store(demo_db) as s:
+    run(capsys, "backup", "-o", str(backup), "--db", str(demo_file))
+    with open_store(demo_file) as s:
         s.set_setting("centre", {"name": "after the backup"})
-    code, out, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force")
+    code, out, err = run(capsys, "restore", str(backup), "--db", str(demo_file), "--force")
     assert code == 0, err
     kept = list(tmp_path.glob("demo.db.replaced-*.bak"))
     assert len(kept) == 1 and "kept at" in out
-    with open_store(demo_db) as s:
+    with open_store(demo_file) as s:
         assert s.get_setting("centre", {}).get("name") != "after the backup"
         assert s.audit_log()[-1].action == "restore_database"
     with open_store(kept[0]) as s:
         assert s.get_setting("centre") == {"name": "after the backup"}
-    assert run(capsys, "verify", "--db", str(demo_db))[0] == 0
+    assert run(capsys, "verify", "--db", str(demo_file))[0] == 0
 
 
 def test_restore_to_a_new_place_needs_no_force(demo_db, tmp_path, capsys):
@@ -106,33 +101,33 @@ def test_restore_to_a_new_place_needs_no_force(demo_db, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("damage", ["not a database", "tampered", "foreign"])
-def test_a_bad_backup_replaces_nothing(demo_db, tmp_path, capsys, damage):
+def test_a_bad_backup_replaces_nothing(demo_file, tmp_path, capsys, damage):
     bad = tmp_path / "bad.db"
     if damage == "not a database":
         bad.write_bytes(b"garbage" * 100)
     elif damage == "tampered":
-        run(capsys, "backup", "-o", str(bad), "--db", str(demo_db))
+        run(capsys, "backup", "-o", str(bad), "--db", str(demo_file))
         with sqlite3.connect(str(bad)) as conn:
             conn.execute("DROP TRIGGER signed_decision_is_read_only")
             conn.execute("UPDATE decisions SET plan_text = 'x' WHERE status = 'signed'")
     else:
         with sqlite3.connect(str(bad)) as conn:
             conn.execute("CREATE TABLE other (x)")
-    before = digest(demo_db)
-    code, _, err = run(capsys, "restore", str(bad), "--db", str(demo_db), "--force")
+    before = db_digest(demo_file)
+    code, _, err = run(capsys, "restore", str(bad), "--db", str(demo_file), "--force")
     assert code != 0 and len(err.strip().splitlines()) == 1
     assert "fails its check" in err
-    assert digest(demo_db) == before
+    assert db_digest(demo_file) == before
     assert not list(tmp_path.glob("demo.db.replaced-*"))
 
 
-def test_restore_removes_a_stale_wal_of_the_replaced_database(demo_db, tmp_path):
+def test_restore_removes_a_stale_wal_of_the_replaced_database(demo_file, tmp_path):
     backup = tmp_path / "b.db"
-    with open_store(demo_db) as s:
+    with open_store(demo_file) as s:
         backup_database(s, backup)
-    wal = demo_db.with_name("demo.db-wal")
+    wal = demo_file.with_name("demo.db-wal")
     wal.write_bytes(b"stale")
-    restore_backup(backup, demo_db, force=True)
+    restore_backup(backup, demo_file, force=True)
     assert not wal.exists()
     assert list(tmp_path.glob("demo.db.replaced-*.bak-wal"))
 
@@ -142,12 +137,12 @@ def test_missing_backup_file(tmp_path):
         restore_backup(tmp_path / "none.db", tmp_path / "x.db")
 
 
-def test_schema_upgrade_pending(tmp_path, demo_db):
+def test_schema_upgrade_pending(tmp_path, demo_file):
     from sqlite_utils import Database
 
     from mdt_app.store import schema
 
-    assert not schema_upgrade_pending(demo_db)
+    assert not schema_upgrade_pending(demo_file)
     assert not schema_upgrade_pending(tmp_path / "none.db")
     old = tmp_path / "old.db"
     db = Database(sqlite3.connect(str(old)))
@@ -160,21 +155,21 @@ def test_store_error_is_a_user_error():
     assert issubclass(StoreError, UserError)
 
 
-def test_restore_records_the_as_user(demo_db, tmp_path, capsys, monkeypatch):
+def test_restore_records_the_as_user(demo_file, tmp_path, capsys, monkeypatch):
     from mdt_app.security.demo_users import DEMO_PASSWORD
 
     backup = tmp_path / "b.db"
-    run(capsys, "backup", "-o", str(backup), "--db", str(demo_db))
+    run(capsys, "backup", "-o", str(backup), "--db", str(demo_file))
     monkeypatch.setenv("MDT_APP_PASSWORD", "wrong")
-    before = digest(demo_db)
-    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force",
+    before = db_digest(demo_file)
+    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_file), "--force",
                        "--as", "coordinator")  # fmt: skip
-    assert code == 1 and "wrong username or password" in err and digest(demo_db) == before
+    assert code == 1 and "wrong username or password" in err and db_digest(demo_file) == before
     monkeypatch.setenv("MDT_APP_PASSWORD", DEMO_PASSWORD)
-    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force",
+    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_file), "--force",
                        "--as", "coordinator")  # fmt: skip
     assert code == 0, err
-    with open_store(demo_db) as s:
+    with open_store(demo_file) as s:
         last = s.audit_log()[-1]
     assert (last.action, last.actor, last.role, last.authenticated) == (
         "restore_database",
@@ -184,15 +179,27 @@ def test_restore_records_the_as_user(demo_db, tmp_path, capsys, monkeypatch):
     )
 
 
-def test_a_nurse_in_the_backup_cannot_restore_it(demo_db, tmp_path, capsys, monkeypatch):
+def test_a_nurse_in_the_backup_cannot_restore_it(demo_file, tmp_path, capsys, monkeypatch):
     from mdt_app.security.demo_users import DEMO_PASSWORD
 
     backup = tmp_path / "b.db"
-    run(capsys, "backup", "-o", str(backup), "--db", str(demo_db))
+    run(capsys, "backup", "-o", str(backup), "--db", str(demo_file))
     monkeypatch.setenv("MDT_APP_PASSWORD", DEMO_PASSWORD)
-    before = digest(demo_db)
-    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force",
+    before = db_digest(demo_file)
+    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_file), "--force",
                        "--as", "gosia")  # fmt: skip
     assert code != 0 and "a nurse cannot run `mdt-app restore`" in err
     assert len(err.strip().splitlines()) == 1
-    assert digest(demo_db) == before
+    assert db_digest(demo_file) == before
+
+
+def test_restore_onto_a_team_server_is_refused_in_one_line(pg_demo_url, tmp_path, capsys):
+    """A backup is a file; a team database is loaded with migrate-db, never replaced."""
+    demo_db = pg_demo_url
+    backup = tmp_path / "b.db"
+    assert run(capsys, "backup", "-o", str(backup), "--db", demo_db)[0] == 0
+    before = db_digest(demo_db)
+    code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "not on a server" in err
+    assert db_digest(demo_db) == before

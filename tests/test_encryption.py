@@ -13,6 +13,7 @@ from mdt_app.cli import main
 from mdt_app.errors import StoreError
 from mdt_app.security import session_keys
 from mdt_app.store import open_store
+from tests.db_state import db_digest
 
 PASSPHRASE = "correct horse battery staple"
 NAME = b"Kowalska"  # a demo patient's family name
@@ -89,36 +90,50 @@ def test_wrong_passphrase_is_one_line_and_file_unchanged(encrypted_demo, tmp_pat
     assert digest(encrypted_demo) == before
 
 
-def test_encrypt_in_place_then_decrypt_copy(demo_db, tmp_path, passphrase_file, capsys):
+def test_encrypt_in_place_then_decrypt_copy(demo_file, tmp_path, passphrase_file, capsys):
     key = ("--passphrase-file", str(passphrase_file))
-    assert NAME in demo_db.read_bytes()
-    code, out, err = run(capsys, "encrypt", "--db", str(demo_db), *key)
+    assert NAME in demo_file.read_bytes()
+    code, out, err = run(capsys, "encrypt", "--db", str(demo_file), *key)
     assert code == 0, err
-    assert NAME not in demo_db.read_bytes()
-    assert not demo_db.with_name("demo.db-wal").exists() or NAME not in (
-        demo_db.with_name("demo.db-wal").read_bytes()
+    assert NAME not in demo_file.read_bytes()
+    assert not demo_file.with_name("demo.db-wal").exists() or NAME not in (
+        demo_file.with_name("demo.db-wal").read_bytes()
     )
-    assert run(capsys, "verify", "--db", str(demo_db), *key)[0] == 0
-    with open_store(demo_db, passphrase=PASSPHRASE) as s:
+    assert run(capsys, "verify", "--db", str(demo_file), *key)[0] == 0
+    with open_store(demo_file, passphrase=PASSPHRASE) as s:
         assert s.audit_log()[-1].action == "encrypt_database"
         cases = len(s.list_cases())
     plain = tmp_path / "plain.db"
-    code, out, err = run(capsys, "decrypt", "-o", str(plain), "--db", str(demo_db), *key)
+    code, out, err = run(capsys, "decrypt", "-o", str(plain), "--db", str(demo_file), *key)
     assert code == 0, err
     assert NAME in plain.read_bytes() and stat.S_IMODE(plain.stat().st_mode) == 0o600
     with open_store(plain) as s:
         assert len(s.list_cases()) == cases
-    code, _, err = run(capsys, "decrypt", "-o", str(plain), "--db", str(demo_db), *key)
+    code, _, err = run(capsys, "decrypt", "-o", str(plain), "--db", str(demo_file), *key)
     assert code == 1 and "--force" in err
 
 
-def test_encrypt_refusals(demo_db, encrypted_demo, passphrase_file, capsys):
-    code, _, err = run(capsys, "encrypt", "--db", str(demo_db))
+def test_encrypt_refusals(demo_file, encrypted_demo, passphrase_file, capsys):
+    code, _, err = run(capsys, "encrypt", "--db", str(demo_file))
     assert code == 1 and "passphrase is needed" in err
     before = digest(encrypted_demo)
     code, _, err = run(capsys, "encrypt", "--db", str(encrypted_demo), "--passphrase-file",
                        str(passphrase_file))  # fmt: skip
     assert code == 1 and "already encrypted" in err and digest(encrypted_demo) == before
+
+
+@pytest.mark.parametrize("command", ["encrypt", "decrypt"])
+def test_encryption_on_a_team_server_is_one_line_and_changes_nothing(
+    pg_demo_url, tmp_path, passphrase_file, capsys, command
+):
+    """SQLCipher encrypts a file; a team server protects its data itself (TLS, disk)."""
+    before = db_digest(pg_demo_url)
+    out = ("-o", str(tmp_path / "plain.db")) if command == "decrypt" else ()
+    code, _, err = run(capsys, command, *out, "--db", pg_demo_url,
+                       "--passphrase-file", str(passphrase_file))  # fmt: skip
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "not on a server" in err
+    assert db_digest(pg_demo_url) == before and not (tmp_path / "plain.db").exists()
 
 
 def test_wrong_passphrase_for_decrypt_writes_nothing(encrypted_demo, tmp_path, capsys):

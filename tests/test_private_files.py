@@ -38,10 +38,10 @@ def test_new_database_folder_wal_and_shm_are_private(tmp_path):
     assert mode(db.parent) == 0o700 and mode(db.parent.parent) == 0o700
 
 
-def test_existing_world_readable_database_is_tightened(demo_db):
-    demo_db.chmod(0o644)
-    open_store(demo_db).close()
-    assert mode(demo_db) == 0o600
+def test_existing_world_readable_database_is_tightened(demo_file):
+    demo_file.chmod(0o644)
+    open_store(demo_file).close()
+    assert mode(demo_file) == 0o600
 
 
 def test_demo_and_cli_created_files_are_private(tmp_path, capsys):

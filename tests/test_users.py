@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from mdt_app import domain as d
@@ -23,6 +19,8 @@ from mdt_app.security.users import (
     sign_in,
 )
 from tests.conftest import FIXTURES
+from tests.db_state import db_digest, raw_rows
+from tests.store_helpers import REFUSED_BY_DATABASE
 
 CASE = FIXTURES / "import" / "valid_case.json"
 
@@ -31,10 +29,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def draft_of(store) -> d.Decision:
@@ -77,7 +71,7 @@ def test_only_managers_add_and_disable_and_last_chair_stays(demo_store):
     disable_user(demo_store, "bartek")
     with pytest.raises(AuthenticationError, match="disabled"):
         authenticate(demo_store, "bartek", DEMO_PASSWORD)
-    with pytest.raises(sqlite3.DatabaseError, match="cannot be deleted"):
+    with pytest.raises(REFUSED_BY_DATABASE, match="cannot be deleted"):
         demo_store.db.execute("DELETE FROM users WHERE username = 'bartek'")
 
 
@@ -163,21 +157,21 @@ def test_cli_writes_with_and_without_as(demo_db, tmp_path, capsys, monkeypatch):
     other = FIXTURES / "import" / "two_cases.json"
     code, _, err = run(capsys, "import", str(other), "--db", str(demo_db), "--as", "bartek")
     assert code == 0, err
-    with sqlite3.connect(str(demo_db)) as conn:
-        rows = conn.execute(
-            "SELECT actor, role, authenticated FROM audit_log WHERE action = 'import_case'"
-            " ORDER BY id DESC LIMIT 3"
-        ).fetchall()
+    rows = raw_rows(
+        demo_db,
+        "SELECT actor, role, authenticated FROM audit_log WHERE action = 'import_case'"
+        " ORDER BY id DESC LIMIT 3",
+    )
     assert ("bartek", "member", 1) in rows
     assert ("dr.consultant", None, 0) in rows  # the OS login, marked not authenticated
 
 
 def test_cli_wrong_password_is_one_line_and_changes_nothing(demo_db, capsys, monkeypatch):
     monkeypatch.setenv("MDT_APP_PASSWORD", "wrong")
-    before = digest(demo_db)
+    before = db_digest(demo_db)
     code, _, err = run(capsys, "import", str(CASE), "--db", str(demo_db), "--as", DEMO_CHAIR)
     assert code == 1 and err.strip() == "mdt-app: error: wrong username or password"
-    assert digest(demo_db) == before
+    assert db_digest(demo_db) == before
     monkeypatch.delenv("MDT_APP_PASSWORD")
     code, _, err = run(capsys, "import", str(CASE), "--db", str(demo_db), "--as", DEMO_CHAIR)
     assert code == 1 and "--password-file" in err
@@ -191,12 +185,10 @@ def test_named_users_setting_refuses_unnamed_writes(demo_db, tmp_path, capsys, m
     assert code == 1  # only a manager may change it
     assert run(capsys, "user", "cli-named-users", "on", "--db", str(demo_db), *as_admin)[0] == 0
     # demo.db-wal holds the change until a checkpoint: compare the data, not the bytes
-    with sqlite3.connect(str(demo_db)) as conn:
-        before = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    before = raw_rows(demo_db, "SELECT count(*) FROM audit_log")[0][0]
     code, _, err = run(capsys, "import", str(CASE), "--db", str(demo_db))
     assert code == 1 and "requires named users on the command line" in err
-    with sqlite3.connect(str(demo_db)) as conn:
-        assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+    assert raw_rows(demo_db, "SELECT count(*) FROM audit_log")[0][0] == before
     assert run(capsys, "cases", "--db", str(demo_db))[0] == 0  # reads need no user
     other = FIXTURES / "import" / "two_cases.json"
     code, _, err = run(capsys, "import", str(other), "--db", str(demo_db), *as_admin)

@@ -7,10 +7,11 @@ import sys
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QPushButton
-from ui_helpers import open_window, press
+from ui_helpers import open_window, press, sign_in_as_demo_chair
 
 from mdt_app.store import open_store
 from ui import app as ui_app
+from ui.sign_in import SignInDialog
 
 CONTRACT_NAMES = ("meetingSelector", "caseQueue", "patientBanner", "stagingSummary",
                   "imagingTable", "labsTable", "guidelineOptions", "decisionForm",
@@ -134,6 +135,8 @@ def test_run_opens_the_window_and_returns_on_close(qtbot, demo_db, monkeypatch, 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run() installs its own
     # Who is working: answered as the demo chair (the dialog itself is tested elsewhere).
     monkeypatch.setattr(ui_app, "ask_who_is_working", lambda store: get_user(store, DEMO_CHAIR))
+    # On a team server the window signs in with the server's own dialog: answered likewise.
+    monkeypatch.setattr(SignInDialog, "exec", sign_in_as_demo_chair)
 
     def close_it():
         for widget in QApplication.topLevelWidgets():

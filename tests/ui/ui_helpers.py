@@ -105,3 +105,13 @@ def press(qtbot, window, key, modifiers=Qt.KeyboardModifier.NoModifier):
     """A key press as the user makes it: to the widget that has focus."""
     target = QApplication.focusWidget() or window
     qtbot.keyClick(target, key, modifiers)
+
+
+def sign_in_as_demo_chair(dialog):
+    """In place of ``SignInDialog.exec``: the demo chair signs in with the demo password."""
+    from PySide6.QtWidgets import QDialog
+
+    dialog.who.setCurrentIndex(dialog.who.findData(DEMO_CHAIR))
+    dialog.password.setText(DEMO_PASSWORD)
+    dialog.accept()
+    return QDialog.DialogCode.Accepted
