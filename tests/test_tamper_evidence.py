@@ -1,5 +1,6 @@
 """The audit chain and signature hashes: every tampering trick with plain sqlite3 that
-issue 15 measured is either refused by the schema or reported by `mdt-app verify`."""
+issue 15 measured is either refused by the schema or reported by `mdt-app verify`.
+The same tricks by a superuser on a team server: tests/test_tamper_evidence_server.py."""
 
 from __future__ import annotations
 
@@ -57,19 +58,19 @@ def test_every_entry_is_chained_and_sign_offs_hold_a_hash(demo_store):
     assert isinstance(details["attendance"], list) and details["attendance"]
 
 
-def test_drop_trigger_then_edit_audit_entry_is_reported(demo_db, capsys):
-    conn = raw(demo_db)
+def test_drop_trigger_then_edit_audit_entry_is_reported(demo_file, capsys):
+    conn = raw(demo_file)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("UPDATE audit_log SET actor = 'dr.consultant' WHERE id = 3")
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert any("trigger audit_log_no_update: missing" in line for line in lines)
     assert any(line.startswith("audit entry 3: content does not match") for line in lines)
 
 
-def test_insert_or_replace_rewriting_actors_is_refused(demo_db):
-    conn = raw(demo_db)
+def test_insert_or_replace_rewriting_actors_is_refused(demo_file):
+    conn = raw(demo_file)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute(
             "INSERT OR REPLACE INTO audit_log SELECT id, at, 'forger', action, entity,"
@@ -79,8 +80,8 @@ def test_insert_or_replace_rewriting_actors_is_refused(demo_db):
     assert conn.execute("SELECT count(*) FROM audit_log WHERE actor = 'forger'").fetchone() == (0,)
 
 
-def test_insert_or_replace_rewriting_actors_with_triggers_dropped_is_reported(demo_db, capsys):
-    conn = raw(demo_db)
+def test_insert_or_replace_rewriting_actors_with_triggers_dropped_is_reported(demo_file, capsys):
+    conn = raw(demo_file)
     for name in ("audit_log_append_only", "audit_log_no_update", "audit_log_no_delete"):
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute(
@@ -89,35 +90,35 @@ def test_insert_or_replace_rewriting_actors_with_triggers_dropped_is_reported(de
         " FROM audit_log"
     )
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     rewritten = [line for line in lines if "content does not match its hash" in line]
     assert len(rewritten) > 50  # every entry whose actor changed
 
 
-def test_replace_rewriting_a_signed_decision_is_refused(demo_db):
-    decision = signed_id(demo_db)
-    conn = raw(demo_db)
+def test_replace_rewriting_a_signed_decision_is_refused(demo_file):
+    decision = signed_id(demo_file)
+    conn = raw(demo_file)
     with pytest.raises(sqlite3.DatabaseError, match="signed"):
         forge_by_replace(conn, decision)
 
 
-def test_replace_of_signed_decision_with_triggers_dropped_is_reported(demo_db, capsys):
-    decision = signed_id(demo_db)
-    conn = raw(demo_db)
+def test_replace_of_signed_decision_with_triggers_dropped_is_reported(demo_file, capsys):
+    decision = signed_id(demo_file)
+    conn = raw(demo_file)
     conn.execute("DROP TRIGGER signed_decision_no_replace")
     conn.execute("PRAGMA foreign_keys = OFF")
     forge_by_replace(conn, decision)
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert f"decision {decision}: differs from what was signed (changed after sign-off)" in lines
     assert "trigger signed_decision_no_replace: missing" in " ".join(lines)
 
 
-def test_drop_trigger_then_edit_signed_decision_is_reported(demo_db, capsys):
-    decision = signed_id(demo_db)
-    conn = raw(demo_db)
+def test_drop_trigger_then_edit_signed_decision_is_reported(demo_file, capsys):
+    decision = signed_id(demo_file)
+    conn = raw(demo_file)
     conn.execute("DROP TRIGGER signed_decision_is_read_only")
     conn.execute(
         "UPDATE decisions SET plan_text = 'Forged', signed_by = 'Prof. Anybody' WHERE id = ?",
@@ -128,43 +129,43 @@ def test_drop_trigger_then_edit_signed_decision_is_reported(demo_db, capsys):
         " WHEN OLD.status = 'signed' BEGIN SELECT RAISE(ABORT, 'x'); END"
     )
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert f"decision {decision}: differs from what was signed (changed after sign-off)" in lines
     assert any("signed_decision_is_read_only: altered" in line for line in lines)
 
 
-def test_actions_of_signed_decision_edited_is_reported(demo_db, capsys):
-    with raw(demo_db) as conn:
+def test_actions_of_signed_decision_edited_is_reported(demo_file, capsys):
+    with raw(demo_file) as conn:
         decision = conn.execute(
             "SELECT d.id FROM decisions d JOIN actions a ON a.decision_id = d.id"
             " WHERE d.status = 'signed' LIMIT 1"
         ).fetchone()[0]
-    conn = raw(demo_db)
+    conn = raw(demo_file)
     conn.execute("DROP TRIGGER actions_of_signed_update")
     conn.execute("UPDATE actions SET owner = 'nobody' WHERE decision_id = ?", [decision])
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert f"decision {decision}: differs from what was signed (changed after sign-off)" in lines
 
 
-def test_deleted_audit_entry_breaks_the_chain(demo_db, capsys):
-    conn = raw(demo_db)
+def test_deleted_audit_entry_breaks_the_chain(demo_file, capsys):
+    conn = raw(demo_file)
     conn.execute("DROP TRIGGER audit_log_no_delete")
     conn.execute("DELETE FROM audit_log WHERE id = 10")
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert "audit entry 11: follows entry 9 (entries in between are missing)" in lines
     assert "audit entry 11: does not link to the entry before it (chain broken)" in lines
 
 
-def test_draft_marked_signed_by_hand_is_reported(demo_store, demo_db, capsys):
-    draft = demo_store.query("SELECT id FROM decisions WHERE status = 'draft' LIMIT 1")
+def test_draft_marked_signed_by_hand_is_reported(demo_file, capsys):
+    with open_store(demo_file) as store:
+        draft = store.query("SELECT id FROM decisions WHERE status = 'draft' LIMIT 1")
     assert draft, "the demo has a draft"
-    demo_store.close()
-    conn = raw(demo_db)
+    conn = raw(demo_file)
     conn.execute(
         "UPDATE decisions SET status = 'signed', signed_by = 'Prof. Anybody (typed)',"
         " signed_at = '2026-01-01T10:00:00+00:00', guideline_version = coalesce("
@@ -172,7 +173,7 @@ def test_draft_marked_signed_by_hand_is_reported(demo_store, demo_db, capsys):
         [draft[0]["id"]],
     )
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert (
         f"decision {draft[0]['id']}: marked signed but no sign-off is recorded in the audit log"
@@ -180,8 +181,8 @@ def test_draft_marked_signed_by_hand_is_reported(demo_store, demo_db, capsys):
     )
 
 
-def test_an_entry_added_by_hand_is_refused_or_reported(demo_db, capsys):
-    conn = raw(demo_db)
+def test_an_entry_added_by_hand_is_refused_or_reported(demo_file, capsys):
+    conn = raw(demo_file)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute(
             "INSERT INTO audit_log (at, actor, action, entity) VALUES ('x', 'y', 'z', 'w')"
@@ -189,17 +190,17 @@ def test_an_entry_added_by_hand_is_refused_or_reported(demo_db, capsys):
     conn.execute("DROP TRIGGER audit_log_append_only")
     conn.execute("INSERT INTO audit_log (at, actor, action, entity) VALUES ('x', 'y', 'z', 'w')")
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert any("has no chain hash" in line for line in lines)
 
 
-def test_foreign_key_and_integrity_faults_are_reported(demo_db, capsys):
-    conn = raw(demo_db)
+def test_foreign_key_and_integrity_faults_are_reported(demo_file, capsys):
+    conn = raw(demo_file)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("UPDATE imaging SET case_id = 999999 WHERE id = (SELECT min(id) FROM imaging)")
     conn.close()
-    code, lines = verify(capsys, demo_db)
+    code, lines = verify(capsys, demo_file)
     assert code == 1
     assert any(line.startswith("imaging row ") and "cases row" in line for line in lines)
 
@@ -281,8 +282,8 @@ def test_minutes_and_care_programme_print_the_record_check(demo_db, tmp_path, ca
     assert code in "".join(p.extract_text() for p in PdfReader(out).pages)
 
 
-def test_forged_plan_is_not_printed(demo_db, tmp_path, capsys):
-    conn = raw(demo_db)
+def test_forged_plan_is_not_printed(demo_file, tmp_path, capsys):
+    conn = raw(demo_file)
     conn.execute("DROP TRIGGER signed_decision_is_read_only")
     conn.execute(
         "UPDATE decisions SET plan_text = 'Forged', signed_by = 'Prof. Anybody'"
@@ -291,11 +292,11 @@ def test_forged_plan_is_not_printed(demo_db, tmp_path, capsys):
     conn.close()
     capsys.readouterr()
     target = tmp_path / "cp.pdf"
-    assert main(["care-programme", "1", "-o", str(target), "--db", str(demo_db)]) == 1
+    assert main(["care-programme", "1", "-o", str(target), "--db", str(demo_file)]) == 1
     err = capsys.readouterr().err
     assert "differs from what the chair signed" in err and len(err.strip().splitlines()) == 1
     assert not target.exists()
     minutes = tmp_path / "m.pdf"
-    assert main(["minutes", "1", "-o", str(minutes), "--db", str(demo_db)]) == 1
+    assert main(["minutes", "1", "-o", str(minutes), "--db", str(demo_file)]) == 1
     assert "differs from what the chair signed" in capsys.readouterr().err
     assert not minutes.exists()
