@@ -8,12 +8,15 @@ import sqlite3
 import stat
 from dataclasses import replace
 
+import psycopg
 import pytest
 from ui_helpers import open_window
 
 from mdt_app.errors import DatabaseUnavailable
 from mdt_app.live.local_drafts import LocalDrafts, drafts_dir
+from mdt_app.paths import ServerURL
 from mdt_app.store import open_store
+from mdt_app.store.pg.dialect import WRITE_LOCK
 
 
 def _open_draft(window):
@@ -31,16 +34,27 @@ def _type(window, text):
 
 @pytest.fixture
 def locked(demo_db):
-    """Another program holds the write lock (a backup, a stuck client) until released."""
-    holder = sqlite3.connect(demo_db, isolation_level=None)
+    """Another program holds the write lock (a backup, a stuck client) until released: a
+    file's write transaction, or the team server's writers' lock."""
+    if ServerURL.is_server(demo_db):
+        holder = psycopg.connect(str(demo_db), autocommit=True)
+        take = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+    else:
+        holder = sqlite3.connect(demo_db, isolation_level=None)
+        take = "BEGIN IMMEDIATE"
 
     class Lock:
+        held = False
+
         def take(self):
-            holder.execute("BEGIN IMMEDIATE")
+            for statement in take.split("; "):
+                holder.execute(statement)
+            self.held = True
 
         def release(self):
-            if holder.in_transaction:
+            if self.held:
                 holder.execute("ROLLBACK")
+                self.held = False
 
     lock = Lock()
     yield lock
@@ -49,8 +63,9 @@ def locked(demo_db):
 
 
 def _short_wait(window):
-    window.store.busy_timeout = 0.2
-    window.store.db.execute("PRAGMA busy_timeout = 200")
+    window.store.busy_timeout = 0.2  # the server's lock wait is set per write from this
+    if not ServerURL.is_server(window.store.path):
+        window.store.db.execute("PRAGMA busy_timeout = 200")
 
 
 def test_a_lock_held_too_long_goes_offline_keeps_typing_and_saves_when_released(
@@ -141,7 +156,7 @@ def test_a_draft_left_by_a_killed_window_is_offered_and_restored(qtbot, demo_db,
     window = open_window(qtbot, demo_db)
     qtbot.waitUntil(lambda: any(k == "local_draft" for k, _ in window.prompts.asked), timeout=1000)
     (what, reason) = next(a for k, a in window.prompts.asked if k == "local_draft")
-    assert "typed" in what and "locked" in reason
+    assert "typed" in what and ("locked" in reason or "busy with another user" in reason)
     assert LocalDrafts(demo_db).get(item_id) is not None  # "later": still kept
     window.prompts.answers["local_draft"] = "restore"
     window.live.offer_leftovers()
@@ -231,9 +246,10 @@ def test_a_window_killed_offline_in_its_own_process_leaves_the_draft_offered(
 
 
 def test_a_database_file_gone_from_its_share_is_offline_and_no_save_is_lost(
-    qtbot, meeting_window, demo_db, tmp_path
+    qtbot, demo_file, tmp_path
 ):
-    window = meeting_window
+    demo_db = demo_file  # a file that vanishes: a server has none
+    window = open_window(qtbot, demo_db)
     item_id = _open_draft(window)
     away = tmp_path / "share-unmounted.db"
     demo_db.rename(away)  # SQLite would go on writing into the file that is gone
