@@ -17,11 +17,16 @@ from psycopg import pq
 
 
 @lru_cache(maxsize=2048)
-def translate(sql: str) -> str:
-    """SQLite-style SQL with ``?`` placeholders as psycopg wants it (``%s``)."""
+def translate(sql: str, named: bool = False) -> str:
+    """SQLite-style SQL with ``?`` placeholders as psycopg wants it (``%s``); with
+    ``named`` (a dict of parameters), SQLite's ``:name`` becomes ``%(name)s`` (a cast's
+    ``::`` is left alone)."""
     out: list[str] = []
     quote: str | None = None
-    for ch in sql:
+    i = 0
+    while i < len(sql):
+        ch = sql[i]
+        i += 1
         if quote:
             if ch == quote:
                 quote = None
@@ -34,9 +39,19 @@ def translate(sql: str) -> str:
             out.append("%s")
         elif ch == "%":
             out.append("%%")
+        elif ch == ":" and named and _starts_name(sql, i) and sql[i - 2 : i - 1] != ":":
+            end = i
+            while end < len(sql) and (sql[end].isalnum() or sql[end] == "_"):
+                end += 1
+            out.append(f"%({sql[i:end]})s")
+            i = end
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _starts_name(sql: str, at: int) -> bool:
+    return at < len(sql) and (sql[at].isalpha() or sql[at] == "_")
 
 
 def _params(params: Any) -> Any:
@@ -92,13 +107,14 @@ class PgConnection:
         """Run one statement (``?`` placeholders)."""
         cursor = self.raw.cursor()
         # Always with a parameter list, so that psycopg reads every "%%" back as "%".
-        cursor.execute(translate(sql), _params(params) or [])
+        cursor.execute(translate(sql, isinstance(params, dict)), _params(params) or [])
         return PgCursor(cursor)
 
     def executemany(self, sql: str, rows: Sequence[Any]) -> None:
         """Run one statement for each parameter row."""
         with self.raw.cursor() as cursor:
-            cursor.executemany(translate(sql), [_params(r) for r in rows])
+            named = bool(rows) and isinstance(rows[0], dict)
+            cursor.executemany(translate(sql, named), [_params(r) for r in rows])
 
     def close(self) -> None:
         """Close the connection."""
