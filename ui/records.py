@@ -29,7 +29,7 @@ from mdt_app.security.backup import backup_database, backup_file
 from mdt_app.security.encryption import connector
 from mdt_app.security.history import case_history, describe
 from mdt_app.store import Store
-from ui.location import as_location, on_server
+from ui.location import as_location
 from ui.window_parts import WindowParts
 from ui.workers import start as start_worker
 
@@ -49,12 +49,10 @@ class RecordsTasks(WindowParts):
     def check_records(self) -> None:
         """The fast check (triggers, audit chain, signatures) on a worker thread, so a
         large database opens at once; warns when it finds a fault. A team server is
-        checked by `mdt-app verify` (the check re-opens a file in a child process)."""
-        if on_server(self.store.path):
-            return
+        checked the same way (its triggers as the server has them)."""
         start_worker(
             _records_faults,
-            Path(self.store.path),
+            as_location(self.store.path),
             on_result=self.show_records_faults,
             on_error=lambda exc, details: log.warning("records check failed: %s", exc),
         )
@@ -182,7 +180,7 @@ class CaseHistoryDialog(QDialog):
         self.resize(1000, 480)
 
 
-def _records_faults(db_path: Path) -> list[str]:
+def _records_faults(db_path: Path | ServerURL) -> list[str]:
     """On a worker: its own connection (as every worker opens), the fast check (in a
     separate process on a large database, so the window keeps painting)."""
     from mdt_app.security.records_check import records_faults

@@ -10,8 +10,10 @@ the window stops it (`stop_checks`). A frozen bundle has no `python -m`: there t
 check runs on the calling thread, as for a small database.
 
     python -m mdt_app.security.records_check DB   (passphrase, if any, on stdin)
+    python -m mdt_app.security.records_check --server   (the team server's URL on stdin)
 
-prints the faults as a JSON list.
+prints the faults as a JSON list. A team server's URL may hold a password, so it goes
+over the pipe, never in the arguments (which every user of the computer can read).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import threading
 from pathlib import Path
 
 from mdt_app.errors import StoreError
+from mdt_app.paths import ServerURL
 from mdt_app.security import session_keys
 from mdt_app.security.verify import verify_database
 
@@ -38,9 +41,9 @@ class CheckStopped(StoreError):
     """The check was stopped before it finished (the window closed)."""
 
 
-def records_faults(path: Path) -> list[str]:
-    """Every fault the fast check finds in the database at ``path`` (empty: sound).
-    Blocks until done; call it from a worker thread."""
+def records_faults(path: Path | ServerURL) -> list[str]:
+    """Every fault the fast check finds in the database at ``path``, a file or a team
+    server (empty: sound). Blocks until done; call it from a worker thread."""
     from mdt_app.store import open_store
 
     with open_store(path, create=False) as store:
@@ -50,9 +53,14 @@ def records_faults(path: Path) -> list[str]:
     return _in_child(path)
 
 
-def _in_child(path: Path) -> list[str]:
-    passphrase = session_keys.passphrase_for(path) or ""  # over the pipe, never in argv
-    command = [sys.executable, "-m", "mdt_app.security.records_check", str(path)]
+def _in_child(path: Path | ServerURL) -> list[str]:
+    command = [sys.executable, "-m", "mdt_app.security.records_check"]
+    if isinstance(path, ServerURL):
+        command.append("--server")
+        secret = path.url  # over the pipe, never in argv
+    else:
+        command.append(str(path))
+        secret = session_keys.passphrase_for(path) or ""
     child = subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
@@ -64,7 +72,7 @@ def _in_child(path: Path) -> list[str]:
     with _lock:
         _running.add(child)
     try:
-        out, err = child.communicate(passphrase)
+        out, err = child.communicate(secret)
     finally:
         with _lock:
             _running.discard(child)
@@ -91,9 +99,12 @@ def main(argv: list[str]) -> int:
 
     if hasattr(os, "nice"):
         os.nice(10)  # the window comes first on a busy machine
-    passphrase = sys.stdin.read() or None
+    secret = sys.stdin.read() or None
+    location: Path | ServerURL = Path(argv[0])
+    if argv[0] == "--server":
+        location, secret = ServerURL(secret or ""), None
     try:
-        with open_store(Path(argv[0]), create=False, passphrase=passphrase) as store:
+        with open_store(location, create=False, passphrase=secret) as store:
             faults = verify_database(store.db, full=False)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
