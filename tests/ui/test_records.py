@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 from ui_helpers import open_window
 
+from mdt_app.paths import ServerURL
 from ui.records import CaseHistoryDialog
 
 
@@ -17,14 +19,26 @@ def test_sound_database_opens_without_warning(qtbot, meeting_window):
     assert not [m for m in meeting_window.prompts.messages if m[0] == "warn"]
 
 
-def test_tampered_database_warns_on_open(qtbot, demo_db):
-    conn = sqlite3.connect(str(demo_db), isolation_level=None)
-    conn.execute("DROP TRIGGER signed_decision_is_read_only")
-    conn.execute(
+def _forge_a_signed_plan(db) -> None:
+    """Behind the app's back: a file's trigger dropped, or a server's superuser working
+    as a replica (no trigger fires)."""
+    forge = (
         "UPDATE decisions SET plan_text = 'Forged' WHERE id ="
         " (SELECT min(id) FROM decisions WHERE status = 'signed')"
     )
+    if ServerURL.is_server(db):
+        with psycopg.connect(str(db), autocommit=True) as conn:
+            conn.execute("SET session_replication_role = replica")
+            conn.execute(forge)
+        return
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    conn.execute("DROP TRIGGER signed_decision_is_read_only")
+    conn.execute(forge)
     conn.close()
+
+
+def test_tampered_database_warns_on_open(qtbot, demo_db):
+    _forge_a_signed_plan(demo_db)
     window = open_window(qtbot, demo_db)
     qtbot.waitUntil(lambda: bool(window.prompts.messages), timeout=15000)
     kind, text = window.prompts.messages[0]
