@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 from ui_helpers import ScriptedPrompts, open_window, press
 
-from mdt_app.demo import build_demo_database
 from mdt_app.paths import ServerURL
 from mdt_app.security.demo_users import DEMO_CHAIR, DEMO_PASSWORD
 from mdt_app.security.users import get_user
@@ -24,10 +23,9 @@ PLAN = "Dabrafenib and trametinib; restage at 8 weeks"
 
 
 @pytest.fixture
-def demo_server(pg_url) -> str:
-    """The demo on a fresh team database."""
-    build_demo_database(pg_url)
-    return pg_url
+def demo_server(pg_demo_url) -> str:
+    """The demo on a fresh team database (a copy of the one `mdt-app demo --db URL` built)."""
+    return pg_demo_url
 
 
 def _in_progress(url: str):
@@ -227,7 +225,9 @@ def test_a_wrong_address_is_one_line_and_nothing_is_remembered(qtbot, monkeypatc
     assert server_connect.remembered_server() is None
 
 
-def test_file_connect_opens_the_server_in_its_own_window(qtbot, demo_server, monkeypatch, demo_db):
+def test_file_connect_opens_the_server_in_its_own_window(
+    qtbot, demo_server, monkeypatch, demo_file
+):
     from ui import server_connect
 
     def sign_in_as_chair(dialog):
@@ -238,7 +238,7 @@ def test_file_connect_opens_the_server_in_its_own_window(qtbot, demo_server, mon
 
     monkeypatch.setattr(SignInDialog, "exec", sign_in_as_chair)
     monkeypatch.setattr(server_connect, "ask_server", lambda parent: ServerURL(demo_server))
-    window = open_window(qtbot, demo_db)  # the file on this computer
+    window = open_window(qtbot, demo_file)  # the file on this computer
     assert "connectServerAction" in window.actions
     window.connect_team_server()
     (other,) = window._other_windows  # deleted on close, so not qtbot's to close
