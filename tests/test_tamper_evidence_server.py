@@ -42,7 +42,10 @@ def test_untouched_demo_on_the_server_verifies(pg_demo_url, capsys):
     [
         ("UPDATE audit_log SET actor = 'forger' WHERE id = 3", "append-only"),
         ("DELETE FROM audit_log WHERE id = 10", "append-only"),
-        ("INSERT INTO audit_log (at, actor, action, entity) VALUES ('x', 'y', 'z', 'w')", ""),
+        (
+            "INSERT INTO audit_log (at, actor, action, entity) VALUES ('x', 'y', 'z', 'w')",
+            "append-only",
+        ),
         ("UPDATE decisions SET plan_text = 'Forged' WHERE status = 'signed'", "signed"),
         ("DELETE FROM decisions WHERE status = 'signed'", "signed"),
     ],

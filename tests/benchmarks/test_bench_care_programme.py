@@ -52,11 +52,11 @@ def test_build_care_programme(store, benchmark_report, label, options, large):
 
 
 @pytest.mark.benchmark
-def test_build_demo_programmes(demo_store, benchmark_report):
+def test_build_demo_programmes(demo_store, backend, benchmark_report):
     signed = [r.id for r in demo_store.list_cases() if r.decision_status in ("signed", "amended")]
     median, _ = _median_ms(lambda: [build_care_programme(demo_store, c) for c in signed])
     benchmark_report(
-        f"care programme, every signed demo case ({len(signed)}): "
+        f"care programme, every signed demo case ({len(signed)}, {backend}): "
         f"{median / len(signed):.0f} ms median per programme"
     )
     assert signed
