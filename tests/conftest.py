@@ -148,7 +148,10 @@ def _pg_copy(pg_cluster, template: str) -> Iterator[str]:
     from mdt_app.store.pg.open import close_pool
 
     name = f"t{os.getpid()}_{next(_pg_counter)}"
-    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    # FILE_COPY (PostgreSQL 15+) copies the template's files at once: a third of the
+    # default WAL_LOG's time for a database this small (the test cluster never fsyncs).
+    strategy = " STRATEGY FILE_COPY" if pg_cluster.version() >= 15 else ""
+    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
     url = pg_cluster.url(name)
     yield url
     close_pool(ServerURL(url))

@@ -49,6 +49,7 @@ class Cluster:
         self.socket_dir = self.root
         self.port = _free_port()
         self.run_as: str | None = None
+        self._version: int | None = None
         if os.geteuid() == 0:  # the server refuses to run as root
             self.run_as = "postgres" if _has_user("postgres") else _make_user("mdt-pgtest")
             entry = pwd.getpwnam(self.run_as)
@@ -104,6 +105,15 @@ class Cluster:
         from urllib.parse import quote
 
         return f"postgresql://{user}:{quote(password, safe='')}@127.0.0.1:{self.port}/{database}"
+
+    def version(self) -> int:
+        """The server's major version (15 for 15.4)."""
+        if self._version is None:
+            import psycopg
+
+            with psycopg.connect(self.url(), autocommit=True) as conn:
+                self._version = conn.info.server_version // 10000
+        return self._version
 
     def admin(self, sql: str) -> None:
         """Run one statement as the superuser (CREATE DATABASE and the like)."""
