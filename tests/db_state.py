@@ -45,8 +45,8 @@ def raw_rows(location: Path | str, sql: str) -> list[tuple]:
             return [tuple(row) for row in conn.execute(sql)]
     import sqlite3
 
-    conn = sqlite3.connect(str(location))
+    file = sqlite3.connect(str(location))
     try:
-        return [tuple(row) for row in conn.execute(sql)]
+        return [tuple(row) for row in file.execute(sql)]
     finally:
-        conn.close()
+        file.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 from dataclasses import replace
+from typing import Any
 
 import psycopg
 import pytest
@@ -36,6 +37,7 @@ def _type(window, text):
 def locked(demo_db):
     """Another program holds the write lock (a backup, a stuck client) until released: a
     file's write transaction, or the team server's writers' lock."""
+    holder: Any
     if ServerURL.is_server(demo_db):
         holder = psycopg.connect(str(demo_db), autocommit=True)
         take = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"

@@ -31,10 +31,10 @@ def _forge_a_signed_plan(db) -> None:
             conn.execute("SET session_replication_role = replica")
             conn.execute(forge)
         return
-    conn = sqlite3.connect(str(db), isolation_level=None)
-    conn.execute("DROP TRIGGER signed_decision_is_read_only")
-    conn.execute(forge)
-    conn.close()
+    file = sqlite3.connect(str(db), isolation_level=None)
+    file.execute("DROP TRIGGER signed_decision_is_read_only")
+    file.execute(forge)
+    file.close()
 
 
 def test_tampered_database_warns_on_open(qtbot, demo_db):
