@@ -18,6 +18,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
 from mdt_app.documents.care_programme import make_care_programme
+from mdt_app.store import open_store
 from ui import pdf_pages
 from ui.pdf_preview import DESK, SHADOW, PdfPreviewDialog
 
@@ -27,12 +28,15 @@ SHOT_SIZE = (1000, 720)
 
 
 @pytest.fixture
-def programme(demo_store):
-    """The demo's first signed care programme (several A4 pages)."""
-    for case_id in demo_store.case_ids():
-        decision = demo_store.latest_signed_decision_for_case(case_id)
-        if decision is not None:
-            return make_care_programme(demo_store, case_id, decision_id=decision.id).pdf
+def programme(demo_file):
+    """The demo's first signed care programme (several A4 pages). The preview and the
+    printing get only its bytes, so one backend is enough here (the programme from a
+    team server: tests/test_care_programme*.py and the window tests, on both)."""
+    with open_store(demo_file) as store:
+        for case_id in store.case_ids():
+            decision = store.latest_signed_decision_for_case(case_id)
+            if decision is not None:
+                return make_care_programme(store, case_id, decision_id=decision.id).pdf
     pytest.fail("the demo database has no signed decision")
 
 
