@@ -207,6 +207,13 @@ def benchmark_report():
     return report
 
 
+def pytest_itemcollected(item):
+    """A test that needs the cluster (pg_url, pg_demo_url, ...) answers to `-k postgresql`
+    as the `[postgresql]` ids do, so `-k "not postgresql"` runs SQLite alone, no server."""
+    if "pg_cluster" in getattr(item, "fixturenames", ()):
+        item.extra_keyword_matches.add("postgresql")
+
+
 def pytest_collection_modifyitems(config, items):
     """Benchmarks run only when asked for by name (`pytest -m benchmark -s`): they take
     time and print figures; the normal suite never times anything."""
