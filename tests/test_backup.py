@@ -203,3 +203,20 @@ def test_restore_onto_a_team_server_is_refused_in_one_line(pg_demo_url, tmp_path
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "not on a server" in err
     assert db_digest(demo_db) == before
+
+
+def test_backup_of_a_team_database_with_faults_is_kept_with_a_warning(
+    pg_demo_url, tmp_path, capsys
+):
+    import psycopg
+
+    with psycopg.connect(pg_demo_url, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")  # no trigger fires
+        conn.execute(
+            "UPDATE decisions SET plan_text = 'Forged' WHERE id ="
+            " (SELECT min(id) FROM decisions WHERE status = 'signed')"
+        )
+    target = tmp_path / "b.db"
+    code, out, err = run(capsys, "backup", "-o", str(target), "--db", pg_demo_url)
+    assert code == 0 and "warning" in err and "fault" in err, (out, err)
+    assert len(err.strip().splitlines()) == 1 and target.exists()
