@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from mdt_app import domain as d
 from mdt_app.decision_rules import quorum
@@ -75,6 +75,77 @@ def test_options_pick_and_sources_open_the_legend(qtbot):
     assert blocker.args == ["PD-L1 IHC"]
     panel.show_options(SNAPSHOT, picked=["BRAF_MEK"], editable=False)
     assert not panel.rows["BRAF_MEK"].box.isEnabled()
+
+
+def _shown_codes(panel: OptionsPanel, group: str) -> list[str]:
+    """The codes of a group's visible rows in the order its layout places them."""
+    rows = panel.groups[group].rows
+    widgets = [rows.itemAt(i).widget() for i in range(rows.count())]
+    return [w.code for w in widgets if getattr(w, "code", None) and w.isVisibleTo(panel)]
+
+
+def test_options_refilled_in_place_keep_the_new_order_and_drop_the_old(qtbot):
+    """Rows are reused from case to case (issue 17): the next case's options show in its
+    own order, with its own texts, and the previous case's other options are gone."""
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    two = {
+        **SNAPSHOT,
+        "recommended": [
+            {
+                "code": "BRAF_MEK",
+                "title": "Dabrafenib plus trametinib",
+                "rationale": "BRAF.",
+                "sources": ["ATA21 R20 (S-L)"],
+            },
+            {"code": "SURGERY", "title": "Surgery", "rationale": "Resectable.", "sources": []},
+        ],
+    }
+    panel.show_options(two)
+    assert _shown_codes(panel, "recommended") == ["BRAF_MEK", "SURGERY"]
+    swapped = {
+        **two,
+        "recommended": [
+            {"code": "SURGERY", "title": "Surgery", "rationale": "Now first.", "sources": ["X"]},
+            {
+                "code": "BRAF_MEK",
+                "title": "Dabrafenib plus trametinib",
+                "rationale": "Then.",
+                "sources": [],
+            },
+        ],
+        "missing": [],
+    }
+    panel.show_options(swapped, picked=["BRAF_MEK"])
+    assert _shown_codes(panel, "recommended") == ["SURGERY", "BRAF_MEK"]
+    assert panel.rows["SURGERY"].rationale.text() == "Now first."
+    assert panel.rows["BRAF_MEK"].box.isChecked()
+    assert _shown_codes(panel, "missing") == [] and "PDL1_IHC" not in panel.rows
+    assert panel.groups["missing"].empty.isVisible()
+    panel.show_options(SNAPSHOT)
+    assert _shown_codes(panel, "recommended") == ["BRAF_MEK"]
+    assert not panel.rows["BRAF_MEK"].box.isChecked()
+    assert panel.rows["BRAF_MEK"].rationale.text() == "BRAF V600E positive."
+    # placed at once (the chair may click before the next turn of the event loop)
+    assert panel.rows["BRAF_MEK"].box.geometry().height() > 0
+    assert panel.rows["PDL1_IHC"].isVisible() and not panel.groups["missing"].empty.isVisible()
+
+
+def test_labels_become_selectable_on_the_first_press(qtbot):
+    """Plain until pressed (cheap to re-text and paint), then selectable and copyable."""
+    from ui.widgets.common import label
+
+    text = label("Dabrafenib plus trametinib", wrap=True)
+    qtbot.addWidget(text)
+    text.show()
+    before = text.heightForWidth(120)
+    assert not text.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    qtbot.mouseClick(text, Qt.MouseButton.LeftButton)
+    assert text.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    assert text.heightForWidth(120) == before  # nothing moves
+    qtbot.mouseDClick(text, Qt.MouseButton.LeftButton, pos=text.rect().topLeft() + QPoint(4, 6))
+    assert text.hasSelectedText()
 
 
 def _labs():

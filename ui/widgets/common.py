@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -13,15 +14,38 @@ from PySide6.QtWidgets import (
 )
 
 
+class CopyableLabel(QLabel):
+    """A label whose text the user can select and copy, made selectable on the first
+    press of a mouse button rather than when built.
+
+    A selectable QLabel lays out and paints its text through a text document, several
+    times the cost of a plain label; the case summary and the options hold dozens, each
+    re-texted on every case switch (issue 17). Heights for a width are the same either
+    way, so nothing moves when the press switches selection on; the press itself goes on
+    to the text, so a drag selects and a right click offers Copy as before.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setCursor(Qt.CursorShape.IBeamCursor)  # says "selectable" before the press
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+        if not self.textInteractionFlags() & selectable:
+            self.setTextInteractionFlags(selectable)
+        super().mousePressEvent(event)
+
+
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, name: str = "") -> QLabel:
-    widget = QLabel(text)
+    """A label with a style ``role`` (the stylesheet's selector), optionally wrapped and
+    named; its text is selectable with the mouse (see CopyableLabel)."""
+    widget = CopyableLabel(text)
     if role:
         widget.setProperty("role", role)
     if wrap:
         widget.setWordWrap(True)
     if name:
         widget.setObjectName(name)
-    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
 
 

@@ -285,8 +285,18 @@ class OptionsPanel(QWidget):
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.warnings.set_warnings(list(snapshot.warnings))
-        for name, symbol, words in GROUPS:
-            self._fill(name, symbol, words, self._options_of(snapshot, name), set(picked), editable)
+        # Each row shown re-lays out the panel at once; paused, the panel is laid out once.
+        layouts = [self.layout(), *(box.layout() for box in self.groups.values())]
+        for layout in layouts:
+            layout.setEnabled(False)
+        try:
+            for name, symbol, words in GROUPS:
+                options_here = self._options_of(snapshot, name)
+                self._fill(name, symbol, words, options_here, set(picked), editable)
+        finally:
+            for layout in reversed(layouts):
+                layout.setEnabled(True)
+            self.layout().activate()  # placed now: the chair may click before the next turn
         self._chain_tab_order()
         self.setAccessibleDescription(self.summary())
 
@@ -315,20 +325,25 @@ class OptionsPanel(QWidget):
         return list(options)
 
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
+        """Refill one group in place: rows that stay are only re-texted, never hidden and
+        shown again (each show re-lays out the whole panel), and new rows are shown while
+        the panel's layouts are paused (``show_options``)."""
         box = self.groups[name]
         box.set_title(f"{symbol} {self.tr(words)} ({len(options)})")
+        wanted = [self._row(name, option.code) for option in options]
         for row in box.shown:
-            row.hide()
-        box.shown = []
+            if row not in wanted:
+                row.hide()
+        box.shown = wanted
         box.empty.setVisible(not options)
-        for position, option in enumerate(options):
-            row = self._row(name, option.code)
+        for position, (option, row) in enumerate(zip(options, wanted, strict=True)):
             row.set_option(option)
             row.set_picked(option.code in picked)
             row.set_editable(editable, self.presenting)
-            box.rows.insertWidget(position + 1, row)  # after the "none" line
-            row.show()  # at once: the chair may pick it before the next event-loop turn
-            box.shown.append(row)
+            if box.rows.indexOf(row) != position + 1:
+                box.rows.insertWidget(position + 1, row)  # after the "none" line
+            if row.isHidden():
+                row.show()  # at once: the chair may pick it before the next event-loop turn
             self.rows[option.code] = row
 
     def _row(self, group: str, code: str) -> OptionRow:
