@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +22,7 @@ from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
 from ui.widgets.common import label, table_view
 from ui.widgets.lab_trends import LabTrends
+from ui.widgets.table_fit import column_widths, row_heights
 
 
 class StagingSummary(QFrame):
@@ -182,15 +184,20 @@ class CaseSummary(QWidget):
         layout.addWidget(self.trends)
         layout.addStretch(1)
         for view in (self.imaging, self.labs):
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            # Column widths and row heights are fitted once per case (_fit_tables) from
+            # the texts, not by the views at every layout.
+            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.imaging.horizontalHeader().setSectionResizeMode(
-            ImagingTableModel.SUMMARY, QHeaderView.ResizeMode.Stretch
-        )
-        self.labs.horizontalHeader().setSectionResizeMode(
-            LabsTableModel.TEST, QHeaderView.ResizeMode.Stretch
-        )
+        # The one column of each table that stretches, and so the only one that wraps.
+        self._wrapping = {self.imaging: ImagingTableModel.SUMMARY, self.labs: LabsTableModel.TEST}
+        for view, column in self._wrapping.items():
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            header.sectionResized.connect(
+                lambda section, _old, new, v=view: self._column_resized(v, section, new)
+            )
 
     def show_case(self, case: d.Case | None, rec: d.Recommendation | None) -> None:
         self.setEnabled(case is not None)
@@ -228,12 +235,32 @@ class CaseSummary(QWidget):
 
     def _fit_tables(self) -> None:
         """Tables show every row: the summary scrolls as a whole, not each table."""
-        for view in (self.imaging, self.labs):
-            view.resizeRowsToContents()
-            rows = view.model().rowCount()
-            height = view.horizontalHeader().sizeHint().height() + 4
-            height += sum(view.rowHeight(r) for r in range(rows)) if rows else 24
-            view.setFixedHeight(height)
+        for view, wrapping in self._wrapping.items():
+            # Columns fitted to this case's texts now (ResizeToContents would ask the model
+            # for every cell's roles, on a timer after the switch), the wrapping one takes
+            # the rest of the width; then the rows fit the wrapped text.
+            header = view.horizontalHeader()
+            for column, width in column_widths(view, wrapping).items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+            self._fit_rows(view, wrapping)
+
+    def _fit_rows(self, view: QTableView, wrapping: int, width: int | None = None) -> None:
+        """Row heights from the text of the one column that wraps (table_fit)."""
+        heights = row_heights(view, wrapping, width)
+        for row, height in enumerate(heights):
+            if view.rowHeight(row) != height:
+                view.setRowHeight(row, height)
+        total = view.horizontalHeader().sizeHint().height() + 4
+        total += sum(heights) if heights else 24
+        if view.height() != total or view.minimumHeight() != total:
+            view.setFixedHeight(total)
+
+    def _column_resized(self, view: QTableView, column: int, width: int) -> None:
+        """The wrapping column got wider or narrower (the window or the splitter moved,
+        or another column fitted new contents): its rows wrap anew."""
+        if column == self._wrapping[view]:
+            self._fit_rows(view, column, width)
 
     def _referral_line(self, r: d.Referral) -> str:
         parts = []

@@ -17,7 +17,6 @@ from mdt_app import domain as d
 from mdt_app.lab_display import lab_value
 from ui import theme
 from ui.models.case_tables import flag_text, reference_range
-from ui.widgets.common import clear_layout
 
 
 @dataclass(frozen=True)
@@ -46,13 +45,18 @@ def trends(labs: list[d.LabResult]) -> list[Trend]:
 class LabTrendChart(QWidget):
     def __init__(self, trend: Trend, parent=None):
         super().__init__(parent)
-        self.trend = trend
-        self.setObjectName(f"labTrend_{trend.test}")
         self.setMinimumSize(120, self.fontMetrics().height() * 6)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.set_trend(trend)
+
+    def set_trend(self, trend: Trend) -> None:
+        """Draw ``trend`` (charts are reused from case to case: only the data changes)."""
+        self.trend = trend
+        self.setObjectName(f"labTrend_{trend.test}")
         self.setAccessibleName(self.tr("{test} trend").format(test=trend.test))
         self.setAccessibleDescription(self.describe())
         self.setToolTip(self.describe())
+        self.update()
 
     def describe(self) -> str:
         values = ", ".join(
@@ -201,13 +205,23 @@ class LabTrends(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(6)
-        self.charts: list[LabTrendChart] = []
+        self.charts: list[LabTrendChart] = []  # the charts shown, one per test
+        self.pool: list[LabTrendChart] = []  # every chart built, placed in grid order
 
     def set_labs(self, labs: list[d.LabResult]) -> None:
-        clear_layout(self.grid)
-        self.charts = []
-        for i, trend in enumerate(trends(labs)):
-            chart = LabTrendChart(trend, self)
-            self.grid.addWidget(chart, i // self.COLUMNS, i % self.COLUMNS)
-            chart.show()
-            self.charts.append(chart)
+        """One chart per test; the charts already there are redrawn with the new data and
+        only the ones beyond are built or hidden (a case switch builds no widget)."""
+        wanted = trends(labs)
+        for i, trend in enumerate(wanted):
+            if i < len(self.pool):
+                self.pool[i].set_trend(trend)
+            else:
+                chart = LabTrendChart(trend, self)
+                self.grid.addWidget(chart, i // self.COLUMNS, i % self.COLUMNS)
+                self.pool.append(chart)
+            if self.pool[i].isHidden():
+                self.pool[i].show()
+        for chart in self.pool[len(wanted) :]:
+            if not chart.isHidden():
+                chart.hide()
+        self.charts = self.pool[: len(wanted)]
