@@ -170,6 +170,10 @@ def test_lab_trends_one_chart_per_test(qtbot):
     image = chart.grab().toImage()
     colours = {image.pixelColor(x, y).name() for x in range(0, 220, 4) for y in range(0, 110, 4)}
     assert len(colours) > 4  # something was drawn: band, line, markers, text
+    widget.set_labs(_labs()[2:])  # the next case: charts reused, the spare one hidden
+    assert [c.trend.test for c in widget.charts] == ["Calcium"]
+    assert widget.findChild(LabTrendChart, "labTrend_CRP") is None
+    assert len(widget.findChildren(LabTrendChart)) == 2
 
 
 def test_attendance_dialog_shows_quorum_live_and_refuses_duplicates(qtbot):

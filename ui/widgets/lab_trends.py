@@ -224,4 +224,5 @@ class LabTrends(QWidget):
         for chart in self.pool[len(wanted) :]:
             if not chart.isHidden():
                 chart.hide()
+            chart.setObjectName("")  # found by name only while it shows a test
         self.charts = self.pool[: len(wanted)]
