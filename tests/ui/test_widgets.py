@@ -148,6 +148,34 @@ def test_labels_become_selectable_on_the_first_press(qtbot):
     assert text.hasSelectedText()
 
 
+def test_a_label_height_follows_its_text_and_font(qtbot):
+    """The remembered height for a width (issue 17) is dropped when the text or the font
+    changes, so a wrapped label is never laid out at an old height."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QLabel
+
+    from ui.widgets.common import label
+
+    mine, plain = label("", wrap=True), QLabel()
+    plain.setWordWrap(True)
+    for widget in (mine, plain):
+        qtbot.addWidget(widget)
+    words = "Dabrafenib plus trametinib for BRAF V600E positive disease. " * 4
+    for text in ("short", words, "short"):
+        mine.setText(text)
+        plain.setText(text)
+        assert mine.heightForWidth(150) == plain.heightForWidth(150)
+        assert mine.heightForWidth(400) == plain.heightForWidth(400)
+    big = QFont(mine.font())
+    big.setPointSizeF(big.pointSizeF() * 2)
+    mine.setText(words)
+    plain.setText(words)
+    before = mine.heightForWidth(150)
+    mine.setFont(big)
+    plain.setFont(big)
+    assert mine.heightForWidth(150) == plain.heightForWidth(150) > before
+
+
 def _labs():
     return [
         d.LabResult(date(2026, 1, 1), "CRP", 3.0, "mg/L", None, 5.0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,22 @@ class CopyableLabel(QLabel):
     def __init__(self, text: str = "") -> None:
         super().__init__(text)
         self.setCursor(Qt.CursorShape.IBeamCursor)  # says "selectable" before the press
+        self._hfw: dict[int, int] = {}
+        self._hfw_text = text
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        text = self.text()
+        if text != self._hfw_text:
+            self._hfw_text = text
+            self._hfw.clear()
+        height = self._hfw.get(width)
+        if height is None:
+            height = self._hfw[width] = super().heightForWidth(width)
+        return height
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        self._hfw.clear()
+        super().changeEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         selectable = Qt.TextInteractionFlag.TextSelectableByMouse
@@ -47,6 +63,21 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = False, name: 
     if name:
         widget.setObjectName(name)
     return widget
+
+
+def set_read_only(edit: QWidget, on: bool) -> None:
+    """Make an editor read-only or editable, re-styled (the stylesheet greys read-only
+    fields) only when that changes: a re-polish costs more than the case switch gains."""
+    if edit.isReadOnly() != on:  # type: ignore[attr-defined]
+        edit.setReadOnly(on)  # type: ignore[attr-defined]
+        restyle(edit)
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give ``widget`` the stylesheet role ``role``, re-styled only when it changes."""
+    if widget.property("role") != role:
+        widget.setProperty("role", role)
+        restyle(widget)
 
 
 def restyle(widget: QWidget) -> None:

@@ -25,7 +25,7 @@ from mdt_app import domain as d
 from mdt_app.meeting import DecisionState, ReadOnly, SignOffCheck, check_sign_off, deviation_of
 from mdt_app.snapshot import OptionsSnapshot
 from ui.guidance import option_title
-from ui.widgets.common import label, restyle
+from ui.widgets.common import label, set_read_only, set_role
 from ui.widgets.decision_parts import (
     ActionsEditor,
     FollowUpEditor,
@@ -196,8 +196,7 @@ class DecisionForm(QWidget):
         self.actions.set_actions(list(x.actions))
         editable = bool(state and state.editable)
         for edit in (self.plan, self.reason, self.trial):
-            edit.setReadOnly(not editable)
-            restyle(edit)  # the stylesheet greys read-only fields
+            set_read_only(edit, not editable)
         self.follow_up.set_read_only(not editable)
         self.actions.set_read_only(not editable)
         self.patient_words.set_decision(x, editable)
@@ -227,8 +226,7 @@ class DecisionForm(QWidget):
         self.deviation.setVisible(bool(why))
         self.reason.setVisible(bool(why) or bool(self.reason.toPlainText().strip()))
         self.status.setText(self._status_text())
-        self.status.setProperty("role", "signed" if x.is_signed else "status")
-        restyle(self.status)
+        set_role(self.status, "signed" if x.is_signed else "status")
         self._show_amendment(x)
         note = state.older_data if state and x.is_signed else ""
         self.older_data.setText(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from mdt_app import domain as d
 from mdt_app.documents.care_programme_check import shorthand_in
 from ui.guidance import option_title
-from ui.widgets.common import clear_layout, label, restyle
+from ui.widgets.common import clear_layout, label, set_read_only
 
 
 class PatientWordsEditor(QWidget):
@@ -155,8 +155,7 @@ class PatientWordsEditor(QWidget):
         self.discussed_on.setReadOnly(on)
         self.discussed.setEnabled(not on)
         for edit in (self.plan, self.discussed_by, *self.option_edits.values()):
-            edit.setReadOnly(on)  # type: ignore[attr-defined]
-            restyle(edit)
+            set_read_only(edit, on)
 
     # --- while typing ----------------------------------------------------------------------
 
