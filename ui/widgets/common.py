@@ -14,20 +14,15 @@ from PySide6.QtWidgets import (
 )
 
 
-class CopyableLabel(QLabel):
-    """A label whose text the user can select and copy, made selectable on the first
-    press of a mouse button rather than when built.
-
-    A selectable QLabel lays out and paints its text through a text document, several
-    times the cost of a plain label; the case summary and the options hold dozens, each
-    re-texted on every case switch (issue 17). Heights for a width are the same either
-    way, so nothing moves when the press switches selection on; the press itself goes on
-    to the text, so a drag selects and a right click offers Copy as before.
-    """
+class SizedLabel(QLabel):
+    """A QLabel that remembers its height for a width until its text, font or style
+    changes. Qt's layouts ask a wrapped label the same question several times per
+    layout pass, and each answer is a text layout (a rich-text label: a whole document);
+    the options and the case summary re-text dozens of labels on every case switch
+    (issue 17)."""
 
     def __init__(self, text: str = "") -> None:
         super().__init__(text)
-        self.setCursor(Qt.CursorShape.IBeamCursor)  # says "selectable" before the press
         self._hfw: dict[int, int] = {}
         self._hfw_text = text
 
@@ -42,10 +37,26 @@ class CopyableLabel(QLabel):
         return height
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
-        self._hfw.clear()
+        self._hfw.clear()  # font, style, contents margins...: measure again
         super().changeEvent(event)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:
+
+class CopyableLabel(SizedLabel):
+    """A label whose text the user can select and copy, made selectable on the first
+    press of a mouse button rather than when built.
+
+    A selectable QLabel lays out and paints its text through a text document, several
+    times the cost of a plain label; the case summary and the options hold dozens, each
+    re-texted on every case switch (issue 17). Heights for a width are the same either
+    way, so nothing moves when the press switches selection on; the press itself goes on
+    to the text, so a drag selects and a right click offers Copy as before.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setCursor(Qt.CursorShape.IBeamCursor)  # says "selectable" before the press
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         selectable = Qt.TextInteractionFlag.TextSelectableByMouse
         if not self.textInteractionFlags() & selectable:
             self.setTextInteractionFlags(selectable)

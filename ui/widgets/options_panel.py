@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,7 +22,7 @@ from mdt_app.domain import OptionList
 from mdt_app.guideline.references import split_unverified
 from mdt_app.snapshot import OptionsSnapshot, SnapshotOption
 from ui.translate import QT_TR_NOOP
-from ui.widgets.common import label, restyle
+from ui.widgets.common import SizedLabel, label, restyle
 from ui.widgets.safety_warnings import SafetyWarnings
 
 # Fixed order: what is missing first (it may change everything), then the options.
@@ -50,7 +49,7 @@ SYMBOLS = {name: symbol for name, symbol, _ in GROUPS}
 GROUP_WORDS = {name: words for name, _, words in GROUPS}
 
 
-class ClickLabel(QLabel):
+class ClickLabel(SizedLabel):
     """A wrapped label that toggles its checkbox when clicked (QCheckBox text cannot wrap)."""
 
     def __init__(self, text: str, box: QCheckBox):
@@ -110,7 +109,7 @@ class OptionRow(QWidget):
         self.title.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rationale = label("", "rationale", wrap=True)
         self.unverified = label("", "unverifiedMark", name=f"unverified_{code}")
-        self.sources = QLabel()
+        self.sources = SizedLabel()
         self.sources.setObjectName(f"sources_{code}")
         self.sources.setProperty("role", "sources")
         self.sources.setWordWrap(True)
