@@ -174,6 +174,12 @@ def test_a_label_height_follows_its_text_and_font(qtbot):
     mine.setFont(big)
     plain.setFont(big)
     assert mine.heightForWidth(150) == plain.heightForWidth(150) > before
+    for widget in (mine, plain):
+        widget.setMargin(12)
+    assert mine.heightForWidth(150) == plain.heightForWidth(150)
+    for widget in (mine, plain):
+        widget.setWordWrap(False)
+    assert mine.heightForWidth(150) == plain.heightForWidth(150)
 
 
 def _labs():

@@ -40,6 +40,23 @@ class SizedLabel(QLabel):
         self._hfw.clear()  # font, style, contents margins...: measure again
         super().changeEvent(event)
 
+    # What else a height depends on (none of these sends a change event).
+    def setWordWrap(self, on: bool) -> None:  # noqa: N802 (Qt's name)
+        self._hfw.clear()
+        super().setWordWrap(on)
+
+    def setTextFormat(self, text_format: Qt.TextFormat) -> None:  # noqa: N802 (Qt's name)
+        self._hfw.clear()
+        super().setTextFormat(text_format)
+
+    def setMargin(self, margin: int) -> None:  # noqa: N802 (Qt's name)
+        self._hfw.clear()
+        super().setMargin(margin)
+
+    def setIndent(self, indent: int) -> None:  # noqa: N802 (Qt's name)
+        self._hfw.clear()
+        super().setIndent(indent)
+
 
 class CopyableLabel(SizedLabel):
     """A label whose text the user can select and copy, made selectable on the first
