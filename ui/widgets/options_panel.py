@@ -295,7 +295,14 @@ class OptionsPanel(QWidget):
         finally:
             for layout in reversed(layouts):
                 layout.setEnabled(True)
-            self.layout().activate()  # placed now: the chair may click before the next turn
+            # Placed now, from the rows up (the chair may click before the next turn): a
+            # layout activated tells its parent to lay out again, so children first, or
+            # the whole panel is laid out a second time on the next turn.
+            for box in self.groups.values():
+                for row in box.shown:
+                    row.layout().activate()
+                box.layout().activate()
+            self.layout().activate()
         self._chain_tab_order()
         self.setAccessibleDescription(self.summary())
 
