@@ -119,7 +119,7 @@ class OptionRow(QWidget):
         self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.sources.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sources.linkActivated.connect(self._link)
-        layout = QVBoxLayout(self)
+        layout = self.column = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 4)
         layout.setSpacing(1)
         layout.addLayout(head)
@@ -217,7 +217,7 @@ class OptionGroup(QFrame):
         self.rows.addWidget(self.empty)
         self.shown: list[OptionRow] = []
         self.title.setToolTip(self.tr(GROUP_TIPS[name]))
-        layout = QVBoxLayout(self)
+        layout = self.column = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 6, 6)
         layout.setSpacing(2)
         layout.addWidget(self.title)
@@ -248,7 +248,7 @@ class OptionsPanel(QWidget):
         self.confirm: Callable[[str], bool] | None = None
         self.presenting = False
         self._editable = True
-        layout = QVBoxLayout(self)
+        layout = self.column = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(6)
         for widget in (self.title, self.guideline, self.note, self.warnings):
@@ -285,7 +285,7 @@ class OptionsPanel(QWidget):
         self.note.setVisible(bool(note))
         self.warnings.set_warnings(list(snapshot.warnings))
         # Each row shown re-lays out the panel at once; paused, the panel is laid out once.
-        layouts = [self.layout(), *(box.layout() for box in self.groups.values())]
+        layouts = [self.column, *(box.column for box in self.groups.values())]
         for layout in layouts:
             layout.setEnabled(False)
         try:
@@ -300,9 +300,9 @@ class OptionsPanel(QWidget):
             # the whole panel is laid out a second time on the next turn.
             for box in self.groups.values():
                 for row in box.shown:
-                    row.layout().activate()
-                box.layout().activate()
-            self.layout().activate()
+                    row.column.activate()
+                box.column.activate()
+            self.column.activate()
         self._chain_tab_order()
         self.setAccessibleDescription(self.summary())
 
