@@ -142,16 +142,21 @@ def _pg_demo_template(pg_cluster) -> str:
     return "mdt_demo"
 
 
-def _pg_copy(pg_cluster, template: str) -> Iterator[str]:
-    """A fresh database copied from ``template`` for one test, dropped after it."""
+def _pg_copy(pg_cluster, template: str | None) -> Iterator[str]:
+    """A fresh database for one test, dropped after it: copied from ``template``, or
+    with no schema at all when ``template`` is None."""
     from mdt_app.paths import ServerURL
     from mdt_app.store.pg.open import close_pool
 
-    name = f"t{os.getpid()}_{next(_pg_counter)}"
-    # FILE_COPY (PostgreSQL 15+) copies the template's files at once: a third of the
-    # default WAL_LOG's time for a database this small (the test cluster never fsyncs).
-    strategy = " STRATEGY FILE_COPY" if pg_cluster.version() >= 15 else ""
-    pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
+    if template is None:
+        name = f"n{os.getpid()}_{next(_pg_counter)}"
+        pg_cluster.admin(f"CREATE DATABASE {name}")
+    else:
+        name = f"t{os.getpid()}_{next(_pg_counter)}"
+        # FILE_COPY (PostgreSQL 15+) copies the template's files at once: a third of the
+        # default WAL_LOG's time for a database this small (the test cluster never fsyncs).
+        strategy = " STRATEGY FILE_COPY" if pg_cluster.version() >= 15 else ""
+        pg_cluster.admin(f"CREATE DATABASE {name} TEMPLATE {template}{strategy}")
     url = pg_cluster.url(name)
     yield url
     close_pool(ServerURL(url))
@@ -239,15 +244,7 @@ def pytest_terminal_summary(terminalreporter):
 def pg_empty_url(pg_cluster) -> Iterator[str]:
     """The URL of a fresh database with no schema at all: a team database not made yet
     (dropped after the test)."""
-    from mdt_app.paths import ServerURL
-    from mdt_app.store.pg.open import close_pool
-
-    name = f"n{os.getpid()}_{next(_pg_counter)}"
-    pg_cluster.admin(f"CREATE DATABASE {name}")
-    url = pg_cluster.url(name)
-    yield url
-    close_pool(ServerURL(url))
-    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _pg_copy(pg_cluster, None)
 
 
 @pytest.fixture

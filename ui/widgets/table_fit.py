@@ -18,14 +18,16 @@ from PySide6.QtGui import QFont, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QTableView
 
 
-def text_height(text: str, font: QFont, width: int) -> int:
-    """Height of ``text`` word-wrapped at ``width`` pixels, as an item view lays it out."""
+def _line_extent(
+    text: str, font: QFont, wrap: QTextOption.WrapMode, width: int
+) -> tuple[float, float]:
+    """(total height, widest line) of ``text`` laid out in lines of ``width`` pixels."""
     layout = QTextLayout(text.replace("\n", "\u2028"), font)
     option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    option.setWrapMode(wrap)
     layout.setTextOption(option)
     layout.beginLayout()
-    height = 0.0
+    height = widest = 0.0
     while True:
         line = layout.createLine()
         if not line.isValid():
@@ -33,8 +35,14 @@ def text_height(text: str, font: QFont, width: int) -> int:
         line.setLineWidth(max(width, 1))
         line.setPosition(QPointF(0, height))
         height += line.height()
+        widest = max(widest, line.naturalTextWidth())
     layout.endLayout()
-    return math.ceil(height)
+    return height, widest
+
+
+def text_height(text: str, font: QFont, width: int) -> int:
+    """Height of ``text`` word-wrapped at ``width`` pixels, as an item view lays it out."""
+    return math.ceil(_line_extent(text, font, QTextOption.WrapMode.WordWrap, width)[0])
 
 
 def row_heights(view: QTableView, wrapping: int, column_width: int | None = None) -> list[int]:
@@ -68,20 +76,7 @@ def row_heights(view: QTableView, wrapping: int, column_width: int | None = None
 
 def text_width(text: str, font: QFont) -> int:
     """Width of ``text`` on one line, as an item view lays it out."""
-    layout = QTextLayout(text.replace("\n", "\u2028"), font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.ManualWrap)
-    layout.setTextOption(option)
-    layout.beginLayout()
-    width = 0.0
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(1_000_000)
-        width = max(width, line.naturalTextWidth())
-    layout.endLayout()
-    return math.ceil(width)
+    return math.ceil(_line_extent(text, font, QTextOption.WrapMode.ManualWrap, 1_000_000)[1])
 
 
 def column_widths(view: QTableView, wrapping: int) -> dict[int, int]:
