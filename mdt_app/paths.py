@@ -108,16 +108,20 @@ class ServerURL:
         return hash(self.url)
 
 
-def database_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+def database_path(cli_value: str | os.PathLike[str] | None = None, on_server: str = "") -> Path:
     """`--db`, then $MDT_APP_DB, then the platform's user data directory (a file).
 
-    A server URL is refused here with a one-line message; commands that work on a
-    server as well ask `database_location`."""
+    A server URL is refused here with a one-line message, followed by ``on_server``
+    (what to do on a server instead); commands that work on a server as well ask
+    `database_location`."""
     location = database_location(cli_value)
     if isinstance(location, ServerURL):
         from mdt_app.errors import UserError
 
-        raise UserError(f"{location}: this command works on a database file, not on a server")
+        instead = f"; {on_server}" if on_server else ""
+        raise UserError(
+            f"{location}: this command works on a database file, not on a server{instead}"
+        )
     return location
 
 

@@ -201,7 +201,7 @@ def test_restore_onto_a_team_server_is_refused_in_one_line(pg_demo_url, tmp_path
     before = db_digest(demo_db)
     code, _, err = run(capsys, "restore", str(backup), "--db", str(demo_db), "--force")
     assert code == 1 and len(err.strip().splitlines()) == 1
-    assert "not on a server" in err
+    assert "not on a server" in err and "mdt-app migrate-db --from BACKUP --to URL" in err
     assert db_digest(demo_db) == before
 
 

@@ -132,7 +132,7 @@ def test_encryption_on_a_team_server_is_one_line_and_changes_nothing(
     code, _, err = run(capsys, command, *out, "--db", pg_demo_url,
                        "--passphrase-file", str(passphrase_file))  # fmt: skip
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "not on a server" in err
+    assert "not on a server" in err and "TLS" in err
     assert db_digest(pg_demo_url) == before and not (tmp_path / "plain.db").exists()
 
 

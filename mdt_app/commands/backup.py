@@ -67,7 +67,11 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    target = paths.database_path(args.db)
+    target = paths.database_path(
+        args.db,
+        on_server="to load a backup onto a team server, copy it onto a new, empty "
+        "database there with 'mdt-app migrate-db --from BACKUP --to URL'",
+    )
     backup = Path(args.backup_file)
     # An encrypted backup opens with the passphrase given for --db (the same file's).
     connect = connector(session_keys.passphrase_for(target) if looks_encrypted(backup) else None)

@@ -41,8 +41,14 @@ def _passphrase(db: Path) -> str:
     return passphrase
 
 
+SERVER_ENCRYPTION = (
+    "a team server is protected by its own means (TLS on the connection, the hospital's "
+    "disk encryption); ask its administrator"
+)
+
+
 def run_encrypt(args: argparse.Namespace) -> int:
-    db = paths.database_path(args.db)
+    db = paths.database_path(args.db, on_server=SERVER_ENCRYPTION)
     passphrase = _passphrase(db)
     with store_for(args) as store:  # migrated and identity checked, then closed
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -61,7 +67,7 @@ def run_encrypt(args: argparse.Namespace) -> int:
 
 
 def run_decrypt(args: argparse.Namespace) -> int:
-    db = paths.database_path(args.db)
+    db = paths.database_path(args.db, on_server=SERVER_ENCRYPTION)
     output = Path(args.output).expanduser().absolute()
     if output.exists() and not args.force:
         raise UserError(f"{output}: already exists; add --force to replace it")
