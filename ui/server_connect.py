@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +22,7 @@ from mdt_app.errors import UserError
 from mdt_app.paths import ServerURL
 from ui.server_sign_in import refuse
 from ui.settings import settings_path
-from ui.widgets.common import label
+from ui.widgets.common import label, stack_dialog
 
 SERVER_KEY = "server/url"
 DEFAULT_PORT = 5432
@@ -133,22 +132,11 @@ class ConnectServerDialog(QDialog):
         self.forget.setToolTip(self.tr("Forget the team server: the next start opens the file"))
         self.forget.setEnabled(remembered is not None)
         self.forget.clicked.connect(self.forget_server)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            label(
-                self.tr(
-                    "The team database on your hospital's PostgreSQL server. Your password "
-                    "is asked when you sign in and is never stored on this computer."
-                ),
-                wrap=True,
-            )
+        intro = self.tr(
+            "The team database on your hospital's PostgreSQL server. Your password "
+            "is asked when you sign in and is never stored on this computer."
         )
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.resize(520, 0)
+        stack_dialog(self, form, self.problem, buttons, 520, intro)
 
     def accept(self) -> None:
         try:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +19,7 @@ from mdt_app.security.first_chair import add_first_chair
 from mdt_app.security.users import User, authenticate, list_users
 from mdt_app.store import Store
 from ui.settings import settings_path
-from ui.widgets.common import label
+from ui.widgets.common import label, stack_dialog
 
 LAST_USER_KEY = "security/lastUser"
 
@@ -59,22 +58,11 @@ class FirstChairDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            label(
-                self.tr(
-                    "This database has no users yet. The first user is its chair: the "
-                    "person who signs decisions off and adds the other users."
-                ),
-                wrap=True,
-            )
+        intro = self.tr(
+            "This database has no users yet. The first user is its chair: the "
+            "person who signs decisions off and adds the other users."
         )
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.resize(480, 0)
+        stack_dialog(self, form, self.problem, buttons, 480, intro)
 
     def accept(self) -> None:
         if self.password.text() != self.repeat.text():
@@ -124,14 +112,8 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        stack_dialog(self, form, self.problem, buttons, 420)
         self.password.setFocus()
-        self.resize(420, 0)
 
     def accept(self) -> None:
         try:

@@ -6,10 +6,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLayout,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -141,3 +144,25 @@ def clear_layout(layout: QLayout) -> None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
+
+
+def stack_dialog(
+    dialog: QDialog,
+    form: QLayout,
+    problem: QWidget,
+    buttons: QDialogButtonBox,
+    width: int,
+    intro: str = "",
+) -> None:
+    """Lay a small form dialog out top to bottom - its introduction (if any), the form,
+    the line that names a problem, the buttons - with the buttons' accept and reject
+    wired to the dialog's."""
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    if intro:
+        layout.addWidget(label(intro, wrap=True))
+    layout.addLayout(form)
+    layout.addWidget(problem)
+    layout.addWidget(buttons)
+    dialog.resize(width, 0)
