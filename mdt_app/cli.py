@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from mdt_app import __version__
 from mdt_app.errors import UserError
@@ -45,8 +46,51 @@ COMMANDS = {
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
+def terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size()` gives it ($COLUMNS, else the
+    terminal of stdout, else 80), without importing shutil and the compression modules
+    it loads (a few ms of every start: argparse asks on every `add_argument`)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, as wide as the terminal (see `terminal_columns`)."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog,
+            indent_increment,
+            max_help_position,
+            terminal_columns() - 2 if width is None else width,
+        )
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """The parser of `mdt-app` and of each command (its subparsers are of this class
+    too): argparse's, with `HelpFormatter` unless another is asked for."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
@@ -90,7 +134,7 @@ def _modules_for(argv: Sequence[str] | None, common: argparse.ArgumentParser) ->
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv``, only the command it names is registered."""
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="mdt-app",
         description="MDT Assistant: anaplastic thyroid cancer MDT meetings. "
         "Without a command, opens the desktop app.",

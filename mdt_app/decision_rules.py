@@ -35,6 +35,8 @@ SPECIALTIES = (
 
 @dataclass(frozen=True)
 class Quorum:
+    """Whether the attendees make a quorum, and which specialties are missing."""
+
     quorate: bool
     doctor_specialties: tuple[str, ...]
     missing: tuple[str, ...]

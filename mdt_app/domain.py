@@ -136,6 +136,8 @@ FOLLOW_UP_ITEMS = ("clinical_examination", "tsh", "calcium", "fdg_pet_ct", "ct",
 
 @dataclass
 class Patient:
+    """A patient as identified by the centre: MRN (within its system), names, birth date."""
+
     mrn: str
     given_name: str
     family_name: str
@@ -161,6 +163,8 @@ class Patient:
 
 @dataclass
 class Referral:
+    """Why and by whom the case was sent to the MDT; None where not given."""
+
     referred_on: date | None = None
     referring_clinician: str | None = None
     question: str | None = None
@@ -169,6 +173,8 @@ class Referral:
 
 @dataclass
 class Diagnosis:
+    """The histology, how it was confirmed and when; None where not known."""
+
     histology: str | None = "anaplastic_thyroid_carcinoma"
     confirmed_by: str | None = None
     diagnosed_on: date | None = None
@@ -178,6 +184,8 @@ class Diagnosis:
 
 @dataclass
 class TNM:
+    """The AJCC 8th T, N and M categories as recorded; None where not recorded."""
+
     t: str | None = None
     n: str | None = None
     m: str | None = None
@@ -189,6 +197,8 @@ class TNM:
 
 @dataclass
 class Biomarkers:
+    """Molecular results; "unknown" (never "negative") where not tested or not given."""
+
     braf_v600e: str = "unknown"
     ntrk_fusion: str = "unknown"
     ret_fusion: str = "unknown"
@@ -202,6 +212,8 @@ class Biomarkers:
 
 @dataclass
 class Metastases:
+    """Distant metastatic sites and their burden; an empty list is no known site."""
+
     sites: list[str] = field(default_factory=list)
     burden: str | None = None
     brain_symptomatic: bool | None = None
@@ -256,6 +268,8 @@ class CareTeam:
 
 @dataclass
 class ImagingStudy:
+    """One imaging study and what it showed."""
+
     date: date
     modality: str
     region: str
@@ -265,6 +279,8 @@ class ImagingStudy:
 
 @dataclass
 class LabResult:
+    """One laboratory result with the reference range it was reported against."""
+
     date: date
     test: str
     value: float
@@ -285,6 +301,8 @@ class LabResult:
 
 @dataclass
 class Case:
+    """Everything the MDT discusses about one patient: the mdt-case/1 record."""
+
     patient: Patient
     referral: Referral = field(default_factory=Referral)
     diagnosis: Diagnosis = field(default_factory=Diagnosis)
@@ -390,6 +408,8 @@ class Recommendation:
 
 @dataclass
 class Meeting:
+    """One MDT meeting: its day, title, chair, place and where it stands."""
+
     date: date
     title: str
     status: MeetingStatusValue = "planned"
@@ -407,6 +427,8 @@ class Meeting:
 
 @dataclass
 class Attendee:
+    """Someone at a meeting and their specialty (for the quorum)."""
+
     name: str
     specialty: str
     present: bool = True
@@ -415,6 +437,8 @@ class Attendee:
 
 @dataclass
 class AgendaItem:
+    """A case on a meeting's agenda, at its position, and what became of it."""
+
     meeting_id: int
     case_id: int
     position: int
@@ -427,6 +451,8 @@ class AgendaItem:
 
 @dataclass
 class Action:
+    """A task agreed in a decision, with its owner and due date."""
+
     description: str
     owner: str | None = None
     due_date: date | None = None
@@ -505,6 +531,8 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One entry of the append-only audit log: who did what to which record, when."""
+
     at: datetime
     actor: str
     action: str

@@ -51,6 +51,8 @@ class CarriedCase:
 
 @dataclass
 class CarryReport:
+    """What closing or cancelling a meeting did with its undiscussed cases."""
+
     meeting: d.Meeting
     carried: list[CarriedCase] = field(default_factory=list)
 

@@ -26,22 +26,30 @@ class SchemaProblem(Exception):
 
 @dataclass(frozen=True)
 class Test:
+    """True when the case's ``fact`` has one of ``values``."""
+
     fact: str
     values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class AllOf:
+    """True when every item holds (no items: always true)."""
+
     items: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """True when at least one item holds."""
+
     items: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """True when the item does not hold."""
+
     item: Condition
 
 

@@ -22,6 +22,8 @@ Wording = Callable[[Situation], str]
 
 @dataclass(frozen=True)
 class Fact:
+    """A case fact a rule may test: its name, its possible values, how it is read and worded."""
+
     name: str
     values: tuple[str, ...]
     read: Reader

@@ -44,6 +44,8 @@ class PathwayError(UserError):
 
 @dataclass(frozen=True)
 class Pathway:
+    """A checked pathway file: its identity and version, settings, option titles and rules."""
+
     id: str
     title: str
     version: str

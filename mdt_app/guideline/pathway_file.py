@@ -1,23 +1,32 @@
-"""Reading a pathway file's document: strict YAML, with a per-user cache of the result.
+"""Reading a pathway file's document: strict YAML, with JSON copies of the result.
 
 Parsing the YAML (and importing PyYAML at all) is most of what `mdt-app recommend`
 costs. The document a file loads to is plain data (mappings, lists, text, numbers), so it
-is kept as JSON in the user's cache folder, named by the SHA-256 of the file's bytes:
-any change to the file is a new name and is read from the YAML again. A cache file that
-cannot be read or written is ignored; the YAML is the source.
+is also kept as JSON, always tied to the SHA-256 of the YAML file's bytes:
+
+- the shipped pathways have theirs beside them (`atc.yaml.json`, written by
+  `python -m mdt_app.tools.pathway_json`), used only while the hash it records is the
+  hash of the YAML next to it;
+- any other file (a draft given with `--guideline`, or a shipped file edited in place)
+  is cached in the user's cache folder under a name made of that hash.
+
+Any change to a YAML file changes its hash, so it is read from the YAML again: a stale
+copy is never used. A JSON copy that cannot be read or written is ignored; the YAML is
+the source.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from mdt_app.errors import UserError
+from mdt_app.paths import resource_path
 
 CACHE_FORMAT = 1  # raised if the loader's rules change (then every cached document is stale)
+SHIPPED_SUFFIX = ".json"  # atc.yaml -> atc.yaml.json, beside it
 
 
 class DocumentError(UserError):
@@ -27,17 +36,67 @@ class DocumentError(UserError):
 def load_document(path: Path) -> Any:
     """The document in the pathway file at ``path`` (OSError if it cannot be read)."""
     raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256_hex(raw)
+    shipped = _shipped_document(path, digest)
+    if shipped is not None:
+        return shipped[0]
     cached = _cache_file(digest)
     if cached is not None:
         try:
             return json.loads(cached.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             pass
-    data = _strict_yaml(raw.decode("utf-8"))
+    data = load_yaml_document(raw)
     if cached is not None:
         _write(cached, data)
     return data
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex. CPython's own SHA-256 module where it has one:
+    `hashlib` loads OpenSSL, a tenth of what `recommend` costs; the digest is the same."""
+    import importlib
+
+    for name in ("_sha256", "_sha2"):  # _sha2 from Python 3.12
+        try:
+            return str(importlib.import_module(name).sha256(data).hexdigest())
+        except (ImportError, AttributeError):
+            continue
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def shipped_copy_path(path: Path) -> Path:
+    """Where the shipped JSON copy of the pathway file ``path`` lives."""
+    return path.with_name(path.name + SHIPPED_SUFFIX)
+
+
+def shipped_copy(data: Any, digest: str) -> str:
+    """The text of a shipped JSON copy of ``data``, the document of the YAML whose
+    SHA-256 is ``digest``."""
+    copy = {"format": CACHE_FORMAT, "source_sha256": digest, "document": data}
+    return json.dumps(copy, ensure_ascii=False, indent=1) + "\n"
+
+
+def _shipped_document(path: Path, digest: str) -> tuple[Any] | None:
+    """The shipped copy's document (in a 1-tuple: a document may be anything) when
+    ``path`` is a shipped pathway and its copy records ``digest``; else None."""
+    try:
+        folder = resource_path("guidelines")
+        if folder not in path.parents:  # a file elsewhere never trusts a JSON beside it
+            return None
+        copy = json.loads(shipped_copy_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(copy, dict)
+        or copy.get("format") != CACHE_FORMAT
+        or copy.get("source_sha256") != digest
+        or "document" not in copy
+    ):
+        return None  # written for another version of the YAML (or by another loader)
+    return (copy["document"],)
 
 
 def _cache_file(digest: str) -> Path | None:
@@ -61,6 +120,11 @@ def _write(target: Path, data: Any) -> None:
         partial.replace(target)  # whole or not at all: a reader never sees half a file
     except (OSError, TypeError, ValueError):
         pass
+
+
+def load_yaml_document(raw: bytes) -> Any:
+    """The document in the YAML bytes ``raw``, read strictly (DocumentError if not valid)."""
+    return _strict_yaml(raw.decode("utf-8"))
 
 
 def _strict_yaml(text: str) -> Any:

@@ -20,6 +20,8 @@ _UNVERIFIED_MARK = re.compile(r"\s*\[(unverified[^\]]*)\]", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Source:
+    """The full reference behind a citation tag."""
+
     tag: str
     authors: str
     title: str

@@ -30,6 +30,8 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 @dataclass(frozen=True)
 class Rule:
+    """One pathway rule: when it fires, the options it lists where, and why (citations)."""
+
     id: str
     group: str
     when: Condition

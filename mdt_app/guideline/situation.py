@@ -51,6 +51,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Situation:
+    """A case as the rules see it: the case, its stage, the pathway's settings and the day."""
+
     case: Case
     staging: StageResult
     settings: Settings

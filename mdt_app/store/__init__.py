@@ -176,7 +176,9 @@ def open_store(
             create_private(path)  # 0600 before SQLite writes; its WAL and SHM follow
         except OSError as exc:
             raise StoreError(f"{path}: cannot be created ({exc.strerror})") from None
-    if path.parent == paths.user_data_dir():
+    # The user data folder is named after the app on every platform: asked only then
+    # (platformdirs is a few ms of every start with --db elsewhere).
+    if path.parent.name == paths.APP_NAME and path.parent == paths.user_data_dir():
         tighten_dir(path.parent)
     make_database_private(path)
     presence = Presence(path)

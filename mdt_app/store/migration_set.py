@@ -23,6 +23,8 @@ F = TypeVar("F", bound=Callable[..., None])
 
 @dataclass
 class Migration:
+    """One named schema migration and whether it runs in a transaction."""
+
     name: str
     fn: Callable[[Any], None]
     transactional: bool = True
