@@ -39,6 +39,9 @@ def open_window(args: argparse.Namespace) -> int:
     if problem:
         raise UserError(f"the desktop app cannot start: {problem}")
     try:
+        from ui.pyside_import_check import install
+
+        install()  # Qt, and its check of each module imported from here on made cheap
         from ui.app import run
     except ImportError as exc:
         raise UserError(display.import_problem(exc)) from None

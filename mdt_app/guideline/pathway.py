@@ -164,6 +164,7 @@ def _rules(raw: Any, where: str) -> tuple[Rule, ...]:
     if not isinstance(raw, list) or not raw:
         raise PathwayError(f"{where}: field 'rules': expected a non-empty list of rules")
     rules: list[Rule] = []
+    ids: set[str] = set()
     for i, item in enumerate(raw):
         rid = item.get("id") if isinstance(item, dict) else None
         label = f"rule {rid!r}" if isinstance(rid, str) else f"rule #{i + 1} (no id)"
@@ -171,7 +172,8 @@ def _rules(raw: Any, where: str) -> tuple[Rule, ...]:
             rule = parse_rule(item)
         except SchemaProblem as exc:
             raise PathwayError(f"{where}: {label}: {exc}") from None
-        if any(r.id == rule.id for r in rules):
+        if rule.id in ids:
             raise PathwayError(f"{where}: {label}: field 'id': the id is used twice")
+        ids.add(rule.id)
         rules.append(rule)
     return tuple(rules)

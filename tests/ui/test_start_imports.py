@@ -61,3 +61,35 @@ def test_first_paint_loads_no_heavy_library_and_the_case_follows(tmp_path):
     heavy = sorted({m for m in seen["at_paint"] if m.split(".")[0] in HEAVY})
     assert heavy == [], f"loaded before the first paint: {heavy}"
     assert seen["banner_later"] and seen["banner_later"] != seen["banner_at_paint"]
+
+
+def test_the_quick_pyside_check_answers_as_pyside_does():
+    """ui.pyside_import_check: the same answer as PySide's own check, for every module
+    loaded here (the app's, the standard library's, extension modules)."""
+    import inspect
+
+    import ui.main_window  # noqa: F401 (modules that use PySide6, and many that do not)
+    from ui.pyside_import_check import quick_check
+
+    def pyside_answer(module):  # what PySide's own check does: getsource, then search
+        try:
+            return "PySide6" in inspect.getsource(module)
+        except (TypeError, OSError, SyntaxError):
+            return False
+
+    quick = quick_check(pyside_answer)
+    modules = [m for m in list(sys.modules.values()) if m is not None]
+    assert len(modules) > 300
+    differ = [m.__name__ for m in modules if quick(m) != pyside_answer(m)]
+    assert differ == []
+    assert quick(sys.modules["ui.main_window"]) and not quick(sys.modules["mdt_app.domain"])
+
+
+def test_the_quick_pyside_check_is_in_place_once_qt_is_loaded():
+    import ui.pyside_import_check as check
+
+    check.install()
+    installed = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    assert getattr(installed, "_mdt_reads_bytes", False)
+    check.install()  # twice: not wrapped twice
+    assert sys.modules["shibokensupport.feature"]._mod_uses_pyside is installed
