@@ -28,7 +28,12 @@ NOT_FOR_RECOMMEND = (
     "fhir",
     "pydantic",
 )
-NOT_FOR_RECOMMEND_APP = ("mdt_app.store", "mdt_app.security.", "mdt_app.documents")
+NOT_FOR_RECOMMEND_APP = (
+    "mdt_app.store",
+    "mdt_app.security.",
+    "mdt_app.documents",
+    "mdt_app.domain_meetings",  # meetings and decisions: a case needs none of them
+)
 
 
 def _loaded(*argv: str, tmp_path) -> set[str]:
