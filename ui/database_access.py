@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QInputDialog,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,7 +21,7 @@ from mdt_app.errors import UserError
 from mdt_app.security import session_keys
 from mdt_app.security.encryption import connect_encrypted, looks_encrypted
 from mdt_app.store import open_store
-from ui.widgets.common import label
+from ui.widgets.common import label, stack_dialog
 
 MIN_PASSPHRASE = 12
 
@@ -52,30 +51,17 @@ class NewDatabaseDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            label(
-                self.tr("A new database will be created at {path}.").format(path=db_path), wrap=True
-            )
+        intro = self.tr("A new database will be created at {path}.").format(path=db_path)
+        keep_it = label(
+            self.tr(
+                "The passphrase is asked each time the database is opened. It cannot be "
+                "recovered: without it the data is lost. Keep it where your team keeps "
+                "such secrets."
+            ),
+            "muted",
+            wrap=True,
         )
-        layout.addWidget(self.encrypt)
-        layout.addLayout(form)
-        layout.addWidget(
-            label(
-                self.tr(
-                    "The passphrase is asked each time the database is opened. It cannot be "
-                    "recovered: without it the data is lost. Keep it where your team keeps "
-                    "such secrets."
-                ),
-                "muted",
-                wrap=True,
-            )
-        )
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.resize(520, 0)
+        stack_dialog(self, [self.encrypt, form, keep_it], self.problem, buttons, 520, intro)
 
     def accept(self) -> None:
         if self.encrypt.isChecked():

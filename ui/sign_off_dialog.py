@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.common import label
+from ui.widgets.common import DialogPart, label, stack_dialog
 
 MIN_WIDTH = 560
 
@@ -81,8 +81,6 @@ class SignOffDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(self.tr("Sign off"))
         ok.setObjectName("confirmSignOffButton")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
         self._layout()
         # Keyboard first: type the reason if one is needed, else Enter signs as prefilled.
         (self.reason if summary.exceptions else self.name).setFocus()
@@ -122,25 +120,27 @@ class SignOffDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
         role = "signed" if s.quorate else "warning"
-        layout.addWidget(label(s.quorum, role, wrap=True, name="signOffQuorum"))
+        parts: list[DialogPart] = [
+            (scroll, 1),
+            label(s.quorum, role, wrap=True, name="signOffQuorum"),
+        ]
         if s.exceptions:
             needs = "\n".join(f"✘ {e}" for e in s.exceptions)
             text = self.tr("{needs}\nThe chair may sign only with a recorded reason:")
-            layout.addWidget(
+            parts.append(
                 label(text.format(needs=needs), "warning", wrap=True, name="signOffExceptions")
             )
-            layout.addWidget(self.reason)
+            parts.append(self.reason)
         form = QFormLayout()
         form.addRow(self.tr("Chair"), self.name)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(
-            label(self.tr("A signed decision is read-only; changes become amendments."), "muted")
+        parts.append(form)
+        read_only = label(
+            self.tr("A signed decision is read-only; changes become amendments."), "muted"
         )
-        layout.addWidget(self.buttons)
+        # No size given: _fit below makes the dialog as tall as what it shows.
+        stack_dialog(self, parts, self.problem, self.buttons, None, notes=[read_only],
+                     on_accept=self._accept)  # fmt: skip
         self._content, self._scroll = content, scroll
         self._fit(content, scroll)
 

@@ -15,14 +15,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from mdt_app.errors import UserError
 from mdt_app.security.users import ROLES, add_user, disable_user, list_users, set_password
 from mdt_app.store import Store
-from ui.widgets.common import label
+from ui.widgets.common import label, stack_dialog
 
 
 class NewUserForm(QDialog):
@@ -82,13 +81,7 @@ class UsersDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        layout.addWidget(self.problem)
-        layout.addWidget(close)
-        self.resize(720, 400)
+        stack_dialog(self, [self.table, row], self.problem, close, 720, height=400)
         self.reload()
 
     def reload(self) -> None:

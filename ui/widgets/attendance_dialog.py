@@ -13,14 +13,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QPushButton,
     QStyledItemDelegate,
-    QVBoxLayout,
 )
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
 from ui.models.meeting_tables import AttendanceTableModel
 from ui.widgets.agenda_panel import QuorumIndicator
-from ui.widgets.common import label, table_view
+from ui.widgets.common import label, stack_dialog, table_view
 
 
 class SpecialtyDelegate(QStyledItemDelegate):
@@ -81,8 +80,6 @@ class AttendanceDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved):
             signal.connect(self._update_quorum)
         self.model.invalidEdit.connect(self._refused)
@@ -91,14 +88,9 @@ class AttendanceDialog(QDialog):
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label(self.tr("Tick who is present; double-click to edit."), "muted"))
-        layout.addWidget(self.view, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.quorum)
-        layout.addWidget(buttons)
-        self.resize(620, 460)
+        intro = label(self.tr("Tick who is present; double-click to edit."), "muted")
+        stack_dialog(self, [(self.view, 1), row], self.problem, buttons, 620, intro,
+                     height=460, notes=[self.quorum])  # fmt: skip
         self._update_quorum()
 
     def _update_quorum(self, *args) -> None:

@@ -33,7 +33,7 @@ from mdt_app import domain as d
 from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
 from ui.widgets.case_editor_v2 import PathwayV2Page
-from ui.widgets.common import label, table_view
+from ui.widgets.common import DialogPart, label, stack_dialog, table_view
 
 
 class EnumCombo(QComboBox):
@@ -103,19 +103,14 @@ class CaseDataDialog(QDialog):
         self.problem = label("", "warning", wrap=True, name="caseEditProblem")
         self.problem.setVisible(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            label(self.tr("Changes are saved at once; stage and options update live."), "muted")
-        )
+        intro = label(self.tr("Changes are saved at once; stage and options update live."), "muted")
+        parts: list[DialogPart] = [(self.tabs, 1)]
         if signed is not None:
-            layout.addWidget(
-                label(self.signed_warning(), "warning", wrap=True, name="signedCaseWarning")
-            )
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(close)
-        self.resize(760, 560)
+            warning = label(self.signed_warning(), "warning", wrap=True, name="signedCaseWarning")
+            parts.insert(0, warning)
+        # Close, not reject: the editor saves as it goes, there is nothing to cancel.
+        stack_dialog(self, parts, self.problem, close, 760, intro, height=560,
+                     on_reject=self.close)  # fmt: skip
         self._load(self.case)
         self._loading = False
 

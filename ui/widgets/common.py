@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -146,23 +148,49 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
 
 
+# What a dialog stacks between its introduction and its problem line: a widget, a
+# layout, or a widget with its stretch factor (the part that takes the spare height).
+DialogPart = QWidget | QLayout | tuple[QWidget, int]
+
+
 def stack_dialog(
     dialog: QDialog,
-    form: QLayout,
+    form: QLayout | Sequence[DialogPart],
     problem: QWidget,
     buttons: QDialogButtonBox,
-    width: int,
-    intro: str = "",
+    width: int | None,
+    intro: str | QWidget = "",
+    *,
+    height: int = 0,
+    notes: Sequence[QWidget] = (),
+    on_accept: Callable[[], object] | None = None,
+    on_reject: Callable[[], object] | None = None,
 ) -> None:
-    """Lay a small form dialog out top to bottom - its introduction (if any), the form,
-    the line that names a problem, the buttons - with the buttons' accept and reject
-    wired to the dialog's."""
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
+    """Lay a small form dialog out top to bottom - its introduction (if any: a text, shown
+    wrapped, or a label of its own), the form (one layout, or the parts in order), the
+    line that names a problem, any ``notes`` below it, the buttons - with the buttons'
+    accept and reject wired to the dialog's (or to ``on_accept`` / ``on_reject``, where
+    the dialog checks first or closes instead).
+
+    The order is also the Tab order. ``width`` None leaves the size to the dialog (one
+    that fits itself to its content)."""
+    buttons.accepted.connect(on_accept or dialog.accept)
+    buttons.rejected.connect(on_reject or dialog.reject)
     layout = QVBoxLayout(dialog)
-    if intro:
+    if isinstance(intro, QWidget):
+        layout.addWidget(intro)
+    elif intro:
         layout.addWidget(label(intro, wrap=True))
-    layout.addLayout(form)
+    for part in [form] if isinstance(form, QLayout) else form:
+        if isinstance(part, tuple):
+            layout.addWidget(*part)
+        elif isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
     layout.addWidget(problem)
+    for note in notes:
+        layout.addWidget(note)
     layout.addWidget(buttons)
-    dialog.resize(width, 0)
+    if width is not None:
+        dialog.resize(width, height)

@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QPlainTextEdit,
     QRadioButton,
-    QVBoxLayout,
 )
 
 from mdt_app import domain as d
-from ui.widgets.common import label
+from ui.widgets.common import DialogPart, label, stack_dialog
 from ui.widgets.meeting_dialog import pydate, qdate
 
 
@@ -82,8 +81,6 @@ class DeferDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Defer"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         grid = QGridLayout()
         grid.addWidget(self.to_next, 0, 0, 1, 2)
         grid.addWidget(self.to_other, 1, 0)
@@ -91,19 +88,16 @@ class DeferDialog(QDialog):
         grid.addWidget(self.to_date, 2, 0)
         grid.addWidget(self.day, 2, 1, Qt.AlignmentFlag.AlignLeft)
         grid.setColumnStretch(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            label(self.tr("{name} · MRN {mrn}").format(name=patient.display_name,
-                                                      mrn=patient.mrn), "panelTitle",
-                  name="deferPatient")
-        )  # fmt: skip
-        layout.addWidget(label(self.tr("from {m}").format(m=meeting_text(current)), "muted"))
-        layout.addLayout(grid)
-        layout.addWidget(label(self.tr("Reason"), "factName"))
-        layout.addWidget(self.why, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.resize(560, 380)
+        who = label(self.tr("{name} · MRN {mrn}").format(name=patient.display_name,
+                                                        mrn=patient.mrn), "panelTitle",
+                    name="deferPatient")  # fmt: skip
+        parts: list[DialogPart] = [
+            label(self.tr("from {m}").format(m=meeting_text(current)), "muted"),
+            grid,
+            label(self.tr("Reason"), "factName"),
+            (self.why, 1),
+        ]
+        stack_dialog(self, parts, self.problem, buttons, 560, who, height=380)
 
     def choice(self) -> DeferChoice:
         reason = self.why.toPlainText().strip()

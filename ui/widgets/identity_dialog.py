@@ -12,12 +12,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
 )
 
 from mdt_app import domain as d
 from mdt_app.errors import ValidationError
-from ui.widgets.common import label
+from ui.widgets.common import label, stack_dialog
 
 
 class IdentityDialog(QDialog):
@@ -49,8 +48,6 @@ class IdentityDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(self.tr("MRN"), self.mrn)
         form.addRow(self.tr("Given name"), self.given)
@@ -58,14 +55,10 @@ class IdentityDialog(QDialog):
         form.addRow(self.tr("Birth date"), self.birth)
         form.addRow(self.tr("Sex"), self.sex)
         form.addRow(self.tr("Reason"), self.why)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label(self.tr(
+        intro = label(self.tr(
             "The change is kept in the audit log with the old values and the reason. Signed "
-            "decisions keep the facts they were made on."), "muted", wrap=True))  # fmt: skip
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.resize(520, 0)
+            "decisions keep the facts they were made on."), "muted", wrap=True)  # fmt: skip
+        stack_dialog(self, form, self.problem, buttons, 520, intro)
 
     def patient(self) -> d.Patient:
         text = self.birth.text().strip()

@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSpinBox,
     QTimeEdit,
-    QVBoxLayout,
 )
 
 from mdt_app import decision_rules
 from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.errors import UserError
-from ui.widgets.common import label
+from ui.widgets.common import label, stack_dialog
 
 
 def qdate(day: date) -> QDate:
@@ -102,8 +101,6 @@ class MeetingDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         when = QHBoxLayout()
         when.addWidget(self.date)
@@ -123,12 +120,8 @@ class MeetingDialog(QDialog):
             form.addRow(self.tr("Repeat"), repeat)
         elif meeting.series_id is not None:
             form.addRow(self.tr("Repeat"), label(self.tr("part of a weekly series"), "muted"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        stack_dialog(self, form, self.problem, buttons, 620)
         self._describe_repeat()
-        self.resize(620, 0)
 
     def _describe_repeat(self, *args) -> None:
         day = pydate(self.date.date())
