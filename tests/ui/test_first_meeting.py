@@ -24,9 +24,10 @@ from mdt_app.store import open_store
 from ui.import_dialog import ImportDialog
 from ui.intake_dialog import IntakeDialog
 from ui.widgets.close_meeting_dialog import CloseMeetingDialog
+from ui.widgets.date_fields import qdate
 from ui.widgets.defer_dialog import DeferChoice, DeferDialog
 from ui.widgets.identity_dialog import IdentityDialog
-from ui.widgets.meeting_dialog import MeetingDialog, qdate
+from ui.widgets.meeting_dialog import MeetingDialog
 from ui.widgets.meeting_finder import MeetingFinder
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -34,6 +32,7 @@ from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
 from ui.widgets.case_editor_v2 import PathwayV2Page
 from ui.widgets.common import DialogPart, label, stack_dialog, table_view
+from ui.widgets.date_fields import date_edit, day_of
 
 
 class EnumCombo(QComboBox):
@@ -190,7 +189,7 @@ class CaseDataDialog(QDialog):
         view.setModel(self.imaging_model)
         view.horizontalHeader().setStretchLastSection(True)
         self.imaging_view = view
-        self.new_study_date = _date_edit("newStudyDate")
+        self.new_study_date = date_edit("newStudyDate")
         self.new_modality = EnumCombo("newModality", d.IMAGING_MODALITIES)
         self.new_region = QLineEdit()
         self.new_region.setObjectName("newRegion")
@@ -213,7 +212,7 @@ class CaseDataDialog(QDialog):
         view = table_view("editLabsTable", self.tr("Labs"))
         view.setModel(self.labs_model)
         self.labs_view = view
-        self.new_lab_date = _date_edit("newLabDate")
+        self.new_lab_date = date_edit("newLabDate")
         self.new_test = QComboBox()
         self.new_test.setObjectName("newTest")
         self.new_test.setEditable(True)
@@ -345,7 +344,7 @@ class CaseDataDialog(QDialog):
             self.refuse(self.tr("an imaging study needs a summary"))
             return
         study = d.ImagingStudy(
-            _day(self.new_study_date), self.new_modality.value(),
+            day_of(self.new_study_date), self.new_modality.value(),
             self.new_region.text().strip(), summary,
         )  # fmt: skip
         self.imaging_model.set_rows([*self.imaging_model.rows(), study])
@@ -363,7 +362,7 @@ class CaseDataDialog(QDialog):
             self.refuse(str(exc))
             return
         unit = self.new_unit.text().strip() or None
-        lab = d.LabResult(_day(self.new_lab_date), test, value or 0.0, unit, low, high)
+        lab = d.LabResult(day_of(self.new_lab_date), test, value or 0.0, unit, low, high)
         self.labs_model.set_rows([*self.labs_model.rows(), lab])
         self.new_value.clear()
         self.apply()
@@ -373,16 +372,3 @@ class CaseDataDialog(QDialog):
         if index.isValid():
             model.remove_row(index.row())
             self.apply()
-
-
-def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate())
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    q = edit.date()
-    return date(q.year(), q.month(), q.day())

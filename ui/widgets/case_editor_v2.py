@@ -4,12 +4,9 @@ status, and the prior treatments (what the patient has already had)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -21,6 +18,7 @@ from PySide6.QtWidgets import (
 from mdt_app import domain as d
 from ui.models.prior_treatments_model import PriorTreatmentsModel
 from ui.widgets.common import label, table_view
+from ui.widgets.date_fields import date_edit, day_of
 
 
 class PathwayV2Page(QWidget):
@@ -55,11 +53,11 @@ class PathwayV2Page(QWidget):
         self.view.setModel(self.model)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.new_type = combo_factory("newTreatmentType", d.PRIOR_TREATMENT_TYPES)
-        self.new_started = _date_edit("newTreatmentStarted")
+        self.new_started = date_edit("newTreatmentStarted")
         self.new_ongoing = QCheckBox(self.tr("ongoing"))
         self.new_ongoing.setObjectName("newTreatmentOngoing")
         self.new_ongoing.setChecked(True)
-        self.new_ended = _date_edit("newTreatmentEnded")
+        self.new_ended = date_edit("newTreatmentEnded")
         self.new_ended.setEnabled(False)
         self.new_ongoing.toggled.connect(lambda on: self.new_ended.setEnabled(not on))
         self.new_response = combo_factory("newTreatmentResponse", d.RESPONSES, nr)
@@ -115,8 +113,8 @@ class PathwayV2Page(QWidget):
         case.prior_treatments = self.model.rows()
 
     def add_treatment(self) -> None:
-        started = _day(self.new_started)
-        ended = None if self.new_ongoing.isChecked() else _day(self.new_ended)
+        started = day_of(self.new_started)
+        ended = None if self.new_ongoing.isChecked() else day_of(self.new_ended)
         if ended is not None and ended < started:
             self.problem.setText("⚠ " + self.tr("the end date is before the start date"))
             self.problem.setVisible(True)
@@ -142,16 +140,3 @@ class PathwayV2Page(QWidget):
     def _edited(self, *args) -> None:
         if not self._loading:
             self.changed.emit()
-
-
-def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit(QDate.currentDate())
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> date:
-    q = edit.date()
-    return date(q.year(), q.month(), q.day())

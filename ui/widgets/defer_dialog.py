@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app import domain as d
 from ui.widgets.common import DialogPart, label, stack_dialog
-from ui.widgets.meeting_dialog import pydate, qdate
+from ui.widgets.date_fields import pydate, qdate
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,14 +29,7 @@ from mdt_app import domain as d
 from mdt_app import meetings as mt
 from mdt_app.errors import UserError
 from ui.widgets.common import label, stack_dialog
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
+from ui.widgets.date_fields import pydate, qdate
 
 
 class MeetingDialog(QDialog):
