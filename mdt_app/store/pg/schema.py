@@ -319,87 +319,111 @@ CREATE INDEX prior_treatments_case ON prior_treatments(case_id);
 CREATE UNIQUE INDEX users_username ON users (lower(username));
 """
 
-BASE_RULES = r"""
+
+def refuse(message: str, indent: int) -> str:
+    """The plpgsql lines, ``indent`` spaces in, that stop the statement with ``message``
+    as an integrity violation (which the store reports as one line)."""
+    pad = " " * indent
+    return (
+        f"{pad}RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',\n"
+        f"{pad}    MESSAGE = '{message}';\n"
+    )
+
+
+def row_guard(
+    function: str, trigger: str, events: str, table: str, body: str, declare: str = ""
+) -> str:
+    """A BEFORE ... FOR EACH ROW trigger on ``table`` and its plpgsql function: ``body``
+    refuses what breaks the rule (see ``refuse``); a row it lets through goes on (the
+    old row for a DELETE, the new one otherwise). ``declare``: the function's local
+    variables, one per line."""
+    variables = f"DECLARE\n{declare}" if declare else ""
+    let_through = "    RETURN NEW;\n"
+    if "DELETE" in events:
+        let_through = (
+            "    IF TG_OP = 'DELETE' THEN\n        RETURN OLD;\n    END IF;\n" + let_through
+        )
+    return (
+        f"CREATE FUNCTION {function}() RETURNS trigger\n"
+        "LANGUAGE plpgsql AS $$\n"
+        f"{variables}BEGIN\n{body}{let_through}END $$;\n\n"
+        f"CREATE TRIGGER {trigger} BEFORE {events} ON {table}\n"
+        f"    FOR EACH ROW EXECUTE FUNCTION {function}();\n"
+    )
+
+
+# The guards of a signed decision and of its actions, and the audit log's chain: the
+# same three rules as the SQLite file's triggers.
+SIGNED_DECISION_GUARD = row_guard(
+    "mdt_signed_decision_guard",
+    "signed_decision_guard",
+    "INSERT OR UPDATE OR DELETE",
+    "decisions",
+    "    IF TG_OP = 'INSERT' THEN\n"
+    "        IF NEW.status <> 'draft' THEN\n"
+    + refuse("a decision is signed only by sign-off; a signed one cannot be replaced", 12)
+    + "        END IF;\n"
+    "        RETURN NEW;\n"
+    "    END IF;\n"
+    "    IF OLD.status = 'signed' THEN\n"
+    "        IF TG_OP = 'DELETE' THEN\n"
+    + refuse("a signed decision cannot be deleted", 12)
+    + "        END IF;\n"
+    + refuse("a signed decision cannot be changed; record an amendment", 8)
+    + "    END IF;\n",
+)
+
+ACTIONS_OF_SIGNED_GUARD = row_guard(
+    "mdt_actions_of_signed_guard",
+    "actions_of_signed_guard",
+    "INSERT OR UPDATE OR DELETE",
+    "actions",
+    "    IF TG_OP = 'INSERT' THEN\n"
+    "        owner_id := NEW.decision_id;\n"
+    "    ELSE\n"
+    "        owner_id := OLD.decision_id;\n"
+    "    END IF;\n"
+    "    IF (SELECT status FROM decisions WHERE id = owner_id) = 'signed' THEN\n"
+    + refuse("the actions of a signed decision cannot be changed", 8)
+    + "    END IF;\n",
+    declare="    owner_id BIGINT;\n",
+)
+
+AUDIT_APPEND_ONLY = row_guard(
+    "mdt_audit_append_only",
+    "audit_log_append_only",
+    "INSERT",
+    "audit_log",
+    "    SELECT id, entry_hash INTO last_id, last_hash FROM audit_log ORDER BY id DESC LIMIT 1;\n"
+    "    IF NEW.id IS DISTINCT FROM coalesce(last_id, 0) + 1\n"
+    "       OR NEW.entry_hash IS NULL\n"
+    "       OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, repeat('0', 64)) THEN\n"
+    + refuse("the audit log is append-only; entries are added at the end of the chain", 8)
+    + "    END IF;\n",
+    declare="    last_id BIGINT;\n    last_hash TEXT;\n",
+)
+
+BASE_RULES = (
+    r"""
 CREATE FUNCTION mdt_refuse() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', MESSAGE = TG_ARGV[0];
 END $$;
 
-CREATE FUNCTION mdt_signed_decision_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF NEW.status <> 'draft' THEN
-            RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
-                MESSAGE = 'a decision is signed only by sign-off; a signed one cannot be replaced';
-        END IF;
-        RETURN NEW;
-    END IF;
-    IF OLD.status = 'signed' THEN
-        IF TG_OP = 'DELETE' THEN
-            RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
-                MESSAGE = 'a signed decision cannot be deleted';
-        END IF;
-        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
-            MESSAGE = 'a signed decision cannot be changed; record an amendment';
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
-END $$;
-
-CREATE TRIGGER signed_decision_guard BEFORE INSERT OR UPDATE OR DELETE ON decisions
-    FOR EACH ROW EXECUTE FUNCTION mdt_signed_decision_guard();
-
-CREATE FUNCTION mdt_actions_of_signed_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    owner_id BIGINT;
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        owner_id := NEW.decision_id;
-    ELSE
-        owner_id := OLD.decision_id;
-    END IF;
-    IF (SELECT status FROM decisions WHERE id = owner_id) = 'signed' THEN
-        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
-            MESSAGE = 'the actions of a signed decision cannot be changed';
-    END IF;
-    IF TG_OP = 'DELETE' THEN
-        RETURN OLD;
-    END IF;
-    RETURN NEW;
-END $$;
-
-CREATE TRIGGER actions_of_signed_guard BEFORE INSERT OR UPDATE OR DELETE ON actions
-    FOR EACH ROW EXECUTE FUNCTION mdt_actions_of_signed_guard();
-
+"""
+    + SIGNED_DECISION_GUARD
+    + "\n"
+    + ACTIONS_OF_SIGNED_GUARD
+    + r"""
 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION mdt_refuse('the audit log is append-only');
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION mdt_refuse('the audit log is append-only');
 
-CREATE FUNCTION mdt_audit_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    last_id BIGINT;
-    last_hash TEXT;
-BEGIN
-    SELECT id, entry_hash INTO last_id, last_hash FROM audit_log ORDER BY id DESC LIMIT 1;
-    IF NEW.id IS DISTINCT FROM coalesce(last_id, 0) + 1
-       OR NEW.entry_hash IS NULL
-       OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, repeat('0', 64)) THEN
-        RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
-            MESSAGE = 'the audit log is append-only; entries are added at the end of the chain';
-    END IF;
-    RETURN NEW;
-END $$;
-
-CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION mdt_audit_append_only();
-
+"""
+    + AUDIT_APPEND_ONLY
+    + r"""
 CREATE TRIGGER users_are_kept BEFORE DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION mdt_refuse('a user account cannot be deleted; disable it');
 
@@ -419,6 +443,7 @@ INSERT INTO settings (key, value)
 VALUES ('database_uuid', '"' || gen_random_uuid()::text || '"')
 ON CONFLICT (key) DO NOTHING;
 """
+)
 
 # Name search (SQLite: the FTS5 table patient_search): names folded as search.fold folds
 # them (the special letters of migrations_meetings.FOLDS, then accents and case), words
