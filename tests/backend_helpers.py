@@ -4,10 +4,10 @@ refused command can be shown to have changed nothing, on either backend."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from mdt_app.paths import ServerURL
+from tests.db_state import db_digest
 
 
 def is_server(location: object) -> bool:
@@ -16,29 +16,10 @@ def is_server(location: object) -> bool:
 
 
 def digest(location: str | Path) -> str:
-    """A file: its bytes and its WAL/journal siblings'. A server database: every row of
-    every table, in key order (ids, hashes and timestamps included), so nothing can
-    change unseen."""
-    h = hashlib.sha256()
-    if not is_server(location):
-        db = Path(location)
-        for path in sorted(db.parent.glob(db.name + "*")):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
-        return h.hexdigest()
-    import psycopg
-
-    with psycopg.connect(str(location), autocommit=True) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-            )
-        ]
-        for table in tables:
-            h.update(table.encode() + b"\0")
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-                h.update(repr(row).encode())
-    return h.hexdigest()
+    """Everything a database holds, the stricter meaning: a file with every companion
+    beside it (WAL, journal, presence file), a server database row by row. See
+    ``db_digest``, which is the one implementation."""
+    return db_digest(location, companions=True)
 
 
 def exists(location: str | Path) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 from mdt_app.cli import main
 from tests import backend_helpers
 from tests.conftest import FIXTURES
+from tests.db_state import db_digest
 
 VALID = FIXTURES / "import" / "valid_case.json"
 TWO = FIXTURES / "import" / "two_cases.json"
@@ -25,9 +25,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def digest(path: Path | str) -> str:
-    if backend_helpers.is_server(path):
-        return backend_helpers.digest(path)
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The database's contents (a file's bytes, a server's rows): see ``db_digest``."""
+    return db_digest(path)
 
 
 def test_version_and_help(capsys):

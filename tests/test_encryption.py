@@ -3,7 +3,6 @@ place, plain copies, encrypted WAL and backups, wrong passphrases."""
 
 from __future__ import annotations
 
-import hashlib
 import stat
 from pathlib import Path
 
@@ -26,7 +25,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The encrypted file's bytes: see ``db_digest``."""
+    return db_digest(path)
 
 
 @pytest.fixture

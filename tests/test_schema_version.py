@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 
 import pytest
@@ -10,10 +9,12 @@ import pytest
 from mdt_app.errors import StoreError
 from mdt_app.store import open_store
 from mdt_app.store.schema_version import known_version
+from tests.db_state import db_digest
 
 
 def _digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's bytes: see ``db_digest``."""
+    return db_digest(path)
 
 
 def _set_version(path, version: int) -> None:
