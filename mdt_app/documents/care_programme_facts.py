@@ -12,24 +12,16 @@ from datetime import date
 from typing import Any
 
 from mdt_app import domain as d
+from mdt_app.guideline.codes import CODE_GROUPS
 
 # Option codes grouped by what they mean for the patient.
-SYSTEMIC = frozenset(
-    {
-        "BRAF_MEK",
-        "NEOADJ_BRAF_MEK",
-        "BRIDGING_CHEMO",
-        "NTRK_INHIBITOR",
-        "RET_INHIBITOR",
-        "ALK_INHIBITOR",
-        "CHECKPOINT_INHIBITOR",
-        "IO_COMBINATION",
-        "CYTOTOXIC_CHEMO",
-        "CONTINUE_CURRENT_THERAPY",
-        "EBRT_CHEMO_ADJ",
-        "EBRT_CHEMO_DEF",
-    }
-)
+# Systemic therapy: the closed list's systemic group (so a code added there is one here
+# too) but a trial referral, which is not yet a treatment; and the chemoradiotherapy
+# options of the radiotherapy group, whose chemotherapy is systemic.
+SYSTEMIC = (frozenset(CODE_GROUPS["systemic"]) - {"CLINICAL_TRIAL"}) | {
+    "EBRT_CHEMO_ADJ",
+    "EBRT_CHEMO_DEF",
+}
 # Systemic therapy whose first response scan comes early (pathway section 4).
 RESPONSE_IMAGED = frozenset(
     {
