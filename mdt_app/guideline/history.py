@@ -12,15 +12,11 @@ from mdt_app import domain as d
 from mdt_app.guideline.situation import UNKNOWN, Situation
 from mdt_app.wording import VALUE_WORDS
 
-# Treatment words come from the one words table (mdt_app/wording.py).
-LINE_NAMES = {
-    code: VALUE_WORDS[code]
-    for code in (
-        "total_thyroidectomy", "lobectomy", "neck_dissection", "debulking", "tracheostomy",
-        "ebrt", "rai", "braf_mek", "ntrk_inhibitor", "ret_inhibitor", "alk_inhibitor",
-        "checkpoint_inhibitor", "lenvatinib", "cytotoxic_chemo",
-    )
-} | {"other": "other treatment"}  # fmt: skip
+# Treatment words come from the one words table (mdt_app/wording.py), for every prior
+# treatment type of the case format; "other" reads as "other treatment" in a rationale.
+LINE_NAMES = {code: VALUE_WORDS[code] for code in d.PRIOR_TREATMENT_TYPES if code != "other"} | {
+    "other": "other treatment"
+}
 SYSTEMIC_LINES = (
     "braf_mek",
     "ntrk_inhibitor",
