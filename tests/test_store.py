@@ -130,6 +130,13 @@ def test_amendment_keeps_the_original(store, item):
     assert [r.plan_text for r in records] == ["", "changed"]
     assert store.get_decision(original.id) == original
     assert store.decision_status(item.id) == "amended"
+    # The amendment is the decision in force, of the item and of the case (signed in the
+    # same second as the original, it wins by its id).
+    latest = records[-1]
+    assert store.effective_decision(item.id) == latest
+    assert store.latest_signed_decision_for_case(item.case_id) == latest
+    assert store.effective_decision(item.id + 1000) is None
+    assert store.latest_signed_decision_for_case(item.case_id + 1000) is None
 
 
 def test_deviation_needs_a_reason_before_sign_off(store, item):

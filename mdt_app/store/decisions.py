@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from mdt_app import domain as d
 from mdt_app.decision_rules import (
@@ -117,18 +117,21 @@ class Decisions:
 
     def effective_decision(self, agenda_item_id: int) -> d.Decision | None:
         """The latest signed decision of an agenda item (an amendment if there is one)."""
-        found = self.core.query(
-            "SELECT * FROM decisions WHERE agenda_item_id = ? AND status = 'signed'"
-            " ORDER BY signed_at DESC, id DESC LIMIT 1",
-            [agenda_item_id],
-        )
-        return self._decision(found[0]) if found else None
+        return self._latest_signed("agenda_item_id", agenda_item_id)
 
     def latest_signed_decision_for_case(self, case_id: int) -> d.Decision | None:
+        """The latest signed decision of a case, at any of its meetings."""
+        return self._latest_signed("case_id", case_id)
+
+    def _latest_signed(
+        self, of: Literal["agenda_item_id", "case_id"], key: int
+    ) -> d.Decision | None:
+        # Latest by sign-off time; an amendment signed in the same second as the decision
+        # it amends still wins, by its higher id.
         found = self.core.query(
-            "SELECT * FROM decisions WHERE case_id = ? AND status = 'signed'"
+            f"SELECT * FROM decisions WHERE {of} = ? AND status = 'signed'"
             " ORDER BY signed_at DESC, id DESC LIMIT 1",
-            [case_id],
+            [key],
         )
         return self._decision(found[0]) if found else None
 
