@@ -6,10 +6,11 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ui.location import Location, as_location
 from ui.translate import QT_TR_NOOP
+from ui.widgets.banner import identity_line
 
 
 def _t(text: str) -> str:
@@ -36,15 +37,7 @@ class CaseNotesDialog(QDialog):
             case = store.get_case(case_id)
             found = notes(store, case_id)
         layout = QVBoxLayout(self)
-        banner = QLabel(
-            _t("{name}, born {born}, MRN {mrn}").format(
-                name=case.patient.display_name,
-                born=case.patient.birth_date or _t("unknown"),
-                mrn=case.patient.mrn,
-            )
-        )
-        banner.setObjectName("caseNotesBanner")
-        layout.addWidget(banner)
+        layout.addWidget(identity_line(case.patient, "caseNotesBanner"))
         self.view = QTextBrowser()
         self.view.setObjectName("caseNotesView")
         parts = []

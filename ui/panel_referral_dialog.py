@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from mdt_app.errors import UserError
 from ui.location import Location, as_location
+from ui.widgets.banner import identity_line
 
 
 def _t(text: str) -> str:
@@ -42,15 +43,7 @@ class PanelReferralDialog(QDialog):
             case = store.get_case(case_id)
         consent = case.consent.discussion
         form = QFormLayout(self)
-        banner = QLabel(
-            _t("{name}, born {born}, MRN {mrn}").format(
-                name=case.patient.display_name,
-                born=case.patient.birth_date or _t("unknown"),
-                mrn=case.patient.mrn,
-            )
-        )
-        banner.setObjectName("panelReferralBanner")
-        form.addRow(banner)
+        form.addRow(identity_line(case.patient, "panelReferralBanner"))
         words = {"given": _t("given"), "refused": _t("refused")}
         self.consent = QLabel(words.get(consent or "", _t("not recorded")))
         self.consent.setObjectName("panelReferralConsent")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from mdt_app import domain as d
 from ui import labels
@@ -15,6 +16,22 @@ def banner_name(patient: d.Patient) -> str:
     """'ÅNGSTRÖM, Zoë': family name in capitals so it cannot be misread as a given name."""
     family = patient.family_name.upper()
     return f"{family}, {patient.given_name}" if patient.given_name else family
+
+
+def identity_line(patient: d.Patient, name: str) -> QLabel:
+    """One line naming whose case a dialog is about: name, birth date ("unknown" when not
+    recorded) and MRN, as the banner does on every screen; ``name`` is its objectName."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("PatientBanner", text)
+
+    line = QLabel(
+        tr("{name}, born {born}, MRN {mrn}").format(
+            name=patient.display_name, born=patient.birth_date or tr("unknown"), mrn=patient.mrn
+        )
+    )
+    line.setObjectName(name)
+    return line
 
 
 class PatientBanner(QFrame):
