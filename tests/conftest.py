@@ -279,3 +279,33 @@ def new_db_factory(backend, tmp_path, request):
     for url in made:
         close_pool(ServerURL(url))
         cluster.admin(f"DROP DATABASE IF EXISTS {ServerURL(url).name} WITH (FORCE)")
+
+
+@pytest.fixture
+def root_handlers():
+    """Leave the root logger as it was (the excepthook and the CLI's log add a file
+    handler)."""
+    import logging
+
+    root = logging.getLogger()
+    before, level = root.handlers[:], root.level
+    yield
+    for h in root.handlers[:]:
+        if h not in before:
+            root.removeHandler(h)
+            h.close()
+    root.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def cups():
+    """A throwaway CUPS server for a module's printing tests (skipped where this machine
+    cannot run one)."""
+    from tests import cups_server
+
+    why = cups_server.missing()
+    if why:
+        pytest.skip(why)
+    server = cups_server.start()
+    yield server
+    cups_server.stop(server)

@@ -9,18 +9,7 @@ import pytest
 
 from mdt_app.documents.care_programme import build_care_programme
 from mdt_app.printing import PrintError, lp_arguments, send_pdf
-from tests import cups_server
 from tests.test_care_programme import add_case
-
-
-@pytest.fixture(scope="module")
-def cups():
-    why = cups_server.missing()
-    if why:
-        pytest.skip(why)
-    server = cups_server.start()
-    yield server
-    cups_server.stop(server)
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_pre_migration_copies_are_private_and_pruned(tmp_path, monkeypatch):
     assert prune_pre_migration_copies(db, keep=1) == copies[:2]
 
 
-def test_log_file_is_private_and_holds_no_identifiers(demo_store, tmp_path, root_logger):
+def test_log_file_is_private_and_holds_no_identifiers(demo_store, tmp_path, root_handlers):
     from mdt_app.errors import ValidationError
     from ui.excepthook import ExceptionHandler, configure_logging
 
@@ -113,15 +113,3 @@ def test_log_file_is_private_and_holds_no_identifiers(demo_store, tmp_path, root
     assert "user error (ValidationError)" in text and "RuntimeError" in text
     for identifier in (p.mrn, p.family_name, p.given_name, p.birth_date.isoformat()):
         assert identifier not in text, identifier
-
-
-@pytest.fixture
-def root_logger():
-    root = logging.getLogger()
-    before, level = root.handlers[:], root.level
-    yield
-    for h in root.handlers[:]:
-        if h not in before:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)

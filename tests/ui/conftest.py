@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 from PySide6.QtWidgets import QWidget
 from ui_helpers import open_window
@@ -16,19 +14,6 @@ def meeting_window(qtbot, demo_db):
     yield w
     if w.isVisible():
         w.close()
-
-
-@pytest.fixture
-def root_handlers():
-    """Leave the root logger as it was (the hook adds a file handler)."""
-    root = logging.getLogger()
-    before, level = root.handlers[:], root.level
-    yield
-    for h in root.handlers[:]:
-        if h not in before:
-            root.removeHandler(h)
-            h.close()
-    root.setLevel(level)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from PySide6.QtPrintSupport import QPrinter
 
 import ui.care_programme_dialog as pcp
 from mdt_app.store import open_store
-from tests import cups_server
 from tests.test_care_programme import add_case
 from tests.ui.test_care_programme_dialog import click_and_wait
 
@@ -29,16 +28,6 @@ def db(db_location):
         case.patient.preferred_language = "fr"
         store.update_case(case)
     return path
-
-
-@pytest.fixture(scope="module")
-def cups():
-    why = cups_server.missing()
-    if why:
-        pytest.skip(why)
-    server = cups_server.start()
-    yield server
-    cups_server.stop(server)
 
 
 def open_dialog(window, db) -> pcp.CareProgrammeDialog:
