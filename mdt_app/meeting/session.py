@@ -22,6 +22,7 @@ from mdt_app.errors import ValidationError
 from mdt_app.meeting.agenda import AgendaLine, agenda_lines
 from mdt_app.meeting.decision_state import DecisionState, ReadOnly, decision_state
 from mdt_app.meeting.guidance import recommend_case
+from mdt_app.meeting.guidance_cache import GuidanceCache
 from mdt_app.meeting.sign_off import Signature, SignOffCheck, check_sign_off
 from mdt_app.snapshot import OptionsSnapshot
 from mdt_app.store import Store
@@ -68,6 +69,8 @@ class MeetingSession:
         self.today = today or date.today()
         self.events = events or SessionEvents()
         self.recommend = recommend
+        # The options of each case as last evaluated, used while its content is unchanged.
+        self.guidance = GuidanceCache(lambda case, day: self.recommend(case, day))
         self.meeting: d.Meeting | None = None
         self.lines: list[AgendaLine] = []
         self.item: d.AgendaItem | None = None
@@ -210,7 +213,7 @@ class MeetingSession:
 
     def _recompute(self, case: d.Case) -> d.Recommendation:
         meeting_day = self.meeting.date if self.meeting else self.today
-        return self.recommend(case, meeting_day)
+        return self.guidance.get(case, meeting_day)
 
     # --- the decision -----------------------------------------------------------------------
 
