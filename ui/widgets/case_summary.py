@@ -5,12 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -21,6 +18,8 @@ from mdt_app.case_alerts import case_alerts, pathway_v2_facts, treatment_timelin
 from ui import labels
 from ui.models.case_tables import ImagingTableModel, LabsTableModel
 from ui.widgets.common import label, table_view
+from ui.widgets.facts_grid import FactsGrid
+from ui.widgets.kept_hint import KeptSizeHint
 from ui.widgets.lab_trends import LabTrends
 from ui.widgets.table_fit import column_widths, row_heights
 
@@ -53,79 +52,7 @@ class StagingSummary(QFrame):
         return f"{self.stage.text()} {self.basis.text()}"
 
 
-class FactsGrid(QWidget):
-    """Name/value pairs, two pairs to a row when the column is wide enough for them (half
-    the height, so imaging and labs come up sooner), else one."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(8)
-        self.grid.setVerticalSpacing(2)
-        self.values: dict[str, str] = {}
-        self.pairs: list[tuple[QLabel, QLabel]] = []
-        self.per_row = 1
-        self.shown = 0
-        self.grid.setColumnStretch(1, 1)
-
-    def set_facts(self, facts: list[tuple[str, str]]) -> None:
-        """Show (name, value) pairs, reusing the labels already there (switching is fast)."""
-        self.values = dict(facts)
-        self.shown = len(facts)
-        while len(self.pairs) < len(facts):
-            pair = (label("", "factName"), label("", "factValue", wrap=True))
-            # The column's width decides the layout, never a value's text (values wrap).
-            pair[1].setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            self.pairs.append(pair)
-            self._place(len(self.pairs) - 1)
-        for i, (name_label, value_label) in enumerate(self.pairs):
-            shown = i < len(facts)
-            name_label.setVisible(shown)
-            value_label.setVisible(shown)
-            if shown:
-                name_label.setText(facts[i][0])
-                value_label.setText(facts[i][1])
-        self._choose_layout(self.width())
-
-    def _place(self, i: int) -> None:
-        row, slot = divmod(i, self.per_row)
-        for column, widget in enumerate(self.pairs[i]):
-            self.grid.addWidget(widget, row, slot * 2 + column)
-            widget.show()  # at once, not on the next turn of the event loop
-
-    def _needed(self) -> int:
-        """Width two pairs to a row need: the longest name and value of each."""
-        shown = self.pairs[: self.shown]
-        if not shown:
-            return 0
-        names = max(p[0].fontMetrics().horizontalAdvance(p[0].text()) for p in shown)
-        values = max(p[1].fontMetrics().horizontalAdvance(p[1].text()) for p in shown)
-        return 2 * (names + values) + 3 * self.grid.horizontalSpacing() + 8
-
-    def _choose_layout(self, width: int) -> None:
-        per_row = 2 if width >= self._needed() > 0 else 1
-        if per_row == self.per_row:
-            return
-        self.per_row = per_row
-        for i in range(len(self.pairs)):
-            for widget in self.pairs[i]:
-                self.grid.removeWidget(widget)
-        for column in range(4):
-            self.grid.setColumnStretch(column, 0)
-        for i in range(len(self.pairs)):
-            self._place(i)
-            for widget in self.pairs[i]:
-                widget.setVisible(i < self.shown)
-        for pair in range(per_row):
-            self.grid.setColumnStretch(pair * 2 + 1, 1)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._choose_layout(event.size().width())
-
-
-class CaseSummary(QWidget):
+class CaseSummary(KeptSizeHint, QWidget):
     editRequested = Signal()
 
     def __init__(self, parent=None):

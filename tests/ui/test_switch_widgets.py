@@ -1,0 +1,107 @@
+"""The painted parts of the case screen that keep a case switch cheap (issue 17): the
+clinical findings and an option's sources line. What the chair reads, clicks and copies
+is what the labels they replace gave."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from ui.widgets.facts_grid import FactsGrid
+from ui.widgets.sources_line import SourcesLine
+
+FACTS = [("ECOG", "1"), ("Airway", "stable"), ("Goals of care", "active treatment"),
+         ("Metastases", "lung, bone, liver (high burden); brain symptomatic")]  # fmt: skip
+
+
+def _grid(qtbot, width: int) -> FactsGrid:
+    grid = FactsGrid()
+    qtbot.addWidget(grid)
+    grid.set_facts(FACTS)
+    grid.resize(width, grid.heightForWidth(width))
+    grid.show()
+    return grid
+
+
+def test_facts_two_pairs_to_a_row_when_wide_one_when_narrow(qtbot):
+    wide, narrow = _grid(qtbot, 1400), _grid(qtbot, 300)
+    assert (wide.per_row, narrow.per_row) == (2, 1)
+    assert wide.values == dict(FACTS) and narrow.values["Airway"] == "stable"
+    # half the rows; the long value wraps in the narrow column, so that column is higher
+    assert narrow.heightForWidth(300) > 2 * wide.heightForWidth(1400) - 10
+    assert narrow.heightForWidth(200) > narrow.heightForWidth(300)  # never clipped
+
+
+def test_every_fact_is_painted_inside_the_widget(qtbot):
+    grid = _grid(qtbot, 260)
+    layout = grid._layout_for(260)
+    assert len(layout.cells) == len(FACTS)
+    for name_box, value_box in layout.cells:
+        assert grid.rect().contains(name_box) and grid.rect().contains(value_box)
+        assert name_box.right() < value_box.left()  # the name never runs into its value
+    image = grid.grab().toImage()
+    assert image.height() == grid.heightForWidth(260)
+
+
+def test_findings_are_read_and_copied_as_lines(qtbot):
+    grid = _grid(qtbot, 600)
+    assert grid.accessibleName() == "Clinical findings"
+    assert "Goals of care: active treatment" in grid.accessibleDescription()
+    qtbot.mouseClick(grid, Qt.MouseButton.LeftButton)  # a click gives it the keyboard
+    qtbot.keySequence(grid, QKeySequence(QKeySequence.StandardKey.Copy))
+    assert QGuiApplication.clipboard().text().splitlines()[:2] == ["ECOG: 1", "Airway: stable"]
+
+
+def test_new_findings_of_the_same_height_do_not_lay_the_summary_out_again(qtbot):
+    grid = _grid(qtbot, 400)
+    before = grid.heightForWidth(400)
+    grid.set_facts([(name, value.upper()) for name, value in FACTS])
+    assert grid.values["Airway"] == "STABLE" and grid.heightForWidth(400) >= before
+    grid.set_facts([])
+    assert grid.heightForWidth(400) == 0 and grid.text() == ""
+
+
+def _sources(qtbot, citations: list[str], width: int = 400) -> SourcesLine:
+    line = SourcesLine()
+    qtbot.addWidget(line)
+    line.set_sources("Sources: ", citations)
+    line.resize(width, line.heightForWidth(width))
+    line.show()
+    qtbot.waitExposed(line)
+    return line
+
+
+def _point_of(line: SourcesLine, index: int) -> QPoint:
+    """The middle of a citation's first character on screen."""
+    start, _length = line._links[index]
+    text_line = line._lay_out(line.width()).lineForTextPosition(start)
+    x = text_line.cursorToX(start)[0] + 2
+    return QPoint(int(x), int(text_line.y() + text_line.height() / 2))
+
+
+def test_a_click_on_a_citation_opens_that_citation(qtbot):
+    line = _sources(qtbot, ["ATA21 R4 (S-M)", "ATA21 R5 (S-M)", "GPS2"])
+    assert line.text() == "Sources: ATA21 R4 (S-M), ATA21 R5 (S-M), GPS2"
+    for index in (0, 2):
+        with qtbot.waitSignal(line.linkActivated) as blocker:
+            qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=_point_of(line, index))
+        assert blocker.args == [f"cite:{index}"]
+    with qtbot.assertNotEmitted(line.linkActivated):
+        qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=QPoint(3, 5))  # "Sources:"
+
+
+def test_a_narrow_sources_line_wraps_and_still_clicks(qtbot):
+    citations = ["ATA21 R4 (S-M)", "ATA21 R5 (S-M)", "GPS2", "NCCN THYR 2024"]
+    line = _sources(qtbot, citations, width=120)
+    one_line = line.heightForWidth(2000)
+    assert line.heightForWidth(120) >= 2 * one_line
+    with qtbot.waitSignal(line.linkActivated) as blocker:
+        qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=_point_of(line, 3))
+    assert blocker.args == ["cite:3"]
+
+
+def test_no_sources_says_so(qtbot):
+    line = _sources(qtbot, [])
+    assert line.text() == "Sources: —"
+    QApplication.processEvents()
