@@ -83,6 +83,7 @@ class OptionRow(QWidget):
         self.group = group
         self.code = code
         self.option = SnapshotOption(code=code, title=code)
+        self.setObjectName(f"option_{code}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setProperty("role", "optionRow")
         self.box: QCheckBox | None = None
@@ -93,11 +94,13 @@ class OptionRow(QWidget):
             self.title = label("", "optionTitle", wrap=True)
             head.addWidget(self.title, 1)
             self.add_button = QPushButton(self.tr("+ Action"))
+            self.add_button.setObjectName(f"addAction_{code}")
             self.add_button.setToolTip(self.tr("Add this work-up to the decision's actions"))
             self.add_button.clicked.connect(lambda: self.actionRequested.emit(self.option.title))
             head.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignTop)
         else:
             self.box = QCheckBox()
+            self.box.setObjectName(f"pick_{code}")
             self.box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.box.toggled.connect(lambda on: self.toggled.emit(self.code, on))
             self.box.installEventFilter(self)
@@ -106,10 +109,11 @@ class OptionRow(QWidget):
             head.addWidget(self.title, 1)
         self.title.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rationale = label("", "rationale", wrap=True)
-        self.unverified = label("", "unverifiedMark")
+        self.unverified = label("", "unverifiedMark", name=f"unverified_{code}")
         # Links by mouse only: keyboard users reach the legend with Enter on the pick box,
         # so each option stays one Tab stop.
         self.sources = SourcesLine()
+        self.sources.setObjectName(f"sources_{code}")
         self.sources.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sources.linkActivated.connect(self._link)
         layout = self.column = QVBoxLayout(self)
@@ -126,14 +130,10 @@ class OptionRow(QWidget):
         foot.addWidget(self.unverified, 0, Qt.AlignmentFlag.AlignTop)
         indent.addLayout(foot)
         layout.addLayout(indent)
-        self._name(code)
 
     def set_option(self, option: SnapshotOption) -> None:
-        """Show ``option`` (one option of the snapshot on screen); the row and its
-        parts take the option's code in their names."""
+        """Show ``option`` (one option of the snapshot on screen)."""
         self.option = option
-        if option.code != self.code:
-            self._name(option.code)
         title = option.title
         self.title.setText(f"{SYMBOLS[self.group]} {title}")
         rationale, notes = split_unverified(option.rationale)
@@ -162,16 +162,6 @@ class OptionRow(QWidget):
             self.box.setAccessibleDescription(rationale)
         if self.add_button is not None:
             self.add_button.setAccessibleName(self.tr("Add action: {title}").format(title=title))
-
-    def _name(self, code: str) -> None:
-        """Rows are reused for whichever option stands at their place: named after it
-        (a spare row, hidden, has no names)."""
-        self.code = code
-        parts = [(self, "option"), (self.sources, "sources"), (self.unverified, "unverified"),
-                 (self.box, "pick"), (self.add_button, "addAction")]  # fmt: skip
-        for widget, prefix in parts:
-            if widget is not None:
-                widget.setObjectName(f"{prefix}_{code}" if code else "")
 
     def _link(self, href: str) -> None:
         self.citationRequested.emit(self.code, int(href.split(":", 1)[1]))
@@ -247,7 +237,7 @@ class OptionsPanel(KeptSizeHint, QWidget):
         self.warnings = SafetyWarnings()
         self.groups: dict[str, OptionGroup] = {}
         self.rows: dict[str, OptionRow] = {}  # the options shown now, by code
-        self.pool: dict[str, list[OptionRow]] = {}  # each group's rows, in display order
+        self.pool: dict[tuple[str, str], OptionRow] = {}
         # Asked before a not-recommended option is ticked (the window sets it).
         self.confirm: Callable[[str], bool] | None = None
         self.presenting = False
@@ -335,39 +325,35 @@ class OptionsPanel(KeptSizeHint, QWidget):
         return list(options)
 
     def _fill(self, name, symbol, words, options, picked, editable) -> None:
-        """Refill one group in place, row by position: the first row shows the first
-        option whatever its code, so a case switch only re-texts rows. A row is shown
-        only when the group holds more options than the case before and hidden only when
-        it holds fewer (each show or hide re-lays out the panel, and a show polishes the
-        row anew: the most costly part of a switch, issue 17)."""
+        """Refill one group in place: rows that stay are only re-texted, never hidden and
+        shown again (each show re-lays out the whole panel), and new rows are shown while
+        the panel's layouts are paused (``show_options``)."""
         box = self.groups[name]
         box.set_title(f"{symbol} {self.tr(words)} ({len(options)})")
-        rows = self.pool.setdefault(name, [])
-        while len(rows) < len(options):
-            rows.append(self._new_row(name, box, len(rows)))
+        wanted = [self._row(name, option.code) for option in options]
+        for row in box.shown:
+            if row not in wanted:
+                row.hide()
+        box.shown = wanted
         box.empty.setVisible(not options)
-        for position, row in enumerate(rows):
-            if position >= len(options):
-                if not row.isHidden():
-                    row.hide()
-                    row.set_option(SnapshotOption(code="", title=""))  # a spare: no names
-                continue
-            option = options[position]
+        for position, (option, row) in enumerate(zip(options, wanted, strict=True)):
             row.set_option(option)
             row.set_picked(option.code in picked)
             row.set_editable(editable, self.presenting)
+            if box.rows.indexOf(row) != position + 1:
+                box.rows.insertWidget(position + 1, row)  # after the "none" line
             if row.isHidden():
                 row.show()  # at once: the chair may pick it before the next event-loop turn
             self.rows[option.code] = row
-        box.shown = rows[: len(options)]
 
-    def _new_row(self, group: str, box: OptionGroup, position: int) -> OptionRow:
-        row = OptionRow(group, "")
-        row.toggled.connect(lambda c, on, r=row: self._picked(r, on))
-        row.actionRequested.connect(self.actionRequested)
-        row.citationRequested.connect(self._citation)
-        row.hide()
-        box.rows.insertWidget(position + 1, row)  # after the "none" line
+    def _row(self, group: str, code: str) -> OptionRow:
+        row = self.pool.get((group, code))
+        if row is None:
+            row = OptionRow(group, code)
+            row.toggled.connect(lambda c, on, r=row: self._picked(r, on))
+            row.actionRequested.connect(self.actionRequested)
+            row.citationRequested.connect(self._citation)
+            self.pool[(group, code)] = row
         return row
 
     def _picked(self, row: OptionRow, on: bool) -> None:
