@@ -105,3 +105,23 @@ def test_no_sources_says_so(qtbot):
     line = _sources(qtbot, [])
     assert line.text() == "Sources: —"
     QApplication.processEvents()
+
+
+def test_an_empty_plan_stays_empty_and_undo_never_reaches_the_case_before(qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from ui.widgets.plain_text import set_plain_text
+
+    edit = QPlainTextEdit()
+    qtbot.addWidget(edit)
+    qtbot.keyClicks(edit, "resect")  # typed for the case before, then cleared by hand
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    assert edit.toPlainText() == "" and edit.document().isUndoAvailable()
+    set_plain_text(edit, "")  # the next case has no plan either
+    edit.undo()
+    assert edit.toPlainText() == "" and not edit.document().isUndoAvailable()
+    set_plain_text(edit, "Total thyroidectomy")
+    assert edit.toPlainText() == "Total thyroidectomy"
+    set_plain_text(edit, "")
+    assert edit.toPlainText() == ""

@@ -34,6 +34,7 @@ from ui.widgets.decision_parts import (
 )
 from ui.widgets.options_panel import SYMBOLS
 from ui.widgets.patient_words import PatientWordsEditor
+from ui.widgets.plain_text import set_plain_text
 
 AUTOSAVE_MS = 400
 
@@ -189,8 +190,8 @@ class DecisionForm(QWidget):
 
     def _fill(self, state: DecisionState | None) -> None:
         x = state.decision if state else d.Decision(case_id=0, agenda_item_id=0)
-        self.plan.setPlainText(x.plan_text)
-        self.reason.setPlainText(x.deviation_reason or "")
+        set_plain_text(self.plan, x.plan_text)
+        set_plain_text(self.reason, x.deviation_reason or "")
         self.trial.setText(x.clinical_trial or "")
         self.follow_up.set_values(x.follow_up_months, x.follow_up_items, x.follow_up_weeks)
         self.actions.set_actions(list(x.actions))

@@ -343,7 +343,12 @@ class OptionsPanel(KeptSizeHint, QWidget):
             if box.rows.indexOf(row) != position + 1:
                 box.rows.insertWidget(position + 1, row)  # after the "none" line
             if row.isHidden():
-                row.show()  # at once: the chair may pick it before the next event-loop turn
+                # At once (the chair may pick it before the next turn of the event loop),
+                # its layout paused: a show lays a row out at the size it had, then
+                # show_options lays it out again at its width.
+                row.column.setEnabled(False)
+                row.show()
+                row.column.setEnabled(True)
             self.rows[option.code] = row
 
     def _row(self, group: str, code: str) -> OptionRow:

@@ -23,6 +23,7 @@ from mdt_app import domain as d
 from mdt_app.documents.care_programme_check import shorthand_in
 from ui.guidance import option_title
 from ui.widgets.common import clear_layout, label, set_read_only
+from ui.widgets.plain_text import set_plain_text
 
 
 class PatientWordsEditor(QWidget):
@@ -96,7 +97,7 @@ class PatientWordsEditor(QWidget):
     def set_decision(self, x: d.Decision, editable: bool) -> None:
         self._loading = True
         try:
-            self.plan.setPlainText(x.patient_explanation)
+            set_plain_text(self.plan, x.patient_explanation)
             self._option_texts = dict(x.patient_option_explanations)
             self._codes = []
             on, by = x.discussed_with_patient_on, x.discussed_with_patient_by
