@@ -125,3 +125,32 @@ def test_an_empty_plan_stays_empty_and_undo_never_reaches_the_case_before(qtbot)
     assert edit.toPlainText() == "Total thyroidectomy"
     set_plain_text(edit, "")
     assert edit.toPlainText() == ""
+
+
+def test_a_wrapped_labels_cheap_size_hints_still_fit_its_text(qtbot):
+    """SizedLabel's hints for wrapped plain text (one text layout, not Qt's four): wide
+    enough for the text up to 80 characters, as high as the text at that width, never
+    wider than a plain QLabel's hint; rich text keeps Qt's own hints."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.widgets.common import label
+
+    words = "Stage IVC. Discuss hospice care as part of planning for metastatic disease. " * 3
+    mine, plain = label(words, wrap=True), QLabel(words)
+    plain.setWordWrap(True)
+    for widget in (mine, plain):
+        qtbot.addWidget(widget)
+    hint = mine.sizeHint()
+    assert hint.width() <= 80 * mine.fontMetrics().averageCharWidth() + 1
+    assert hint.height() == plain.heightForWidth(hint.width())  # the text fits at its width
+    assert mine.minimumSizeHint().width() <= plain.minimumSizeHint().width()
+    assert mine.minimumSizeHint().height() >= mine.fontMetrics().height()
+    short = label("Intact", wrap=True)
+    qtbot.addWidget(short)
+    assert short.sizeHint().width() >= short.fontMetrics().horizontalAdvance("Intact")
+    rich = label("<b>Bold</b> words", wrap=True)
+    qtbot.addWidget(rich)
+    twin = QLabel("<b>Bold</b> words")
+    twin.setWordWrap(True)
+    qtbot.addWidget(twin)
+    assert rich.sizeHint() == twin.sizeHint()

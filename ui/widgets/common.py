@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6 import QtGui
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +45,41 @@ class SizedLabel(QLabel):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         self._hfw.clear()  # font, style, contents margins...: measure again
         super().changeEvent(event)
+
+    # A wrapped label's size hints, measured with one text layout instead of Qt's three or
+    # four (QLabel tries 80, 40 and 20 characters wide, then lays the text out at width 0
+    # for its minimum); a layout asks both of every label re-texted (issue 17). Heights
+    # still come from heightForWidth, so what is shown is the same.
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        if not self._plain_wrapped():
+            return super().sizeHint()
+        metrics = self.fontMetrics()
+        extra = self._extra_width()
+        width = min(metrics.horizontalAdvance(self.text()), 80 * metrics.averageCharWidth())
+        return QSize(width + extra, self.heightForWidth(width + extra))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        if not self._plain_wrapped():
+            return super().minimumSizeHint()
+        # A few characters wide: the column's width decides where the words wrap.
+        width = 4 * self.fontMetrics().averageCharWidth() + self._extra_width()
+        return QSize(width, self.fontMetrics().height() + self._extra_height())
+
+    def _plain_wrapped(self) -> bool:
+        if not self.wordWrap() or self.pixmap() is not None and not self.pixmap().isNull():
+            return False
+        text_format = self.textFormat()
+        if text_format == Qt.TextFormat.AutoText:
+            return not QtGui.Qt.mightBeRichText(self.text())
+        return text_format == Qt.TextFormat.PlainText
+
+    def _extra_width(self) -> int:
+        margins = self.contentsMargins()
+        return margins.left() + margins.right() + 2 * self.margin()
+
+    def _extra_height(self) -> int:
+        margins = self.contentsMargins()
+        return margins.top() + margins.bottom() + 2 * self.margin()
 
     # What else a height depends on (none of these sends a change event).
     def setWordWrap(self, on: bool) -> None:  # noqa: N802 (Qt's name)

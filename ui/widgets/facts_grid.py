@@ -164,7 +164,7 @@ class FactsGrid(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         name = max(self._widths()[0], default=0)
-        return QSize(name + H_SPACING + 40, 0)
+        return QSize(name + H_SPACING, 0)  # as the grid of labels had: values may wrap to nothing
 
     # --- painting ---------------------------------------------------------------------------
 
