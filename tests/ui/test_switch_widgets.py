@@ -154,3 +154,20 @@ def test_a_wrapped_labels_cheap_size_hints_still_fit_its_text(qtbot):
     twin.setWordWrap(True)
     qtbot.addWidget(twin)
     assert rich.sizeHint() == twin.sizeHint()
+
+
+def test_table_text_measures_are_kept_per_text_font_and_width(qtbot):
+    from PySide6.QtGui import QFont
+
+    from ui.widgets import table_fit
+
+    base = QFont()
+    bold = QFont(base)
+    bold.setBold(True)
+    text = "Thyroglobulin antibodies (recheck in 4 weeks)"
+    narrow = table_fit.text_height(text, base, 60)
+    assert narrow > table_fit.text_height(text, base, 2000)  # another width: measured again
+    assert table_fit.text_height(text, base, 60) == narrow  # kept
+    assert table_fit.text_width(text, bold) > table_fit.text_width(text, base)  # another font
+    key = (text, base.key(), int(table_fit.QTextOption.WrapMode.WordWrap.value), 60)
+    assert key in table_fit._MEASURED

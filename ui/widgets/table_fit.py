@@ -17,11 +17,27 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QTableView
 
+# Text extents already measured, by (text, font, wrap mode, width): the summary's tables
+# repeat most of their texts from case to case (test names, units, dates, "Xg" for the
+# height of a line), and each measure is a text layout.
+_MEASURED: dict[tuple[str, str, int, int], tuple[float, float]] = {}
+_KEEP = 4096
+
 
 def _line_extent(
     text: str, font: QFont, wrap: QTextOption.WrapMode, width: int
 ) -> tuple[float, float]:
     """(total height, widest line) of ``text`` laid out in lines of ``width`` pixels."""
+    key = (text, font.key(), int(wrap.value), width)
+    extent = _MEASURED.get(key)
+    if extent is None:
+        if len(_MEASURED) >= _KEEP:
+            _MEASURED.clear()
+        extent = _MEASURED[key] = _measure(text, font, wrap, width)
+    return extent
+
+
+def _measure(text: str, font: QFont, wrap: QTextOption.WrapMode, width: int) -> tuple[float, float]:
     layout = QTextLayout(text.replace("\n", "\u2028"), font)
     option = QTextOption()
     option.setWrapMode(wrap)
