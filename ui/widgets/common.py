@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+_HINT_WIDTH, _MINIMUM_HEIGHT = -1_000_001, -1_000_002  # SizedLabel's kept hints
+
 
 class SizedLabel(QLabel):
     """A QLabel that remembers its height for a width until its text, font or style
@@ -32,12 +34,16 @@ class SizedLabel(QLabel):
         self._hfw: dict[int, int] = {}
         self._hfw_text = text
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+    def _remembered(self) -> dict[int, int]:
+        """The heights remembered for this text (forgotten when the text changed)."""
         text = self.text()
         if text != self._hfw_text:
             self._hfw_text = text
             self._hfw.clear()
-        height = self._hfw.get(width)
+        return self._hfw
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        height = self._remembered().get(width)
         if height is None:
             height = self._hfw[width] = super().heightForWidth(width)
         return height
@@ -50,20 +56,30 @@ class SizedLabel(QLabel):
     # four (QLabel tries 80, 40 and 20 characters wide, then lays the text out at width 0
     # for its minimum); a layout asks both of every label re-texted (issue 17). Heights
     # still come from heightForWidth, so what is shown is the same.
+    # Remembered with the heights (under keys no width takes), so for
+    # as long as the text, font and style stay.
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         if not self._plain_wrapped():
             return super().sizeHint()
-        metrics = self.fontMetrics()
-        extra = self._extra_width()
-        width = min(metrics.horizontalAdvance(self.text()), 80 * metrics.averageCharWidth())
-        return QSize(width + extra, self.heightForWidth(width + extra))
+        kept = self._remembered()
+        width = kept.get(_HINT_WIDTH)
+        if width is None:
+            metrics = self.fontMetrics()
+            one_line = metrics.horizontalAdvance(self.text())
+            width = kept[_HINT_WIDTH] = (
+                min(one_line, 80 * metrics.averageCharWidth()) + self._extra_width()
+            )
+        return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         if not self._plain_wrapped():
             return super().minimumSizeHint()
+        kept = self._remembered()
+        height = kept.get(_MINIMUM_HEIGHT)
+        if height is None:
+            height = kept[_MINIMUM_HEIGHT] = self.fontMetrics().height() + self._extra_height()
         # A few characters wide: the column's width decides where the words wrap.
-        width = 4 * self.fontMetrics().averageCharWidth() + self._extra_width()
-        return QSize(width, self.fontMetrics().height() + self._extra_height())
+        return QSize(4 * self.fontMetrics().averageCharWidth() + self._extra_width(), height)
 
     def _plain_wrapped(self) -> bool:
         if not self.wordWrap() or self.pixmap() is not None and not self.pixmap().isNull():

@@ -8,7 +8,7 @@ click on one emits ``linkActivated("cite:N")`` as the label did.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFontMetrics,
     QMouseEvent,
@@ -117,13 +117,23 @@ class SourcesLine(QWidget):
         return height
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        self._look.ensurePolished()
-        width = QFontMetrics(self._look.font()).horizontalAdvance(self._text) + 1
+        width = self._heights.get(-1_000_001)  # kept with the heights (no width is this)
+        if width is None:
+            self._look.ensurePolished()
+            metrics = QFontMetrics(self._look.font())
+            width = self._heights[-1_000_001] = metrics.horizontalAdvance(self._text) + 1
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         self._look.ensurePolished()
         return QSize(QFontMetrics(self._look.font()).averageCharWidth() * 6, 0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()  # another size (presentation mode): measure again
+            self._laid_for = -1
+            self.updateGeometry()
+        super().changeEvent(event)
 
     # --- painting and clicks ----------------------------------------------------------------
 
