@@ -40,6 +40,7 @@ from mdt_app.exchange.report import (
 
 if TYPE_CHECKING:
     from mdt_app.store import Store
+    from mdt_app.store.case_batch import CaseBatch
 
 NON_ATC_OPTION = "--include-non-atc"
 DECEASED_OPTION = "--include-deceased"
@@ -187,10 +188,15 @@ def apply_import(
     _refuse_conflicting_duplicates([i for f in files for i in f.incoming if i.merge is None])
     try:
         with store.atomic():
+            batch = store.import_batch(meeting_id)
+            if batch is not None:
+                batch.expect([i.case for f in files for i in f.incoming])
             for n, f in enumerate(files):
                 if progress:
                     progress(n, len(files), f.report.path)
-                _file(store, f, options)
+                _file(store, f, options, batch)
+            if batch is not None:
+                batch.flush()
             if expect is not None and report.outcome() != expect.outcome():
                 raise ValidationError(
                     "the files or the database changed since the report was made; nothing "
@@ -205,17 +211,30 @@ def apply_import(
     return report
 
 
-def _file(store: Store, f: FileImport, options: ImportOptions) -> None:
+def _file(
+    store: Store, f: FileImport, options: ImportOptions, batch: CaseBatch | None = None
+) -> None:
     for step in f.steps:
-        if not isinstance(step, Incoming):
-            f.report.events.extend(step(store, options))
+        if isinstance(step, Incoming) and batch is not None and _new_in_batch(step, batch, options):
             continue
-        _one(store, step, options.meeting_id, options.include_non_atc, options.include_deceased)
-        if step.report.case_id is not None:
-            for after in step.after:
-                line = after(store, step.report.case_id)
-                if line:
-                    f.report.events.append(line)
+        if batch is not None:  # the one-step way sees everything before it written
+            batch.flush()
+        _step(store, f, step, options)
+        if batch is not None:
+            batch.changed_elsewhere()
+
+
+def _step(store: Store, f: FileImport, step: Incoming | Operation, options: ImportOptions) -> None:
+    """One step the one-case way: an operation, or a case with what runs after it."""
+    if not isinstance(step, Incoming):
+        f.report.events.extend(step(store, options))
+        return
+    _one(store, step, options.meeting_id, options.include_non_atc, options.include_deceased)
+    if step.report.case_id is not None:
+        for after in step.after:
+            line = after(store, step.report.case_id)
+            if line:
+                f.report.events.append(line)
 
 
 def read_readable(
@@ -257,6 +276,23 @@ def import_files(
         include_deceased=include_deceased,
         assigning_authority=assigning_authority,
     )
+
+
+def _new_in_batch(step: Incoming, batch: CaseBatch, options: ImportOptions) -> bool:
+    """Import a case whose patient is certainly new through the batch (what `_one`
+    would do for it, written with the others); False: `_one` decides."""
+    gated_out = step.gated and (
+        (step.deceased and not options.include_deceased)
+        or (not step.thyroid_cancer and not options.include_non_atc)
+    )
+    if step.pseudonymised or step.merge is not None or step.after or gated_out:
+        return False
+    case_id = batch.add(step.case)
+    if case_id is None:
+        return False
+    step.report.case_id = case_id
+    step.report.action = CREATED
+    return True
 
 
 def _one(

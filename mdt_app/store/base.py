@@ -55,6 +55,12 @@ def audit_entry_from(r: dict[str, Any]) -> d.AuditEntry:
     )
 
 
+# The audit_log columns the app writes, in the order audit_many builds them.
+_AUDIT_COLUMNS = (
+    "id", "at", "actor", "role", "authenticated", "action", "entity", "entity_id",
+    "details", "signed_hash", "prev_hash", "entry_hash",
+)  # fmt: skip
+
 # Read for every imported case (patient identity), written only through set_setting.
 READ_ONCE_PER_WRITE = frozenset({"default_identifier_system", "identifier_systems"})
 
@@ -187,33 +193,55 @@ class StoreCore:
 
         The entry is chained to the one before it (mdt_app.security.audit_chain) and
         records who acted, in which role, and whether they proved it with a password."""
+        self.audit_many([(action, entity, entity_id, details, self.stamp())], signed_hash)
+
+    def audit_many(
+        self,
+        entries: list[tuple[str, str, int | None, dict | None, str]],
+        signed_hash: str | None = None,
+    ) -> None:
+        """Append several entries (action, entity, id, details, at) in one statement, each
+        chained to the one before it exactly as ``audit`` chains them one by one (an
+        import writes one entry per case)."""
+        self.require_named_writer()
+        if not entries:
+            return
+        last = self.db.execute(
+            "SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        next_id = (last[0] + 1) if last else 1
+        prev_hash = (last[1] if last else None) or audit_chain.GENESIS
+        values = []
+        for n, (action, entity, entity_id, details, at) in enumerate(entries):
+            entry: dict[str, Any] = {
+                "id": next_id + n,
+                "at": at,
+                "actor": self.actor,
+                "role": self.role,
+                "authenticated": int(self.authenticated),
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "details": json.dumps(details or {}, ensure_ascii=False, default=str),
+                "signed_hash": signed_hash,
+                "prev_hash": prev_hash,
+            }
+            entry["entry_hash"] = prev_hash = audit_chain.entry_hash(prev_hash, entry)
+            values.append(list(entry.values()))
+        columns = ", ".join(_AUDIT_COLUMNS)
+        sql = f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * len(_AUDIT_COLUMNS))})"
+        if len(values) == 1:
+            self.db.execute(sql, values[0])
+        else:
+            self.db.conn.executemany(sql, values)
+
+    def require_named_writer(self) -> None:
+        """PermissionDenied when this database wants named users and none signed in."""
         if self.refuse_unnamed_writes and not self.authenticated:
             raise PermissionDenied(
                 "this database requires named users on the command line: add --as USERNAME"
                 " (password from --password-file FILE or MDT_APP_PASSWORD)"
             )
-        last = self.db.execute(
-            "SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        entry: dict[str, Any] = {
-            "id": (last[0] + 1) if last else 1,
-            "at": self.stamp(),
-            "actor": self.actor,
-            "role": self.role,
-            "authenticated": int(self.authenticated),
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "details": json.dumps(details or {}, ensure_ascii=False, default=str),
-            "signed_hash": signed_hash,
-            "prev_hash": (last[1] if last else None) or audit_chain.GENESIS,
-        }
-        entry["entry_hash"] = audit_chain.entry_hash(entry["prev_hash"], entry)
-        columns = ", ".join(entry)
-        self.db.execute(
-            f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * len(entry))})",
-            list(entry.values()),
-        )
 
     def audit_log(
         self, entity: str | None = None, entity_id: int | None = None

@@ -39,6 +39,8 @@ from mdt_app.store.presence import Presence
 if TYPE_CHECKING:  # annotations only: sqlite-utils loads where it is used
     from sqlite_utils import Database
 
+    from mdt_app.store.case_batch import CaseBatch
+
 
 @dataclass(frozen=True)
 class StoreParts:
@@ -298,6 +300,15 @@ class Store:
 
     def get_agenda_item(self, item_id: int) -> d.AgendaItem:
         return self.parts.agenda.get_agenda_item(item_id)
+
+    def import_batch(self, meeting_id: int | None = None) -> CaseBatch | None:
+        """New cases of an import written together (SQLite; None on a server): call
+        inside the import's transaction (`case_batch.py`)."""
+        if self.core.dialect.name != "sqlite":
+            return None
+        from mdt_app.store.case_batch import CaseBatch
+
+        return CaseBatch(self.core, self.parts.patients, meeting_id)
 
     def add_to_agenda(self, meeting_id: int, case_id: int) -> d.AgendaItem:
         """Queue a case at the end of a meeting's agenda (no-op if already on it)."""

@@ -136,6 +136,11 @@ def _search_text(prefix: str) -> str:
     return f"{name} || ' ' || {folded_sql(name)}"
 
 
+# The text m130's triggers index for a patient row named ``prefix``; an import indexes
+# its batch of new patients with it in one statement (store/case_batch.py).
+search_text_sql = _search_text
+
+
 @migrations()
 def m130_patient_search(db: Database) -> None:
     """Full-text index of patient names (FTS5), kept in step by triggers."""

@@ -4,6 +4,10 @@ sqlite-utils' `table.insert` re-reads the table's schema and checks it exists on
 call (about seven statements a row: 119 statements per imported case); these write the
 same row in one statement, with the values adapted as sqlite-utils adapts them (lists and
 dicts as JSON, dates as ISO text), so the stored bytes do not change.
+
+Many rows go in as multi-row ``INSERT ... VALUES (...), (...)`` statements: SQLite
+evaluates a CHECK's ``IN (...)`` list once per statement it runs, so a case row, with
+some thirty such checks, costs about half as much when a statement carries many rows.
 """
 
 from __future__ import annotations
@@ -11,10 +15,15 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import sqlite3
 import uuid
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
+
+# Rows in one multi-row statement at most (fewer when the parameters would not fit).
+ROWS_PER_STATEMENT = 200
 
 
 def _value(value: object) -> object:
@@ -31,9 +40,11 @@ def _value(value: object) -> object:
 
 
 @lru_cache(maxsize=256)
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+def _insert_sql(table: str, columns: tuple[str, ...], count: int = 1) -> str:
+    """The INSERT of ``count`` rows of these columns."""
     names = ", ".join(f"[{c}]" for c in columns)
-    return f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})"
+    one = f"({', '.join('?' * len(columns))})"
+    return f"INSERT INTO [{table}] ({names}) VALUES {', '.join([one] * count)}"
 
 
 # Values SQLite takes as they are: most of a row, so they skip _value's checks.
@@ -42,6 +53,11 @@ _AS_IS = frozenset({str, int, float, bytes, type(None)})
 
 def _values(row: Mapping[str, Any], columns: tuple[str, ...]) -> list[object]:
     return [v if type(v) in _AS_IS else _value(v) for v in (row[c] for c in columns)]
+
+
+@lru_cache(maxsize=256)
+def _getter(columns: tuple[str, ...]) -> Any:
+    return itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
 
 
 def insert_row(conn: Any, table: str, row: Mapping[str, Any]) -> int | None:
@@ -57,4 +73,28 @@ def insert_rows(conn: Any, table: str, rows: Iterable[Mapping[str, Any]]) -> Non
     if not batch:
         return
     columns = tuple(batch[0])
-    conn.executemany(_insert_sql(table, columns), [_values(r, columns) for r in batch])
+    get = _getter(columns)
+    flat: list[object] = []
+    for row in batch:
+        values = get(row)
+        if _AS_IS.issuperset(map(type, values)):  # the usual row: nothing to adapt
+            flat.extend(values)
+        else:
+            flat.extend(v if type(v) in _AS_IS else _value(v) for v in values)
+    width = len(columns)
+    per = max(1, min(ROWS_PER_STATEMENT, _variable_limit(conn) // width))
+    step = per * width
+    full = len(batch) // per * step
+    if full:
+        sql = _insert_sql(table, columns, per)
+        conn.executemany(sql, [flat[i : i + step] for i in range(0, full, step)])
+    if full < len(flat):
+        conn.execute(_insert_sql(table, columns, (len(flat) - full) // width), flat[full:])
+
+
+def _variable_limit(conn: Any) -> int:
+    """How many parameters one statement may have on this connection."""
+    try:
+        return int(conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    except (AttributeError, sqlite3.Error):  # not a sqlite3 connection, or an old one
+        return 999  # SQLite's smallest default
