@@ -22,6 +22,8 @@ _VISIBLE_SPACE = " "
 
 def invisible_character(value: str) -> str | None:
     """A description of the first invisible or invalid character in ``value``, or None."""
+    if value.isascii() and value.isprintable():  # (both in C) no control character: the usual MRN
+        return None
     for position, ch in enumerate(value, start=1):
         category = unicodedata.category(ch)
         if ch == _VISIBLE_SPACE:

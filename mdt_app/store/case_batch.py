@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mdt_app import domain as d
+from mdt_app.errors import ValidationError
 from mdt_app.store import rows, rows_v2
 from mdt_app.store.base import StoreCore
 from mdt_app.store.patients import Patients
@@ -65,6 +66,9 @@ class CaseBatch:
         self._pending = _Pending()
         self._counters: _Counters | None = None
         self._stored: tuple[set[tuple[str, str]], set[str]] | None = None
+        # The identity of each expected patient, worked out once (kept with the patient,
+        # so that an id is never taken for another object's).
+        self._identities: dict[int, tuple[d.Patient, tuple[str, str]]] = {}
         # Patients the batch took since the database was last read (written or not).
         self._taken: set[tuple[str, str]] = set()
         self._taken_texts: set[str] = set()
@@ -78,9 +82,11 @@ class CaseBatch:
         keys, texts = set(), set()
         for case in cases:
             try:
-                keys.add(self.patients.patient_identity(case.patient)[1])
-            except Exception:  # an unusable MRN: refused by add, naming it
+                identity = self.patients.patient_identity(case.patient)
+            except ValidationError:  # an unusable MRN: refused by add, naming it
                 continue
+            self._identities[id(case.patient)] = (case.patient, identity)
+            keys.add(identity[1])
             texts.add(case.patient.mrn.strip())
         identities = {
             (r[0], r[1])
@@ -127,7 +133,11 @@ class CaseBatch:
         after ``flush``. A ValidationError for an unusable MRN, as ``import_case``."""
         if case.patient.id is not None:
             return None
-        system, key = self.patients.patient_identity(case.patient)
+        known = self._identities.pop(id(case.patient), None)
+        if known is not None and known[0] is case.patient:
+            system, key = known[1]
+        else:
+            system, key = self.patients.patient_identity(case.patient)
         text = case.patient.mrn.strip()
         # Without a system, the one-case way also matches the MRN's text in any system.
         any_system = not (case.patient.identifier_system or "").strip()
@@ -225,18 +235,21 @@ class CaseBatch:
     # --- writing --------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write what is collected (inside the caller's transaction)."""
+        """Write what is collected (inside the caller's transaction, which a failure here
+        must end: the caller rolls back, as `CaseImports.import_case` in a batch does)."""
         pending = self._pending
         if not pending.cases:
             return
         conn = self.core.db.conn
-        with self.core.atomic():  # a database error becomes the store's one line
-            self._write_patients(pending.patients)
-            insert_rows(conn, "cases", pending.cases)
-            for table, new_rows in pending.entries.items():
-                insert_rows(conn, table, new_rows)
-            insert_rows(conn, "agenda_items", pending.agenda)
-            self.core.audit_many(pending.audit)
+        # No savepoint of its own: SQLite would copy every page the batch touches into a
+        # sub-journal file; the import's transaction rolls everything back on a failure
+        # (and makes a database error the store's one line).
+        self._write_patients(pending.patients)
+        insert_rows(conn, "cases", pending.cases)
+        for table, new_rows in pending.entries.items():
+            insert_rows(conn, table, new_rows)
+        insert_rows(conn, "agenda_items", pending.agenda)
+        self.core.audit_many(pending.audit)
         self._pending = _Pending()
 
     def _write_patients(self, patients: list[dict[str, Any]]) -> None:
