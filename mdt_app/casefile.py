@@ -482,9 +482,9 @@ def parse_json_text(text: str, where: str) -> Any:
             f"{where}: is nested more than {MAX_NESTING} levels deep; not a case file or Bundle"
         )
     try:
-        return json.loads(
-            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
-        )
+        if text.startswith("\ufeff"):  # as json.loads refuses it (the decoder itself would not)
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise CaseFileError(
             f"{where}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -502,6 +502,12 @@ def parse_json_text(text: str, where: str) -> Any:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+# One decoder for every file (json.loads with options builds a new one per call).
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+)
 
 
 def _shown(text: str) -> str:

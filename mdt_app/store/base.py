@@ -211,7 +211,7 @@ class StoreCore:
         ).fetchone()
         next_id = (last[0] + 1) if last else 1
         prev_hash = (last[1] if last else None) or audit_chain.GENESIS
-        values = []
+        values: list[dict[str, Any]] = []
         for n, (action, entity, entity_id, details, at) in enumerate(entries):
             entry: dict[str, Any] = {
                 "id": next_id + n,
@@ -227,13 +227,19 @@ class StoreCore:
                 "prev_hash": prev_hash,
             }
             entry["entry_hash"] = prev_hash = audit_chain.entry_hash(prev_hash, entry)
-            values.append(list(entry.values()))
+            values.append(entry)
         columns = ", ".join(_AUDIT_COLUMNS)
         sql = f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * len(_AUDIT_COLUMNS))})"
         if len(values) == 1:
-            self.db.execute(sql, values[0])
+            self.db.execute(sql, list(values[0].values()))
+        elif self.dialect.name == "sqlite":
+            # Multi-row statements: run one by one, each entry would open a statement
+            # journal (the append-only trigger may abort it) and copy its pages there.
+            from mdt_app.store.row_writer import insert_rows
+
+            insert_rows(self.db.conn, "audit_log", values)
         else:
-            self.db.conn.executemany(sql, values)
+            self.db.conn.executemany(sql, [list(v.values()) for v in values])
 
     def require_named_writer(self) -> None:
         """PermissionDenied when this database wants named users and none signed in."""
