@@ -13,10 +13,8 @@ some thirty such checks, costs about half as much when a statement carries many 
 from __future__ import annotations
 
 import datetime
-import decimal
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from operator import itemgetter
@@ -28,6 +26,9 @@ ROWS_PER_STATEMENT = 200
 
 def _value(value: object) -> object:
     """A value as sqlite-utils would store it (its `jsonify_if_needed`)."""
+    import decimal  # here: rows hardly ever hold one, and an import's start skips it
+    import uuid
+
     if isinstance(value, decimal.Decimal):
         return float(value)
     if isinstance(value, (dict, list, tuple)):
