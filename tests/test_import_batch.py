@@ -5,6 +5,8 @@ and a failed import leaves the search index and its trigger as they were."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 from datetime import UTC, date, datetime
 
@@ -202,3 +204,50 @@ def test_an_import_of_new_patients_takes_a_few_statements_not_some_per_case(tmp_
         assert len(store.case_ids()) == 120
     # Before: eleven a case (1,320). Now each table once, plus lookups and the index (23).
     assert len(counting.statements) <= 25, "\n".join(counting.statements)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
+def test_a_crash_while_the_search_trigger_is_off_leaves_it_on(tmp_path):
+    """SIGKILL after the trigger was dropped and while the patients are written: the
+    file reopens with the trigger and the index exactly as before the import."""
+    db = tmp_path / "k.db"
+    with open_store(db, actor="tester") as store:
+        apply_import(store, read_files(_case_files(tmp_path, 2)))
+        before = _state(store)
+    files = _case_files(tmp_path, 6, start=50)
+    pid = os.fork()
+    if pid == 0:  # the child: an import killed in the middle of its batch
+        try:
+            written = case_batch.insert_rows
+
+            def killed(conn, table, rows):
+                if table == "patients":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                written(conn, table, rows)
+
+            case_batch.insert_rows = killed
+            with open_store(db, actor="tester") as store:
+                apply_import(store, read_files(files))
+        finally:
+            os._exit(3)  # never reached when killed
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    with open_store(db, actor="tester") as store:
+        assert _state(store) == before
+        assert not trigger_faults(store.db)
+        apply_import(store, read_files(files))
+        assert [c.row.mrn for c in search_cases(store, "q0053")] == ["BATCH0053"]
+
+
+def test_on_both_backends_an_import_is_found_and_audited_per_case(store, tmp_path):
+    """A file writes in batches, a server case by case: the same outcome on each."""
+    report = apply_import(store, read_files(_case_files(tmp_path, 5)))
+    assert [p.action for p in report.patients] == ["created"] * 5
+    assert [c.row.mrn for c in search_cases(store, "angström q0003")] == ["BATCH0003"]
+    entries = [e for e in store.audit_log() if e.action == "import_case"]
+    assert [e.details for e in entries] == [
+        {"mrn": f"BATCH{n:04d}", "system": "urn:mdt-assistant:mrn", "new": True, "version": 1}
+        for n in range(5)
+    ]
+    assert [e.entity_id for e in entries] == store.case_ids()
+    assert all(e.actor == "tester" for e in entries)
