@@ -251,3 +251,19 @@ def test_on_both_backends_an_import_is_found_and_audited_per_case(store, tmp_pat
     ]
     assert [e.entity_id for e in entries] == store.case_ids()
     assert all(e.actor == "tester" for e in entries)
+
+
+def test_the_command_line_shows_progress_per_case_while_writing(tmp_path, monkeypatch, capsys):
+    from mdt_app import cli
+    from mdt_app.commands import import_cases
+
+    class AtOnce(import_cases.Progress):
+        def __init__(self, total: int, label: str) -> None:
+            super().__init__(total, label, after_seconds=0)
+
+    monkeypatch.setattr(import_cases, "Progress", AtOnce)
+    files = _case_files(tmp_path, 3)
+    assert cli.main(["--db", str(tmp_path / "p.db"), "import", *files]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "Checking files: 3/3" in err
+    assert err[-1] == "Importing: 3/3" and "Importing: 0/3" in err

@@ -97,6 +97,7 @@ def _run(args: argparse.Namespace) -> int:
         # creates no database.
         raise NotFound(f"no meeting with id {args.meeting} (there is no database yet)")
     with store_for(args, create=True) as store:
+        writing = Progress(len(files), "Importing")
         # apply_import refuses a closed or cancelled meeting before writing anything.
         report = apply_import(
             store,
@@ -104,7 +105,9 @@ def _run(args: argparse.Namespace) -> int:
             meeting_id=args.meeting,
             include_non_atc=args.include_non_atc,
             include_deceased=args.include_deceased,
+            progress=lambda done, total, path: writing.step(done),
         )
+        writing.close()
     if args.report == "json":
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
