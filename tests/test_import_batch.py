@@ -196,7 +196,7 @@ def test_an_import_of_new_patients_takes_a_few_statements_not_some_per_case(tmp_
     files = read_files(_case_files(tmp_path, 120))
     with open_store(tmp_path / "n.db", actor="tester") as store:
         counting = _Counting(store.db.conn)
-        store.db.conn = counting
+        store.db.conn = counting  # type: ignore[assignment]  # counts, then hands on
         try:
             apply_import(store, files)
         finally:
