@@ -29,6 +29,7 @@ from ui.live_refresh import LiveRefresh
 from ui.location import as_location, on_server
 from ui.meeting_admin_tasks import MeetingAdminTasks
 from ui.meeting_tasks import MeetingTasks
+from ui.option_warmup import OptionsWarmUp
 from ui.presentation import Presentation, PresentationBar
 from ui.prompts import Prompts
 from ui.records import RecordsTasks
@@ -95,6 +96,7 @@ class MainWindow(
         self.session.meetingChanged.connect(self.watch_meeting_close)
         self.session.decisionChanged.connect(self.apply_role_to_form)
         self.live = LiveRefresh(self)  # other clients' changes; offline drafts
+        self.warm_up = OptionsWarmUp(self)  # each case's option rows, in idle time
         if load_after_paint:  # the frame first; then the meeting, the checks, the drafts
             self._after_paint = AfterFirstPaint(self, self._start_then_check)
         else:

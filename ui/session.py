@@ -144,6 +144,9 @@ class MeetingSession(QObject):
     def open_item(self, item_id: int) -> None:
         self.core.open_item(item_id)
 
+    def preview_item(self, item_id: int) -> d.Recommendation:
+        return self.core.preview_item(item_id)
+
     def close_case(self) -> None:
         self.core.close_case()
 

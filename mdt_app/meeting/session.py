@@ -182,6 +182,14 @@ class MeetingSession:
         self.events.case_changed(self.case, self.recommendation)
         return self._load_decision()
 
+    def preview_item(self, item_id: int) -> d.Recommendation:
+        """The guideline's options for agenda item ``item_id``'s case, without opening it
+        (nothing here changes, nothing is reported): the window asks in idle time, so the
+        first visit to a case costs what a return to it does (issue 17). The answer is the
+        one opening the item would give, kept by the guidance cache."""
+        item = self.store.get_agenda_item(item_id)
+        return self._recompute(self.store.get_case(item.case_id))
+
     def close_case(self) -> None:
         """No case open."""
         self.item = self.case = self.recommendation = self.state = None

@@ -351,6 +351,23 @@ class OptionsPanel(KeptSizeHint, QWidget):
                 row.column.setEnabled(True)
             self.rows[option.code] = row
 
+    def prepare(self, options: OptionsSnapshot | None) -> int:
+        """Build, hidden, the rows ``options`` would show (idle time, before that case is
+        opened): a row's first show costs its construction and style polish, which made
+        each case's first visit the slowest switch. Shows nothing and changes no row on
+        screen; returns how many rows were new."""
+        made = 0
+        for name, _symbol, _words in GROUPS:
+            box = self.groups[name]
+            for option in self._options_of(options or OptionsSnapshot(), name):
+                if (name, option.code) in self.pool:
+                    continue
+                row = self._row(name, option.code)
+                row.setParent(box)  # hidden until _fill places and shows it
+                row.ensurePolished()
+                made += 1
+        return made
+
     def _row(self, group: str, code: str) -> OptionRow:
         row = self.pool.get((group, code))
         if row is None:
