@@ -44,6 +44,30 @@ def test_every_fact_is_painted_inside_the_widget(qtbot):
     assert image.height() == grid.heightForWidth(260)
 
 
+def test_a_long_name_wraps_and_leaves_its_value_room(qtbot):
+    """Presentation type in a narrow pane (issue 17's leftover): a long name once took
+    nearly the whole width and its value was painted past the edge, cut off."""
+    grid = FactsGrid()
+    qtbot.addWidget(grid)
+    font = grid.font()
+    font.setPointSize(font.pointSize() * 2)
+    grid.setFont(font)
+    facts = [("Thyroid-stimulating hormone on levothyroxine", "suppressed"),
+             ("Airway", "symptomatic")]  # fmt: skip
+    grid.set_facts(facts)
+    width = 340
+    assert grid.minimumSizeHint().width() < width // 2
+    grid.resize(width, grid.heightForWidth(width))
+    layout = grid._layout_for(width)
+    (long_name, long_value), (short_name, short_value) = layout.cells
+    for name_box, value_box in layout.cells:
+        assert name_box.width() <= width * 2 // 5 and value_box.right() < width
+    metrics = grid.fontMetrics()
+    assert long_name.height() >= 2 * metrics.height()  # the long name wraps
+    assert short_value.width() >= metrics.horizontalAdvance("symptomatic")
+    assert grid.values == dict(facts)
+
+
 def test_findings_are_read_and_copied_as_lines(qtbot):
     grid = _grid(qtbot, 600)
     assert grid.accessibleName() == "Clinical findings"
@@ -171,3 +195,20 @@ def test_table_text_measures_are_kept_per_text_font_and_width(qtbot):
     assert table_fit.text_width(text, bold) > table_fit.text_width(text, base)  # another font
     key = (text, base.key(), int(table_fit.QTextOption.WrapMode.WordWrap.value), 60)
     assert key in table_fit._MEASURED
+
+
+def test_a_group_title_wraps_instead_of_widening_the_options_column(qtbot):
+    """At presentation type a title such as "✔ Recommended treatment (0)" once held the
+    options panel wider than its pane, cutting every row's right edge."""
+    from ui.widgets.options_panel import OptionGroup
+
+    group = OptionGroup("recommended")
+    qtbot.addWidget(group)
+    font = group.font()
+    font.setPointSize(font.pointSize() * 2)
+    group.setFont(font)
+    group.set_title("✔ Recommended treatment (0)")
+    one_line = group.title.fontMetrics().horizontalAdvance(group.title.text())
+    assert group.minimumSizeHint().width() < one_line
+    group.resize(one_line // 2, group.heightForWidth(one_line // 2))
+    assert group.title.height() >= 2 * group.title.fontMetrics().height() - 2

@@ -120,28 +120,40 @@ class FactsGrid(QWidget):
 
     def _layout_for(self, width: int) -> Layout:
         """The name and value rectangles for ``width`` (kept per width): names on one
-        line, as wide as the longest name of their column; values take the rest and wrap."""
+        line when they fit, as wide as the longest name of their column but never more than two
+        fifths of a pair (longer names wrap); values take the rest and wrap."""
         kept = self._layouts.get(width)
         if kept is not None:
             return kept
         names, values = self._metrics()
         per_row = 2 if width >= self._needed() > 0 else 1
         name_advances, value_advances = self._widths()
-        name_widths = [max(name_advances[slot::per_row], default=0) for slot in range(per_row)]
-        spare = width - sum(name_widths) - H_SPACING * (2 * per_row - 1)
+        gaps = H_SPACING * (2 * per_row - 1)
+        # A name takes at most two fifths of its pair, so a long name (large type, a
+        # narrow pane) wraps instead of pushing its value off the edge.
+        cap = max(1, (width - gaps) * 2 // (5 * per_row))
+        name_widths = [
+            min(cap, max(name_advances[slot::per_row], default=0)) for slot in range(per_row)
+        ]
+        spare = width - sum(name_widths) - gaps
         value_width = max(1, spare // per_row)
         # A row is as high as a label of that text would be (its margins included).
         line = max(self._name_style.sizeHint().height(), self._value_style.sizeHint().height())
         extra = self._value_style.sizeHint().height() - values.height()
+        name_extra = self._name_style.sizeHint().height() - names.height()
         cells: list[tuple[QRect, QRect]] = []
         top = 0
         for start in range(0, len(self.facts), per_row):
             row = self.facts[start : start + per_row]
             height = line
-            for i, (_name, value) in enumerate(row, start):
+            for i, (name, value) in enumerate(row, start):
                 if value_advances[i] > value_width:  # it wraps: measured wrapped
                     box = values.boundingRect(QRect(0, 0, value_width, 100_000), WRAP, value)
                     height = max(height, box.height() + extra)
+                name_width = name_widths[(i - start) % per_row]
+                if name_advances[i] > name_width:
+                    box = names.boundingRect(QRect(0, 0, name_width, 100_000), WRAP, name)
+                    height = max(height, box.height() + name_extra)
             left = 0
             for slot in range(len(row)):
                 name_box = QRect(left, top, name_widths[slot], height)
@@ -163,8 +175,9 @@ class FactsGrid(QWidget):
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        name = max(self._widths()[0], default=0)
-        return QSize(name + H_SPACING, 0)  # as the grid of labels had: values may wrap to nothing
+        # Names and values both wrap, so the findings never hold their pane open wider.
+        name = min(max(self._widths()[0], default=0), 120)
+        return QSize(name + H_SPACING, 0)
 
     # --- painting ---------------------------------------------------------------------------
 
@@ -172,8 +185,8 @@ class FactsGrid(QWidget):
         layout = self._layout_for(self.width())
         if self._texts_for != self.width():
             self._texts = [
-                (_static(name), _static(value, value_box.width()))
-                for (name, value), (_name_box, value_box) in zip(
+                (_static(name, name_box.width()), _static(value, value_box.width()))
+                for (name, value), (name_box, value_box) in zip(
                     self.facts, layout.cells, strict=True
                 )
             ]

@@ -201,7 +201,7 @@ class OptionGroup(QFrame):
         super().__init__(parent)
         self.setObjectName(f"group_{name}")
         self.setProperty("group", name)
-        self.title = label("", "groupTitle")
+        self.title = label("", "groupTitle", wrap=True)
         self.title.setProperty("group", name)
         self.rows = QVBoxLayout()
         self.rows.setContentsMargins(0, 0, 0, 0)
